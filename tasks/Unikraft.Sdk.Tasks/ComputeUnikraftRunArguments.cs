@@ -1,0 +1,108 @@
+// Task: builds the launcher's argument string for `dotnet run` from the Unikraft* run properties.
+using System.Text.RegularExpressions;
+using Microsoft.Build.Framework;
+
+namespace Unikraft.Sdk.Tasks;
+
+/// <summary>
+/// Validates the run properties (UKSDK1040 for a bad value) and produces $(RunArguments):
+/// <c>exec "&lt;launcher&gt;" --image … [options] --</c>; <c>dotnet run</c> appends the program arguments.
+/// </summary>
+public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
+{
+    /// <summary>Unikraft.Launcher.dll, run with <c>dotnet exec</c>.</summary>
+    [Required]
+    public string LauncherPath { get; set; } = "";
+
+    /// <summary>The image to boot.</summary>
+    [Required]
+    public string Image { get; set; } = "";
+
+    /// <summary><c>x64</c> or <c>arm64</c>.</summary>
+    [Required]
+    public string Architecture { get; set; } = "";
+
+    /// <summary>The full path of the QEMU system emulator.</summary>
+    [Required]
+    public string QemuPath { get; set; } = "";
+
+    /// <summary>UnikraftMemory: guest RAM, a QEMU size such as <c>256M</c>.</summary>
+    public string Memory { get; set; } = "";
+
+    /// <summary>UnikraftQemuMachine: <c>microvm</c> or <c>q35</c> (x64), <c>virt</c> (arm64); empty = default.</summary>
+    public string Machine { get; set; } = "";
+
+    /// <summary>UnikraftAccel: <c>auto</c>, <c>kvm</c> or <c>tcg</c>.</summary>
+    public string Accel { get; set; } = "";
+
+    /// <summary>UnikraftKernelArgs: kernel options placed before <c>--</c>.</summary>
+    public string KernelArgs { get; set; } = "";
+
+    /// <summary>UnikraftQemuArgs: extra QEMU arguments.</summary>
+    public string QemuArgs { get; set; } = "";
+
+    /// <summary>UnikraftGdb: start QEMU's gdb stub and wait for a debugger.</summary>
+    public bool Gdb { get; set; }
+
+    /// <summary>UnikraftVerbose: print the QEMU command line.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>The escaped argument string for $(RunArguments).</summary>
+    [Output]
+    public string RunArguments { get; private set; } = "";
+
+    /// <inheritdoc />
+    protected override void ExecuteCore()
+    {
+        Check("UnikraftMemory", Memory, MemoryPattern().IsMatch(Memory), "expected a size such as 256M or 1G.");
+        Check("UnikraftAccel", Accel, Accel is "" or "auto" or "kvm" or "tcg", "expected auto, kvm or tcg.");
+        string[] machines = Architecture == "arm64" ? ["", "virt"] : ["", "microvm", "q35"];
+        Check("UnikraftQemuMachine", Machine, machines.Contains(Machine),
+            $"expected {string.Join(" or ", machines.Skip(1))} for {Architecture}.");
+        if (Log.HasLoggedErrors)
+        {
+            return;
+        }
+
+        var arguments = new List<string>
+        {
+            "exec", LauncherPath, "--image", Image, "--arch", Architecture, "--qemu", QemuPath, "--memory", Memory,
+        };
+        AddIfSet(arguments, "--machine", Machine);
+        AddIfSet(arguments, "--accel", Accel);
+        AddIfSet(arguments, "--kernel-args", KernelArgs.Trim());
+        AddIfSet(arguments, "--qemu-args", QemuArgs.Trim());
+        if (Gdb)
+        {
+            arguments.Add("--gdb");
+        }
+
+        if (Verbose)
+        {
+            arguments.Add("--verbose");
+        }
+
+        arguments.Add("--");
+        RunArguments = ArgumentEscaper.Join(arguments);
+    }
+
+    private static void AddIfSet(List<string> arguments, string option, string value)
+    {
+        if (value.Length > 0)
+        {
+            arguments.Add(option);
+            arguments.Add(value);
+        }
+    }
+
+    private void Check(string property, string value, bool valid, string expectation)
+    {
+        if (!valid)
+        {
+            LogError(nameof(Strings.InvalidPropertyValue), property, value, expectation);
+        }
+    }
+
+    [GeneratedRegex("^[1-9][0-9]*[KMGT]?$")]
+    private static partial Regex MemoryPattern();
+}

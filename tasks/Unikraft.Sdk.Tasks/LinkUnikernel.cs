@@ -1,0 +1,117 @@
+// Task: links the NativeAOT program, musl and the kernel core into one image, then patches .uk.appinfo.
+using Microsoft.Build.Framework;
+
+namespace Unikraft.Sdk.Tasks;
+
+/// <summary>
+/// Runs the link line of docs/runtime-pack.md with GNU ld and writes the program name and default command line
+/// into the image. ld's stderr lines become UKSDK1021 errors (UKSDK1022 warnings when ld succeeds); a failed
+/// link or patch deletes the image so that the next build links again.
+/// </summary>
+public sealed class LinkUnikernel : UnikraftTask
+{
+    /// <summary>The object that ilc compiled the program into ($(NativeObject)).</summary>
+    [Required]
+    public string NativeObject { get; set; } = "";
+
+    /// <summary>The NativeAOT runtime archives in link order (@(NativeLibrary)); only .a and .o are linked.</summary>
+    public ITaskItem[] NativeLibraries { get; set; } = [];
+
+    /// <summary>The runtime pack's native folder (from ResolveUnikraftRuntimePack).</summary>
+    [Required]
+    public string RuntimePackNativeDirectory { get; set; } = "";
+
+    /// <summary>The <c>ld -m</c> emulation (from the pack's pack.json).</summary>
+    [Required]
+    public string LdEmulation { get; set; } = "";
+
+    /// <summary>The image to write, e.g. <c>bin/…/native/Hello.qemu</c>.</summary>
+    [Required]
+    public string OutputImage { get; set; } = "";
+
+    /// <summary>The program name written to .uk.appinfo (argv[0]); at most 63 UTF-8 bytes.</summary>
+    [Required]
+    public string AppName { get; set; } = "";
+
+    /// <summary>The linker: a name on PATH or a path. Default <c>ld</c>.</summary>
+    public string Linker { get; set; } = "ld";
+
+    /// <summary>True keeps debug information (no <c>--strip-debug</c>).</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>The kernel command line used when the boot loader passes none; at most 2047 UTF-8 bytes.</summary>
+    public string DefaultCommandLine { get; set; } = "";
+
+    /// <summary>The arguments that ld received, for logs and tests.</summary>
+    [Output]
+    public string[] LinkerArguments { get; private set; } = [];
+
+    /// <inheritdoc />
+    protected override void ExecuteCore()
+    {
+        string linker = ExecutableSearch.Find(Linker) ?? throw new UnikraftException(nameof(Strings.LinkerNotFound), Linker);
+        var libraries = new List<string>();
+        foreach (ITaskItem item in NativeLibraries)
+        {
+            if (LinkCommandLine.IsLinkable(item.ItemSpec))
+            {
+                libraries.Add(item.ItemSpec);
+            }
+            else
+            {
+                LogWarning(nameof(Strings.NativeLibraryIgnored), item.ItemSpec);
+            }
+        }
+
+        string image = Path.GetFullPath(OutputImage);
+        LinkerArguments = [.. LinkCommandLine.Build(new LinkInputs(
+            RuntimePackNativeDirectory, LdEmulation, NativeObject, libraries, image, Debug))];
+        Directory.CreateDirectory(Path.GetDirectoryName(image)!);
+        File.Delete(image);
+
+        LogMessage(MessageImportance.High, $"Linking unikernel image {image}");
+        LogMessage(MessageImportance.Normal, LinkCommandLine.Format(linker, LinkerArguments));
+        try
+        {
+            Link(linker, image);
+            AppInfo.Patch(image, AppName, DefaultCommandLine);
+        }
+        catch
+        {
+            File.Delete(image);
+            throw;
+        }
+
+        if (Log.HasLoggedErrors)
+        {
+            File.Delete(image);
+        }
+    }
+
+    private void Link(string linker, string image)
+    {
+        ProcessResult result = ProcessRunner.Run(linker, LinkerArguments);
+        foreach (string line in result.StandardOutput)
+        {
+            LogMessage(MessageImportance.Low, line);
+        }
+
+        bool failed = result.ExitCode != 0;
+        foreach (string line in result.StandardError.Where(l => l.Trim().Length > 0))
+        {
+            if (failed && !line.Contains("warning:", StringComparison.Ordinal))
+            {
+                LogError(nameof(Strings.LinkerError), line);
+            }
+            else
+            {
+                LogWarning(nameof(Strings.LinkerWarning), line);
+            }
+        }
+
+        if (failed)
+        {
+            throw new UnikraftException(nameof(Strings.LinkFailed), image, linker, result.ExitCode);
+        }
+    }
+}
