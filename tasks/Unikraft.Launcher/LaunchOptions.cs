@@ -1,0 +1,123 @@
+// The launcher's command line: parsing and validation, with no side effects.
+using System.Text.RegularExpressions;
+
+namespace Unikraft.Launcher;
+
+/// <summary>A usage error; the launcher prints it with code UKSDK2003 and exits with 125.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// <c>--image PATH [--arch x64|arm64] [--qemu PATH] [--memory SIZE] [--machine NAME] [--accel auto|kvm|tcg]
+/// [--kernel-args TEXT] [--qemu-args TEXT] [--gdb] [--verbose] [-- program arguments]</c>.
+/// </summary>
+public sealed partial record LaunchOptions
+{
+    /// <summary>The usage text printed by --help and after usage errors.</summary>
+    public const string Usage =
+        "usage: Unikraft.Launcher --image <path> [--arch x64|arm64] [--qemu <path>] [--memory <size>]\n" +
+        "       [--machine microvm|q35|virt] [--accel auto|kvm|tcg] [--kernel-args <text>] [--qemu-args <text>]\n" +
+        "       [--gdb] [--verbose] [-- <program arguments>]";
+
+    /// <summary>The unikernel image (an ELF file) to boot.</summary>
+    public string Image { get; init; } = "";
+
+    /// <summary>The guest CPU: <c>x64</c> or <c>arm64</c>.</summary>
+    public string Architecture { get; init; } = "x64";
+
+    /// <summary>The QEMU binary; null picks the emulator of <see cref="Architecture"/> from PATH.</summary>
+    public string? Qemu { get; init; }
+
+    /// <summary>Guest RAM as a QEMU size.</summary>
+    public string Memory { get; init; } = "256M";
+
+    /// <summary>The QEMU machine; null picks microvm (x64) or virt (arm64).</summary>
+    public string? Machine { get; init; }
+
+    /// <summary><c>auto</c>, <c>kvm</c> or <c>tcg</c>.</summary>
+    public string Accel { get; init; } = "auto";
+
+    /// <summary>Kernel options placed before <c>--</c> on the kernel command line.</summary>
+    public string KernelArgs { get; init; } = "";
+
+    /// <summary>Extra QEMU arguments, split like a shell splits words.</summary>
+    public string QemuArgs { get; init; } = "";
+
+    /// <summary>Start QEMU's gdb stub on :1234 and wait for a debugger.</summary>
+    public bool Gdb { get; init; }
+
+    /// <summary>Print the QEMU command line to stderr.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Print the usage and exit.</summary>
+    public bool Help { get; init; }
+
+    /// <summary>The program's arguments (everything after <c>--</c>).</summary>
+    public IReadOnlyList<string> ProgramArguments { get; init; } = [];
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="UsageException"/> on any mistake.</summary>
+    public static LaunchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LaunchOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string Value() => ++i < args.Count ? args[i] : throw new UsageException($"{arg} needs a value.");
+            options = arg switch
+            {
+                "--" => options with { ProgramArguments = args.Skip(i + 1).ToArray() },
+                "--image" => options with { Image = Value() },
+                "--arch" => options with { Architecture = Value() },
+                "--qemu" => options with { Qemu = Value() },
+                "--memory" => options with { Memory = Value() },
+                "--machine" => options with { Machine = Value() },
+                "--accel" => options with { Accel = Value() },
+                "--kernel-args" => options with { KernelArgs = Value() },
+                "--qemu-args" => options with { QemuArgs = Value() },
+                "--gdb" => options with { Gdb = true },
+                "--verbose" => options with { Verbose = true },
+                "-h" or "--help" => options with { Help = true },
+                _ => throw new UsageException($"unknown option '{arg}'."),
+            };
+            if (arg == "--")
+            {
+                break;
+            }
+        }
+
+        return options.Help ? options : options.Validated();
+    }
+
+    private LaunchOptions Validated()
+    {
+        if (Image.Length == 0)
+        {
+            throw new UsageException("--image is required.");
+        }
+
+        if (Architecture is not ("x64" or "arm64"))
+        {
+            throw new UsageException($"--arch must be x64 or arm64, not '{Architecture}'.");
+        }
+
+        if (!MemoryPattern().IsMatch(Memory))
+        {
+            throw new UsageException($"--memory must be a size such as 256M or 1G, not '{Memory}'.");
+        }
+
+        if (Accel is not ("auto" or "kvm" or "tcg"))
+        {
+            throw new UsageException($"--accel must be auto, kvm or tcg, not '{Accel}'.");
+        }
+
+        string[] machines = Architecture == "x64" ? ["microvm", "q35"] : ["virt"];
+        if (Machine is not null && !machines.Contains(Machine))
+        {
+            throw new UsageException($"--machine must be {string.Join(" or ", machines)} for {Architecture}, not '{Machine}'.");
+        }
+
+        return this;
+    }
+
+    [GeneratedRegex("^[1-9][0-9]*[KMGT]?$")]
+    private static partial Regex MemoryPattern();
+}

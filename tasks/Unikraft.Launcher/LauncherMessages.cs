@@ -1,0 +1,31 @@
+// The launcher's coded messages (UKSDK2nnn), printed to stderr as "error UKSDK2nnn: …".
+namespace Unikraft.Launcher;
+
+/// <summary>Message formats; each starts with a unique code (a test keeps them unique).</summary>
+public static class LauncherMessages
+{
+    /// <summary>{0}: QEMU binary, {1}: Debian package.</summary>
+    public const string QemuNotFound =
+        "UKSDK2001: QEMU ('{0}') was not found. Install it (sudo apt-get install {1}) or pass --qemu (UnikraftQemuPath).";
+
+    /// <summary>{0}: image path.</summary>
+    public const string ImageNotFound = "UKSDK2002: The image '{0}' does not exist. Publish the project first.";
+
+    /// <summary>{0}: what is wrong.</summary>
+    public const string UsageError = "UKSDK2003: {0}";
+
+    /// <summary>{0}: QEMU binary, {1}: reason.</summary>
+    public const string QemuStartFailed = "UKSDK2004: QEMU ('{0}') could not be started: {1}";
+
+    /// <summary>Exit code for usage errors and a missing image.</summary>
+    public const int UsageExitCode = 125;
+
+    /// <summary>Exit code when QEMU is missing or cannot start (the shell's "command not found").</summary>
+    public const int QemuMissingExitCode = 127;
+
+    /// <summary>Exit code after Ctrl-C (128 + SIGINT).</summary>
+    public const int InterruptedExitCode = 130;
+
+    /// <summary>Every format, for the uniqueness test.</summary>
+    public static IReadOnlyList<string> All { get; } = [QemuNotFound, ImageNotFound, UsageError, QemuStartFailed];
+}

@@ -1,0 +1,73 @@
+// Builds the QEMU argument list for an image: machine, accelerator, console, exit devices, gdb.
+namespace Unikraft.Launcher;
+
+/// <summary>What the launcher found out about the host, passed in so that the builder stays pure.</summary>
+/// <param name="KvmUsable">/dev/kvm opens read-write and the guest CPU is the host's.</param>
+/// <param name="QbootPath">qboot's firmware for q35, or null when it is not installed.</param>
+/// <param name="ControlFile">The file that receives the kernel's control line (port 0x402).</param>
+public sealed record HostFacts(bool KvmUsable, string? QbootPath, string ControlFile);
+
+/// <summary>The QEMU invocation of one boot.</summary>
+public static class QemuCommand
+{
+    /// <summary>The gdb stub port that <c>-s</c> opens.</summary>
+    public const int GdbPort = 1234;
+
+    /// <summary>The QEMU binary name for <paramref name="architecture"/>.</summary>
+    public static string DefaultBinary(string architecture) =>
+        architecture == "arm64" ? "qemu-system-aarch64" : "qemu-system-x86_64";
+
+    /// <summary>The Debian package that installs <see cref="DefaultBinary"/>.</summary>
+    public static string DebianPackage(string architecture) =>
+        architecture == "arm64" ? "qemu-system-arm" : "qemu-system-x86";
+
+    /// <summary>The accelerator that <c>--accel</c> resolves to on this host: <c>kvm</c> or <c>tcg</c>.</summary>
+    public static string ResolveAccel(LaunchOptions options, HostFacts host) =>
+        options.Accel == "auto" ? (host.KvmUsable ? "kvm" : "tcg") : options.Accel;
+
+    /// <summary>Builds the arguments (without the QEMU binary itself).</summary>
+    public static IReadOnlyList<string> Build(LaunchOptions options, HostFacts host)
+    {
+        bool x64 = options.Architecture == "x64";
+        string machine = options.Machine ?? (x64 ? "microvm" : "virt");
+        var args = new List<string>();
+        args.AddRange(machine switch
+        {
+            "microvm" => ["-M", "microvm,acpi=off"],
+            "q35" when host.QbootPath is not null => ["-M", "q35", "-bios", host.QbootPath],
+            _ => ["-M", machine],
+        });
+        args.AddRange(["-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", options.Memory]);
+        args.AddRange(["-kernel", options.Image]);
+        string? commandLine = KernelCommandLine.Build(options.KernelArgs, options.ProgramArguments);
+        if (commandLine is not null)
+        {
+            args.AddRange(["-append", commandLine]);
+        }
+
+        // The serial console is stdin/stdout; signal=on lets Ctrl-C stop QEMU instead of reaching a monitor.
+        args.AddRange(["-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con"]);
+        if (x64)
+        {
+            // Exit protocol: the control line goes to port 0x402 (a file), the status to port 0xf4.
+            args.AddRange(["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]);
+            args.AddRange(["-chardev", $"file,id=ukctl,path={host.ControlFile}", "-device", "isa-debugcon,iobase=0x402,chardev=ukctl"]);
+        }
+        else
+        {
+            // arm64 has no ISA ports: the kernel leaves through semihosting SYS_EXIT with the code itself.
+            args.AddRange(["-semihosting-config", "enable=on,target=native"]);
+        }
+
+        args.AddRange(ResolveAccel(options, host) == "kvm"
+            ? ["-enable-kvm", "-cpu", x64 ? "host,-arch-capabilities" : "host"]
+            : ["-accel", "tcg", "-cpu", "max"]);
+        if (options.Gdb)
+        {
+            args.AddRange(["-s", "-S"]);
+        }
+
+        args.AddRange(WordSplitter.Split(options.QemuArgs));
+        return args;
+    }
+}
