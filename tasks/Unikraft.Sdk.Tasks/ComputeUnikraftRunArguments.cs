@@ -14,6 +14,14 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     [Required]
     public string LauncherPath { get; set; } = "";
 
+    /// <summary>The RID being run, for messages.</summary>
+    [Required]
+    public string RuntimeIdentifier { get; set; } = "";
+
+    /// <summary><c>qemu</c> or <c>fc</c>; only QEMU images boot with <c>dotnet run</c> (UKSDK1012).</summary>
+    [Required]
+    public string Backend { get; set; } = "";
+
     /// <summary>The image to boot.</summary>
     [Required]
     public string Image { get; set; } = "";
@@ -22,8 +30,7 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     [Required]
     public string Architecture { get; set; } = "";
 
-    /// <summary>The full path of the QEMU system emulator.</summary>
-    [Required]
+    /// <summary>The full path of the QEMU system emulator (required for QEMU images).</summary>
     public string QemuPath { get; set; } = "";
 
     /// <summary>UnikraftMemory: guest RAM, a QEMU size such as <c>256M</c>.</summary>
@@ -54,6 +61,11 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     /// <inheritdoc />
     protected override void ExecuteCore()
     {
+        if (Backend != "qemu")
+        {
+            throw new UnikraftException(nameof(Strings.RunNotSupported), RuntimeIdentifier, "Firecracker", Image);
+        }
+
         Check("UnikraftMemory", Memory, MemoryPattern().IsMatch(Memory), "expected a size such as 256M or 1G.");
         Check("UnikraftAccel", Accel, Accel is "" or "auto" or "kvm" or "tcg", "expected auto, kvm or tcg.");
         string[] machines = Architecture == "arm64" ? ["", "virt"] : ["", "microvm", "q35"];
