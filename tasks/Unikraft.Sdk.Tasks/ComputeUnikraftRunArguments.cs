@@ -54,6 +54,10 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     /// <summary>UnikraftVerbose: print the QEMU command line.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>The dotnet host that runs the launcher, for $(RunCommand).</summary>
+    [Output]
+    public string DotnetHost { get; private set; } = "";
+
     /// <summary>The escaped argument string for $(RunArguments).</summary>
     [Output]
     public string RunArguments { get; private set; } = "";
@@ -76,6 +80,7 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
             return;
         }
 
+        DotnetHost = DotnetHostPath.Ensure();
         var arguments = new List<string>
         {
             "exec", LauncherPath, "--image", Image, "--arch", Architecture, "--qemu", QemuPath, "--memory", Memory,

@@ -5,7 +5,7 @@ namespace Unikraft.Sdk.Tasks;
 
 /// <summary>
 /// Locates <c>runtimes/&lt;rid&gt;/native/</c> under <see cref="PackDirectory"/> (or accepts the native folder
-/// itself), verifies every file of the link line is there and reads pack.json. Errors: UKSDK1002 (no pack),
+/// itself), verifies every file of the link line is there and reads pack.json. Errors: UKSDK1002 (no pack), UKSDK1006 (no UnikraftRuntimePackDir folder),
 /// UKSDK1003 (file missing), UKSDK1004 (bad pack.json), UKSDK1005 (pack built for another RID).
 /// </summary>
 public sealed class ResolveUnikraftRuntimePack : UnikraftTask
@@ -27,6 +27,9 @@ public sealed class ResolveUnikraftRuntimePack : UnikraftTask
 
     /// <summary>The version of the pack, for messages.</summary>
     public string PackVersion { get; set; } = "";
+
+    /// <summary>True when <see cref="PackDirectory"/> comes from UnikraftRuntimePackDir (changes the error).</summary>
+    public bool IsOverride { get; set; }
 
     /// <summary>The pack's root folder (restored package or UnikraftRuntimePackDir).</summary>
     [Required]
@@ -79,6 +82,11 @@ public sealed class ResolveUnikraftRuntimePack : UnikraftTask
 
     private string FindNativeDirectory(UnikraftTarget target)
     {
+        if (!Directory.Exists(PackDirectory) && IsOverride)
+        {
+            throw new UnikraftException(nameof(Strings.RuntimePackDirNotFound), PackDirectory);
+        }
+
         if (!Directory.Exists(PackDirectory))
         {
             throw new UnikraftException(
