@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Builds Unikraft.Sdk end to end: host prerequisites, the kernel core and runtime packs (make -C runtime-packs),
+# then the NuGet packages (runtime pack, Unikraft.Sdk, Unikraft.Templates) into artifacts/packages.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PACKAGES="$ROOT/artifacts/packages"
+CONFIGURATION=Release
+SKIP_DEPS=0
+RUN_TESTS=0
+
+usage() {
+  cat <<USAGE
+usage: ./build.sh [--skip-deps] [--configuration|-c Release|Debug] [--test]
+  --skip-deps        do not check or install the host packages (binutils, gcc, make, musl, QEMU)
+  --configuration    the .NET build configuration (default: Release)
+  --test             run the test suite (tests/Unikraft.Sdk.Tests) after building
+USAGE
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --skip-deps) SKIP_DEPS=1 ;;
+    -c|--configuration) CONFIGURATION="${2:?--configuration needs a value}"; shift ;;
+    --test) RUN_TESTS=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "build.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Each prerequisite as "debian-package:probe", where the probe is a command name or an absolute file path.
+PREREQUISITES=(
+  "binutils:ld"
+  "gcc:gcc"
+  "make:make"
+  "musl-dev:/usr/lib/x86_64-linux-musl/libc.a"
+  "musl-tools:musl-gcc"
+  "qemu-system-x86:qemu-system-x86_64"
+)
+
+missing_packages() {
+  local entry package probe
+  for entry in "${PREREQUISITES[@]}"; do
+    package="${entry%%:*}" probe="${entry#*:}"
+    if [[ "$probe" == /* ]]; then [[ -e "$probe" ]] || echo "$package"
+    else command -v "$probe" >/dev/null 2>&1 || echo "$package"
+    fi
+  done
+}
+
+install_prerequisites() {
+  local missing
+  mapfile -t missing < <(missing_packages)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "host prerequisites: all present"
+  elif ! command -v apt-get >/dev/null 2>&1; then
+    echo "build.sh: missing host packages (Debian names): ${missing[*]}" >&2
+    echo "build.sh: this is not a Debian/Ubuntu system; install their equivalents and run again" >&2
+    exit 1
+  else
+    local sudo=()
+    if [[ $EUID -ne 0 ]]; then
+      command -v sudo >/dev/null 2>&1 || { echo "build.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+      sudo=(sudo)
+    fi
+    echo "installing: ${missing[*]}"
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# Removes our packages of this version from the NuGet global packages folder, so that a re-pack of the
+# same version is what the next restore uses (NuGet never refreshes an installed version).
+purge_stale_packages() {
+  local version="$1" root dir
+  root="$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')"
+  [[ -n "$root" && -d "$root" ]] || return 0
+  for dir in "$root"/unikraft.*/"${version,,}"; do
+    [[ -d "$dir" ]] && { echo "removing stale $dir"; rm -rf "$dir"; }
+  done
+  return 0
+}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "build.sh: the .NET SDK 10 ('dotnet') was not found; install it (https://dot.net) and run again" >&2
+  exit 1
+fi
+
+if [[ $SKIP_DEPS -eq 0 ]]; then
+  step "Host prerequisites"
+  install_prerequisites
+fi
+
+VERSION="$(dotnet msbuild "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -getProperty:Version -p:Configuration="$CONFIGURATION")"
+mkdir -p "$PACKAGES"
+
+step "Kernel core and runtime packs (make -C runtime-packs)"
+make -C "$ROOT/runtime-packs"
+
+RUNTIME_PACK_PROJECT="$ROOT/runtime-packs/Unikraft.Runtime.qemu-x64/Unikraft.Runtime.qemu-x64.csproj"
+if [[ -f "$RUNTIME_PACK_PROJECT" ]]; then
+  step "Runtime pack package"
+  dotnet pack "$RUNTIME_PACK_PROJECT" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
+fi
+
+step "Unikraft.Sdk $VERSION"
+dotnet pack "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
+
+step "Unikraft.Templates $VERSION"
+dotnet pack "$ROOT/templates/Unikraft.Templates/Unikraft.Templates.csproj" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
+
+step "Stale copies of $VERSION in the NuGet cache"
+purge_stale_packages "$VERSION"
+
+if [[ $RUN_TESTS -eq 1 ]]; then
+  step "Tests"
+  dotnet test "$ROOT/tests/Unikraft.Sdk.Tests/Unikraft.Sdk.Tests.csproj" -c "$CONFIGURATION"
+fi
+
+step "Done: packages in $PACKAGES"
+ls -1 "$PACKAGES"/*.nupkg
