@@ -1,0 +1,45 @@
+/* ns16550.c - 16550 UART on an x86 I/O port: polled output in FIFO-sized bursts (one VM exit per
+ * burst with `rep outsb`), polled non-blocking input. */
+#include <uk/arch.h>
+#include <uk/console.h>
+
+#define REG_DATA 0
+#define REG_IER 1
+#define REG_FCR 2
+#define REG_LCR 3
+#define REG_MCR 4
+#define REG_LSR 5
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+#define FIFO_DEPTH 16
+
+void ns16550_init(u16 base)
+{
+    uk_outb(base + REG_IER, 0x00);       /* no interrupts (yet) */
+    uk_outb(base + REG_LCR, 0x80);       /* divisor latch */
+    uk_outb(base + REG_DATA, 0x01);      /* 115200 baud */
+    uk_outb(base + REG_IER, 0x00);
+    uk_outb(base + REG_LCR, 0x03);       /* 8N1 */
+    uk_outb(base + REG_FCR, 0x07);       /* FIFO on, both cleared */
+    uk_outb(base + REG_MCR, 0x03);       /* DTR, RTS */
+}
+
+void ns16550_write(u16 base, const char *buf, usize len)
+{
+    while (len) {
+        usize n = len < FIFO_DEPTH ? len : FIFO_DEPTH;
+        for (int spin = 0; !(uk_inb(base + REG_LSR) & LSR_THRE) && spin < 100000; spin++)
+            uk_cpu_pause();
+        uk_outsb(base + REG_DATA, buf, n);
+        buf += n;
+        len -= n;
+    }
+}
+
+usize ns16550_read(u16 base, char *buf, usize len)
+{
+    usize n = 0;
+    while (n < len && (uk_inb(base + REG_LSR) & LSR_DR))
+        buf[n++] = (char)uk_inb(base + REG_DATA);
+    return n;
+}

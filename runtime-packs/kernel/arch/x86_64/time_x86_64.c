@@ -1,0 +1,214 @@
+/* time_x86_64.c - clocks and the timer interrupt on x86_64. Time comes from the TSC, scaled by KVM's
+ * pvclock when present (exact, and it also gives the wall clock), else by a frequency from CPUID or
+ * measured against the PIT. The LAPIC timer (TSC-deadline mode when offered) wakes the scheduler. */
+#include <uk/arch.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/time.h>
+
+struct pvclock_time {
+    volatile u32 version;
+    u32 pad0;
+    volatile u64 tsc_timestamp, system_time;
+    volatile u32 mul;
+    volatile s8 shift;
+    volatile u8 flags;
+    u8 pad[2];
+} __attribute__((aligned(64)));
+
+struct pvclock_wall {
+    volatile u32 version, sec, nsec;
+} __attribute__((aligned(16)));
+
+static struct pvclock_time pvclock;
+static struct pvclock_wall pvwall;
+static bool have_pvclock, have_deadline, x2apic;
+static u64 tsc_hz, tsc_mult; /* ns = (delta * tsc_mult) >> 32 */
+static u64 ns_to_tsc; /* ticks = (ns * ns_to_tsc) >> 32 */
+static u64 tsc_boot, pv_boot_ns, wall_boot_ns;
+static u64 lapic_hz;
+static volatile u32 *lapic_mmio;
+
+#define MSR_KVM_WALL_CLOCK_NEW 0x4b564d00
+#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
+
+static u64 mul_shift32(u64 a, u64 b) { return (u64)(((unsigned __int128)a * b) >> 32); }
+
+static u64 pvclock_ns(void)
+{
+    u32 v;
+    u64 ns;
+    do {
+        v = pvclock.version;
+        __asm__ volatile("" ::: "memory");
+        u64 delta = uk_rdtsc() - pvclock.tsc_timestamp;
+        s8 sh = pvclock.shift;
+        delta = sh >= 0 ? delta << sh : delta >> -sh;
+        ns = pvclock.system_time + mul_shift32(delta, pvclock.mul);
+        __asm__ volatile("" ::: "memory");
+    } while ((v & 1) || v != pvclock.version);
+    return ns;
+}
+
+static bool kvm_clock_available(void)
+{
+    u32 a, b, c, d;
+    uk_cpuid(0x40000000, 0, &a, &b, &c, &d);
+    if (b != 0x4b4d564b || c != 0x564b4d56 || d != 0x4d) /* "KVMKVMKVM\0\0\0" */
+        return false;
+    uk_cpuid(0x40000001, 0, &a, &b, &c, &d);
+    return a & (1u << 3); /* KVM_FEATURE_CLOCKSOURCE2 */
+}
+
+static u64 pit_read(void)
+{
+    uk_outb(0x43, 0x00); /* latch channel 0 */
+    u8 lo = uk_inb(0x40), hi = uk_inb(0x40);
+    return (u64)hi << 8 | lo;
+}
+
+/* Measures the TSC against 10 ms of the 1.193182 MHz PIT (channel 0, mode 0, no interrupt). */
+static u64 tsc_calibrate_pit(void)
+{
+    uk_outb(0x43, 0x30);
+    uk_outb(0x40, 0xff);
+    uk_outb(0x40, 0xff);
+    u64 start = pit_read(), t0 = uk_rdtsc();
+    for (u64 spins = 0; spins < 5000000; spins++) {
+        u64 now = pit_read();
+        if (now <= start && start - now >= 11932)
+            return (uk_rdtsc() - t0) * 1193182 / (start - now);
+    }
+    return 0;
+}
+
+static void tsc_frequency(void)
+{
+    u32 a, b, c, d, max;
+    if (have_pvclock) {
+        /* ns = ((delta << shift) * mul) >> 32, so hz = 1e9 * 2^32 / mul / 2^shift */
+        u64 hz = (UK_NSEC_PER_SEC << 32) / pvclock.mul;
+        tsc_hz = pvclock.shift >= 0 ? hz >> pvclock.shift : hz << -pvclock.shift;
+        return;
+    }
+    uk_cpuid(0, 0, &max, &b, &c, &d);
+    if (max >= 0x15) {
+        uk_cpuid(0x15, 0, &a, &b, &c, &d);
+        if (a && b && c)
+            tsc_hz = (u64)c * b / a;
+    }
+    if (!tsc_hz)
+        tsc_hz = tsc_calibrate_pit();
+    if (!tsc_hz) {
+        uk_pr_warn("time: could not measure the TSC; assuming 2 GHz\n");
+        tsc_hz = 2000000000UL;
+    }
+}
+
+static void lapic_write(u32 reg, u32 v)
+{
+    if (x2apic)
+        uk_wrmsr(0x800 + (reg >> 4), v);
+    else
+        lapic_mmio[reg / 4] = v;
+}
+
+static u32 lapic_read(u32 reg) { return x2apic ? (u32)uk_rdmsr(0x800 + (reg >> 4)) : lapic_mmio[reg / 4]; }
+
+#define LAPIC_EOI 0xb0
+#define LAPIC_SVR 0xf0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
+
+void uk_lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+
+static void lapic_init(void)
+{
+    u32 a, b, c, d;
+    uk_cpuid(1, 0, &a, &b, &c, &d);
+    x2apic = c & (1u << 21);
+    have_deadline = c & (1u << 24);
+    /* Mask the legacy PICs: every interrupt comes through the LAPIC (or the IOAPIC, later). */
+    uk_outb(0x21, 0xff);
+    uk_outb(0xa1, 0xff);
+    u64 base = uk_rdmsr(UK_MSR_APIC_BASE);
+    if (x2apic) {
+        uk_wrmsr(UK_MSR_APIC_BASE, base | (1UL << 11) | (1UL << 10));
+    } else {
+        uk_wrmsr(UK_MSR_APIC_BASE, base | (1UL << 11));
+        lapic_mmio = uk_mmio_map(base & ~0xfffUL, UK_PAGE_SIZE);
+    }
+    lapic_write(LAPIC_SVR, 0x100 | UK_VEC_SPURIOUS);
+    if (have_deadline) {
+        lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (2u << 17));
+        return;
+    }
+    /* One-shot mode: measure the LAPIC timer's rate against the TSC over 10 ms. */
+    lapic_write(LAPIC_TIMER_DIV, 0xb); /* divide by 1 */
+    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (1u << 16)); /* masked while measuring */
+    lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+    u64 t0 = uk_rdtsc();
+    while (uk_rdtsc() - t0 < tsc_hz / 100)
+        uk_cpu_pause();
+    u32 elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+    lapic_hz = (u64)elapsed * 100;
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER);
+}
+
+void uk_time_init(void)
+{
+    have_pvclock = kvm_clock_available();
+    if (have_pvclock) {
+        uk_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (u64)&pvclock | 1);
+        uk_wrmsr(MSR_KVM_WALL_CLOCK_NEW, (u64)&pvwall);
+        pv_boot_ns = pvclock_ns();
+        wall_boot_ns = (u64)pvwall.sec * UK_NSEC_PER_SEC + pvwall.nsec + pv_boot_ns;
+    }
+    tsc_frequency();
+    tsc_mult = (UK_NSEC_PER_SEC << 32) / tsc_hz;
+    ns_to_tsc = ((tsc_hz / 1000) << 32) / 1000000;
+    tsc_boot = uk_rdtsc();
+    if (!have_pvclock)
+        wall_boot_ns = uk_plat_rtc_seconds() * UK_NSEC_PER_SEC;
+    lapic_init();
+    uk_pr_debug("time: tsc %lu kHz (%s), timer %s\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",
+                have_deadline ? "tsc-deadline" : "lapic one-shot");
+}
+
+u64 uk_time_monotonic_ns(void)
+{
+    if (have_pvclock)
+        return pvclock_ns() - pv_boot_ns;
+    return mul_shift32(uk_rdtsc() - tsc_boot, tsc_mult);
+}
+
+u64 uk_time_wall_ns(void) { return wall_boot_ns + uk_time_monotonic_ns(); }
+
+void uk_time_set_wall_ns(u64 ns) { wall_boot_ns = ns - uk_time_monotonic_ns(); }
+
+void uk_timer_arm(u64 deadline_ns)
+{
+    if (have_deadline) {
+        if (!deadline_ns) {
+            uk_wrmsr(UK_MSR_TSC_DEADLINE, 0);
+            return;
+        }
+        u64 now = uk_time_monotonic_ns();
+        u64 delta = deadline_ns > now ? deadline_ns - now : 0;
+        uk_wrmsr(UK_MSR_TSC_DEADLINE, uk_rdtsc() + mul_shift32(delta, ns_to_tsc) + 1);
+        return;
+    }
+    if (!deadline_ns) {
+        lapic_write(LAPIC_TIMER_INIT, 0);
+        return;
+    }
+    u64 now = uk_time_monotonic_ns();
+    u64 delta = deadline_ns > now ? deadline_ns - now : 1000;
+    if (delta > 10 * UK_NSEC_PER_SEC)
+        delta = 10 * UK_NSEC_PER_SEC; /* the tick re-arms when it fires early */
+    u64 count = delta * (lapic_hz / 1000) / 1000000 + 1;
+    lapic_write(LAPIC_TIMER_INIT, count > 0xffffffffUL ? 0xffffffffu : (u32)count);
+}

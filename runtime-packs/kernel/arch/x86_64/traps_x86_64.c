@@ -1,0 +1,100 @@
+/* traps_x86_64.c - exceptions and interrupts: demand paging, faults of the program turned into
+ * signals, interrupts to their drivers, and a readable panic for anything the kernel got wrong. */
+#include <uk/arch.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/signal.h>
+
+void uk_lapic_eoi(void);
+
+static const char *const vector_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
+    "device not available", "double fault", "coprocessor overrun", "invalid TSS",
+    "segment not present", "stack fault", "general protection", "page fault", "reserved",
+    "x87 FP error", "alignment check", "machine check", "SIMD FP error", "virtualization",
+    "control protection", "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
+    "hypervisor injection", "VMM communication", "security", "reserved"};
+
+void uk_arch_dump_frame(const struct uk_trapframe *f)
+{
+    uk_printk("  rip %016lx  rsp %016lx  rflags %08lx  cs %lx  ss %lx\n", f->rip, f->rsp, f->rflags,
+              f->cs, f->ss);
+    uk_printk("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+    uk_printk("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+    uk_printk("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
+    uk_printk("  r13 %016lx  r14 %016lx  r15 %016lx\n", f->r13, f->r14, f->r15);
+}
+
+UK_NORETURN static void kernel_fault(struct uk_trapframe *f)
+{
+    u64 v = f->vector;
+    uk_printk("\n[uk] kernel fault: %s (vector %lu, error %#lx)", v < 32 ? vector_names[v] : "interrupt",
+              v, f->error);
+    if (v == 14)
+        uk_printk(" at address %#lx", uk_read_cr2());
+    uk_printk("\n");
+    uk_arch_dump_frame(f);
+    uk_backtrace(f->rbp);
+    uk_panic("unrecoverable fault in the kernel");
+}
+
+static void page_fault(struct uk_trapframe *f)
+{
+    uptr addr = uk_read_cr2();
+    int access = UK_PROT_READ;
+    if (f->error & 2)
+        access = UK_PROT_WRITE;
+    if (f->error & 16)
+        access = UK_PROT_EXEC;
+    bool user = f->cs & 3;
+    int code = 1; /* SEGV_MAPERR */
+    if (addr < UK_USER_TOP) {
+        code = uk_vm_fault(addr, access);
+        if (code == 0)
+            return;
+    }
+    if (!user)
+        kernel_fault(f);
+    uk_signal_fault(f, UK_SIGSEGV, code, addr);
+}
+
+void uk_trap(struct uk_trapframe *f)
+{
+    bool user = f->cs & 3;
+    switch (f->vector) {
+    case 14:
+        page_fault(f);
+        return;
+    case UK_VEC_TIMER:
+        uk_lapic_eoi();
+        uk_sched_tick();
+        return;
+    case UK_VEC_SPURIOUS:
+        return;
+    }
+    if (!user)
+        kernel_fault(f);
+    switch (f->vector) {
+    case 0:
+        uk_signal_fault(f, UK_SIGFPE, 1 /* FPE_INTDIV */, f->rip);
+        break;
+    case 3:
+        uk_signal_fault(f, UK_SIGTRAP, 1 /* TRAP_BRKPT */, f->rip);
+        break;
+    case 6:
+        uk_signal_fault(f, UK_SIGILL, 2 /* ILL_ILLOPN */, f->rip);
+        break;
+    case 16:
+    case 19:
+        uk_signal_fault(f, UK_SIGFPE, 0, f->rip);
+        break;
+    case 17:
+        uk_signal_fault(f, UK_SIGBUS, 1 /* BUS_ADRALN */, 0);
+        break;
+    default:
+        /* #GP and #SS from the program: Linux reports SIGSEGV with SI_KERNEL (0x80). */
+        uk_signal_fault(f, UK_SIGSEGV, 0x80, 0);
+        break;
+    }
+}

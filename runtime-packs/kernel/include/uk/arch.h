@@ -1,0 +1,44 @@
+/* arch.h - what generic kernel code may ask of the CPU architecture. The one place that picks the
+ * architecture header; generic code never branches on the architecture itself. */
+#ifndef UK_ARCH_H
+#define UK_ARCH_H
+#include <uk/types.h>
+
+#if defined(__x86_64__)
+#include <uk/arch_x86_64.h>
+#elif defined(__aarch64__)
+#include <uk/arch_arm64.h>
+#else
+#error "unsupported architecture"
+#endif
+
+struct uk_thread;
+
+/* Boot-time CPU set-up: descriptor tables, FPU/vector state, syscall entry, per-CPU data. */
+void uk_arch_cpu_init(void);
+/* Size of one thread's saved vector/FPU state and its initial contents. */
+usize uk_arch_fpstate_size(void);
+void uk_arch_fpstate_init(void *area);
+/* Saves the outgoing thread's user state (FPU, TLS base) and switches kernel stacks to next. */
+void uk_arch_switch_to(struct uk_thread *prev, struct uk_thread *next);
+/* Prepares a new thread's kernel stack so that its first switch-in returns to user mode with the
+ * given frame (a copy of the creating thread's frame, adjusted by the caller). */
+void uk_arch_thread_prepare(struct uk_thread *t, const struct uk_trapframe *frame);
+/* Enters user mode on the current thread's stack with the given frame; never returns. */
+UK_NORETURN void uk_arch_enter_user(struct uk_trapframe *frame);
+/* Saves only the baseline FPU state at switches (uk.fpu=fxsave). */
+void uk_arch_fpu_fxsave_only(void);
+/* Fills the privilege fields of a frame that returns to the program. */
+void uk_arch_frame_init_user(struct uk_trapframe *f);
+/* Sets the user TLS base of the running thread. */
+void uk_arch_set_tls(u64 base);
+/* Idles the CPU until an interrupt arrives (interrupts are off again on return). */
+void uk_arch_wait_for_interrupt(void);
+/* Hardware random number, when the CPU has one; false otherwise. */
+bool uk_arch_random_u64(u64 *out);
+/* The value of AT_HWCAP / AT_HWCAP2 and AT_PLATFORM for the program. */
+u64 uk_arch_hwcap(void);
+u64 uk_arch_hwcap2(void);
+const char *uk_arch_platform(void);
+
+#endif

@@ -1,0 +1,33 @@
+/* boot.h - what the generic boot code shares between its files: the parsed command line, the
+ * build-time application info, and the program's initial stack. */
+#ifndef UK_BOOT_H
+#define UK_BOOT_H
+#include <uk/types.h>
+
+#define UK_MAX_ARGS 256
+#define UK_MAX_ENVS 256
+
+/* Written into the image by the SDK's link task (docs/runtime-pack.md). */
+struct uk_appinfo {
+    char magic[8];
+    u32 version;
+    u32 reserved;
+    char name[64];
+    char reserved2[176];
+    char cmdline[2048];
+};
+extern const volatile struct uk_appinfo uk_appinfo;
+
+struct uk_cmdline {
+    int argc, envc;
+    char *argv[UK_MAX_ARGS + 1];
+    char *envp[UK_MAX_ENVS + 1];
+};
+
+/* Splits the kernel command line into options, environment and program arguments; on bad input
+ * prints what is wrong and stops the VM. */
+void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline *out);
+/* Builds argc/argv/envp/auxv on a new user stack; returns the initial stack pointer. */
+uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry);
+
+#endif

@@ -1,0 +1,16 @@
+/* console.h - the boot console: the platform's UART, used by the kernel log and by fds 0-2. */
+#ifndef UK_CONSOLE_H
+#define UK_CONSOLE_H
+#include <uk/types.h>
+
+void uk_console_init(void);
+void uk_console_write(const char *buf, usize len);
+/* Non-blocking read of what the UART holds; returns the number of bytes read. */
+usize uk_console_read(char *buf, usize len);
+
+/* 16550 driver (drivers/uart) on an I/O port base. */
+void ns16550_init(u16 base);
+void ns16550_write(u16 base, const char *buf, usize len);
+usize ns16550_read(u16 base, char *buf, usize len);
+
+#endif

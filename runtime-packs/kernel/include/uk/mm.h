@@ -1,0 +1,78 @@
+/* mm.h - physical frames, the kernel heap, page tables and the program's virtual address space. */
+#ifndef UK_MM_H
+#define UK_MM_H
+#include <uk/types.h>
+
+/* The kernel's own mappings stay in the lower half too: hypervisors that run the guest kernel
+ * deprivileged (e.g. PVM, the nested KVM of some clouds) only map a guest kernel's lower-half
+ * addresses directly and emulate every access elsewhere.
+ * All physical memory is mapped here, supervisor-only and non-executable. */
+#define UK_DIRECTMAP_BASE 0x0000600000000000UL
+/* Kernel stacks live here, each with an unmapped guard area below it. */
+#define UK_KSTACK_BASE 0x0000700000000000UL
+#define UK_KSTACK_SIZE (16 * 1024UL)
+
+static inline void *uk_phys_to_virt(u64 pa) { return (void *)(pa + UK_DIRECTMAP_BASE); }
+static inline u64 uk_virt_to_phys(const void *va) { return (u64)va - UK_DIRECTMAP_BASE; }
+
+/* Physical frame allocator (4 KiB frames). */
+struct uk_memregion {
+    u64 base, size;
+};
+void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused);
+u64 uk_pmm_alloc(usize npages); /* contiguous; 0 when none */
+void uk_pmm_free(u64 pa, usize npages);
+usize uk_pmm_free_pages(void);
+usize uk_pmm_total_pages(void);
+
+/* Kernel heap: small objects from size classes, larger ones as whole frames. */
+void *uk_kmalloc(usize size);
+void *uk_kzalloc(usize size);
+void uk_kfree(void *p);
+
+/* Page protections, architecture-neutral. */
+#define UK_PROT_READ 1
+#define UK_PROT_WRITE 2
+#define UK_PROT_EXEC 4
+#define UK_PROT_USER 8
+#define UK_PROT_NOCACHE 16
+
+/* Page tables (arch/<arch>/paging_<arch>.c). The kernel owns one set of tables. */
+void uk_paging_init(u64 max_phys);
+int uk_page_map(uptr va, u64 pa, int prot);       /* 0 or -ENOMEM */
+bool uk_page_query(uptr va, u64 *pa, int *prot);   /* false when not present */
+void uk_page_protect(uptr va, int prot);           /* present pages only */
+u64 uk_page_unmap(uptr va);                        /* the frame, or 0 when not present */
+void *uk_mmio_map(u64 pa, usize size);
+void *uk_kstack_alloc(void);                       /* top of a new kernel stack */
+void uk_kstack_free(void *top);
+
+/* The program's address space (lib/mm/vm.c): areas with Linux mmap semantics, filled on demand. */
+#define UK_USER_MMAP_BASE 0x0000100000000000UL
+#define UK_USER_TOP 0x0000600000000000UL /* the program's half ends where the kernel's begins */
+#define UK_VM_ANON 1
+#define UK_VM_STACK 2
+#define UK_VM_IMAGE 4 /* part of the loaded image: never unmapped, frames not freed */
+
+void uk_vm_init(void);
+int uk_vm_add(uptr start, usize len, int prot, int flags);
+/* Reserves len bytes; fixed: at hint exactly (replacing what was there). Returns address or -errno. */
+long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed);
+int uk_vm_munmap(uptr start, usize len);
+int uk_vm_mprotect(uptr start, usize len, int prot);
+int uk_vm_discard(uptr start, usize len); /* madvise(DONTNEED): next touch reads zeros */
+long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move);
+/* Resolves a fault at va for the given access; 0 when fixed, or a SEGV_* code (1 MAPERR, 2 ACCERR). */
+int uk_vm_fault(uptr va, int access);
+/* Checks (and faults in) a user buffer before the kernel touches it; false means EFAULT. */
+bool uk_user_access_ok(const void *p, usize len, bool write);
+bool uk_user_copy_from(void *dst, const void *usrc, usize len);
+bool uk_user_copy_to(void *udst, const void *src, usize len);
+long uk_user_strlen(const char *us, usize max); /* -EFAULT or length */
+usize uk_vm_committed_bytes(void);
+
+/* brk heap of the program, after the image. */
+void uk_brk_init(uptr start);
+uptr uk_brk_set(uptr addr);
+
+#endif

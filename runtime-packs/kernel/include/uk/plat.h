@@ -1,0 +1,24 @@
+/* plat.h - what the hypervisor platform gives the kernel: boot information and power-off. */
+#ifndef UK_PLAT_H
+#define UK_PLAT_H
+#include <uk/mm.h>
+#include <uk/types.h>
+
+#define UK_MAX_MEMREGIONS 64
+
+struct uk_bootinfo {
+    struct uk_memregion ram[UK_MAX_MEMREGIONS];
+    int nram;
+    const char *cmdline; /* a kernel copy; never NULL */
+    u64 max_phys;
+};
+extern struct uk_bootinfo uk_bootinfo;
+
+/* The program's exit code (0-255), or UK_EXIT_PANIC. Never returns. */
+#define UK_EXIT_PANIC (-1)
+UK_NORETURN void uk_plat_exit(int code);
+
+/* Generic boot, after the platform filled uk_bootinfo and the CPU is set up. */
+UK_NORETURN void uk_boot_main(void);
+
+#endif

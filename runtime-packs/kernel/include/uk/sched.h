@@ -1,0 +1,64 @@
+/* sched.h - threads, the run queue, sleeping and waking, futexes. One CPU for now; interrupts are
+ * off whenever the kernel runs, so kernel code needs no locks. */
+#ifndef UK_SCHED_H
+#define UK_SCHED_H
+#include <uk/arch.h>
+#include <uk/types.h>
+
+enum uk_thread_state { UK_THREAD_RUNNABLE, UK_THREAD_BLOCKED, UK_THREAD_DEAD };
+
+struct uk_thread {
+    int tid;
+    enum uk_thread_state state;
+    u64 ctx_sp;     /* saved kernel stack pointer while switched out */
+    u64 kstack_top; /* top of the kernel stack (the user frame sits just below it) */
+    u64 tls;        /* user TLS base (FS on x86_64, TPIDR_EL0 on arm64) */
+    void *fpstate;  /* saved FPU/vector state */
+    u64 clear_child_tid;
+    /* blocking */
+    u64 wake_at;    /* monotonic ns deadline, 0 = none */
+    bool timed_out;
+    uptr futex_addr;
+    u32 futex_bitset;
+    struct uk_thread *wq_next; /* futex wait queue */
+    /* signals */
+    u64 sigmask;
+    u64 sigpending;
+    u64 altstack_sp, altstack_size;
+    int altstack_flags;
+    struct uk_thread *waitq_next; /* a uk_waitq */
+    struct uk_thread *next, *prev; /* all threads */
+};
+
+void uk_sched_init(void);
+struct uk_thread *uk_thread_current(void);
+/* A thread ready to enter user mode with the given frame. */
+struct uk_thread *uk_thread_create(const struct uk_trapframe *frame, u64 tls);
+/* Starts the first thread: never returns. */
+UK_NORETURN void uk_sched_start(struct uk_thread *first);
+void uk_sched_yield(void);
+/* Blocks the current thread until woken or until the monotonic deadline (0: none). Returns false
+ * when the deadline passed first. */
+bool uk_sched_block(u64 deadline_ns);
+void uk_sched_wake(struct uk_thread *t);
+/* Ends the current thread (not the program). */
+UK_NORETURN void uk_thread_exit(void);
+int uk_thread_count(void);
+struct uk_thread *uk_thread_find(int tid);
+/* Called from the timer interrupt: wakes sleepers, preempts the running thread when due. */
+void uk_sched_tick(void);
+
+/* Wait queues for kernel objects (pipes, later sockets and devices). */
+struct uk_waitq {
+    struct uk_thread *head;
+};
+/* Blocks until woken through the queue or until the deadline; false on timeout. */
+bool uk_waitq_wait(struct uk_waitq *q, u64 deadline_ns);
+void uk_waitq_wake_all(struct uk_waitq *q);
+
+/* futex operations on a user address */
+long uk_futex_wait(u32 *uaddr, u32 val, u64 deadline_ns, u32 bitset);
+long uk_futex_wake(u32 *uaddr, int n, u32 bitset);
+long uk_futex_requeue(u32 *uaddr, int nwake, u32 *uaddr2, int nmove);
+
+#endif

@@ -1,0 +1,50 @@
+/* signal.h - Linux signal numbers and the kernel's signal interface. */
+#ifndef UK_SIGNAL_H
+#define UK_SIGNAL_H
+#include <uk/arch.h>
+#include <uk/types.h>
+
+#define UK_SIGHUP 1
+#define UK_SIGINT 2
+#define UK_SIGQUIT 3
+#define UK_SIGILL 4
+#define UK_SIGTRAP 5
+#define UK_SIGABRT 6
+#define UK_SIGBUS 7
+#define UK_SIGFPE 8
+#define UK_SIGKILL 9
+#define UK_SIGUSR1 10
+#define UK_SIGSEGV 11
+#define UK_SIGUSR2 12
+#define UK_SIGPIPE 13
+#define UK_SIGALRM 14
+#define UK_SIGTERM 15
+#define UK_SIGCHLD 17
+#define UK_SIGCONT 18
+#define UK_SIGSTOP 19
+#define UK_SIGURG 23
+#define UK_SIGWINCH 28
+#define UK_NSIG 64
+
+#define UK_SIG_DFL 0UL
+#define UK_SIG_IGN 1UL
+
+struct uk_sigaction {
+    u64 handler;
+    u64 flags;
+    u64 restorer;
+    u64 mask;
+};
+
+/* A CPU fault of the program: delivers sig to the faulting thread, or ends the program. */
+void uk_signal_fault(struct uk_trapframe *f, int sig, int code, uptr addr);
+/* Sends sig to a thread (tgkill); the sender's tid goes into si_pid's place as Linux does. */
+long uk_signal_send(int tid, int sig);
+/* On every return to user mode: delivers a pending, unblocked signal. */
+void uk_signal_deliver(struct uk_trapframe *f);
+const char *uk_signal_name(int sig);
+UK_NORETURN void uk_signal_kill_program(int sig);
+
+extern struct uk_sigaction uk_sigactions[UK_NSIG + 1];
+
+#endif

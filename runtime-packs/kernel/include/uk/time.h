@@ -1,0 +1,18 @@
+/* time.h - monotonic and wall clocks, and the one-shot timer that wakes the scheduler. */
+#ifndef UK_TIME_H
+#define UK_TIME_H
+#include <uk/types.h>
+
+#define UK_NSEC_PER_SEC 1000000000UL
+
+void uk_time_init(void);
+u64 uk_time_monotonic_ns(void);
+/* Nanoseconds since the Unix epoch. */
+u64 uk_time_wall_ns(void);
+void uk_time_set_wall_ns(u64 ns);
+/* Arms the timer interrupt for the monotonic deadline (0 disarms). */
+void uk_timer_arm(u64 deadline_ns);
+/* Platform: wall clock at boot (RTC), seconds since the epoch; 0 when there is none. */
+u64 uk_plat_rtc_seconds(void);
+
+#endif

@@ -1,0 +1,93 @@
+/* boot.c - the generic boot sequence once the platform has set up the CPU and the direct map: map
+ * the image with per-segment permissions, start the clocks, parse the command line, and enter the
+ * program's ELF entry (musl's _start) at user privilege on its main thread. */
+#include <uk/arch.h>
+#include <uk/boot.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/plat.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/syscall.h>
+#include <uk/time.h>
+
+const volatile struct uk_appinfo uk_appinfo __attribute__((section(".appinfo"), used, aligned(16))) = {
+    .magic = "UKAPPINF",
+    .version = 1,
+    .name = "app",
+};
+
+extern char __prog_text_start[], __prog_text_end[], __prog_rodata_start[], __prog_rodata_end[];
+extern char __prog_data_start[], __prog_data_end[], __prog_bss_start[], __prog_bss_end[];
+extern char __uk_text_start[], __uk_text_end[], __uk_rodata_start[], __uk_rodata_end[];
+extern char __uk_data_start[], __uk_data_end[], __uk_image_end[];
+extern char _start[];
+void uk_paging_activate(void);
+
+static void map_identity(const char *start, const char *end, int prot, bool program)
+{
+    uptr s = UK_ALIGN_DOWN((uptr)start, UK_PAGE_SIZE), e = UK_ALIGN_UP((uptr)end, UK_PAGE_SIZE);
+    for (uptr va = s; va < e; va += UK_PAGE_SIZE)
+        if (uk_page_map(va, va, prot))
+            uk_panic("no memory for the image's page tables");
+    if (program && e > s && uk_vm_add(s, e - s, prot & ~UK_PROT_USER, UK_VM_IMAGE))
+        uk_panic("overlapping image segments");
+}
+
+static void map_image(void)
+{
+    const int R = UK_PROT_READ, W = UK_PROT_WRITE, X = UK_PROT_EXEC, U = UK_PROT_USER;
+    map_identity(__prog_text_start, __prog_text_end, R | X | U, true);
+    map_identity(__prog_rodata_start, __prog_rodata_end, R | U, true);
+    map_identity(__prog_data_start, __prog_data_end, R | W | U, true);
+    map_identity(__uk_text_start, __uk_text_end, R | X, false);
+    map_identity(__uk_rodata_start, __uk_rodata_end, R, false);
+    map_identity(__uk_data_start, __uk_data_end, R | W, false);
+    uk_paging_activate();
+    /* The loader zero-fills .bss, but do not rely on every loader doing so. */
+    uk_memset(__prog_bss_start, 0, __prog_bss_end - __prog_bss_start);
+}
+
+static const char *appinfo_string(const volatile char *s, char *dst, usize size)
+{
+    usize i = 0;
+    for (; i + 1 < size && s[i]; i++)
+        dst[i] = s[i];
+    dst[i] = 0;
+    return dst;
+}
+
+UK_NORETURN void uk_boot_main(void)
+{
+    static char argv0[64], default_cmdline[2048];
+    static struct uk_cmdline cl;
+
+    uk_vm_init();
+    map_image();
+    appinfo_string(uk_appinfo.name, argv0, sizeof(argv0));
+    const char *cmdline = uk_bootinfo.cmdline;
+    bool only_devices = true; /* a line with nothing but what the VMM appended counts as empty */
+    for (const char *p = cmdline; *p && only_devices; p++)
+        if (*p != ' ' && !uk_startswith(p, "virtio_mmio.device=") && (p == cmdline || p[-1] == ' '))
+            only_devices = false;
+    if (!*cmdline || only_devices)
+        cmdline = appinfo_string(uk_appinfo.cmdline, default_cmdline, sizeof(default_cmdline));
+    uk_cmdline_parse(cmdline, argv0, &cl);
+    uk_time_init();
+    uk_sched_init();
+    uk_files_init();
+    uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", argv0,
+               uk_pmm_total_pages() * UK_PAGE_SIZE >> 20, cl.argc - 1);
+
+    uk_brk_init((uptr)__uk_image_end + UK_PAGE_SIZE);
+    uptr sp = uk_initstack_build(&cl, (uptr)_start);
+    struct uk_trapframe frame;
+    uk_memset(&frame, 0, sizeof(frame));
+    UK_FRAME_PC(&frame) = (uptr)_start;
+    UK_FRAME_SP(&frame) = sp;
+    uk_arch_frame_init_user(&frame);
+    struct uk_thread *main = uk_thread_create(&frame, 0);
+    if (!main)
+        uk_panic("cannot create the main thread");
+    uk_sched_start(main);
+}

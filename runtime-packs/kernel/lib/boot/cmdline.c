@@ -1,0 +1,105 @@
+/* cmdline.c - the kernel command line: `[options] [-- program arguments]`.
+ * Options: env.NAME=VALUE (program environment), uk.log=error|warn|info|debug, uk.fpu=xsave|fxsave
+ * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE). Options of other
+ * systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted and left to
+ * the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
+#include <uk/arch.h>
+#include <uk/boot.h>
+#include <uk/klibc.h>
+#include <uk/plat.h>
+#include <uk/print.h>
+
+static char buf[4096];
+
+UK_NORETURN static void bad(const char *what, const char *token)
+{
+    uk_printk("[uk] bad kernel command line: %s: '%s'\n"
+              "[uk] syntax: [env.NAME=VALUE ...] [uk.log=error|warn|info|debug] [-- program arguments]\n",
+              what, token);
+    uk_plat_exit(UK_EXIT_PANIC);
+}
+
+/* Next token from *p into the shared buffer; NULL at the end. Sets *quoted if any quoting was used. */
+static char *next_token(const char **p, char **out, bool *quoted)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++;
+    if (!*s)
+        return NULL;
+    char *start = *out;
+    *quoted = false;
+    while (*s && *s != ' ' && *s != '\t' && *s != '\n') {
+        if (*s == '"') {
+            *quoted = true;
+            s++;
+            while (*s && *s != '"') {
+                if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+                    s++;
+                *(*out)++ = *s++;
+            }
+            if (*s != '"')
+                bad("unterminated double quote", start);
+            s++;
+        } else {
+            *(*out)++ = *s++;
+        }
+    }
+    *(*out)++ = 0;
+    *p = s;
+    return start;
+}
+
+static void set_loglevel(const char *v, const char *token)
+{
+    static const char *const levels[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (!uk_strcmp(v, levels[i])) {
+            uk_loglevel = i;
+            return;
+        }
+    bad("unknown log level", token);
+}
+
+void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline *cl)
+{
+    char *out = buf;
+    const char *p = cmdline;
+    bool program = false, quoted;
+    uk_memset(cl, 0, sizeof(*cl));
+    cl->argv[cl->argc++] = (char *)argv0;
+    char *tok;
+    while ((tok = next_token(&p, &out, &quoted))) {
+        if (!quoted && uk_startswith(tok, "virtio_mmio.device="))
+            continue; /* device announcements: read by the virtio-mmio driver from the raw line */
+        if (program) {
+            if (cl->argc >= UK_MAX_ARGS)
+                bad("too many program arguments (at most 255)", tok);
+            cl->argv[cl->argc++] = tok;
+            continue;
+        }
+        if (!quoted && !uk_strcmp(tok, "--")) {
+            program = true;
+        } else if (uk_startswith(tok, "env.")) {
+            char *kv = tok + 4;
+            char *eq = kv;
+            while (*eq && *eq != '=')
+                eq++;
+            if (eq == kv || !*eq)
+                bad("expected env.NAME=VALUE", tok);
+            if (cl->envc >= UK_MAX_ENVS)
+                bad("too many environment variables (at most 256)", tok);
+            cl->envp[cl->envc++] = kv;
+        } else if (uk_startswith(tok, "uk.log=")) {
+            set_loglevel(tok + 7, tok);
+        } else if (!uk_strcmp(tok, "uk.fpu=fxsave")) {
+            uk_arch_fpu_fxsave_only();
+        } else if (!uk_strcmp(tok, "uk.fpu=xsave")) {
+            /* the default */
+        } else if (uk_startswith(tok, "uk.")) {
+            bad("unknown kernel option", tok);
+        } else {
+            uk_pr_debug("ignoring command-line option '%s'\n", tok);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/* initstack.c - the program's main stack and what a Linux kernel leaves on it for the ELF entry:
+ * argc, argv[], envp[], the auxiliary vector (AT_PHDR, AT_PAGESZ, AT_RANDOM, AT_HWCAP...) and the
+ * strings they point to. musl's _start reads exactly this. */
+#include <uk/arch.h>
+#include <uk/boot.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/time.h>
+
+#define STACK_TOP (UK_USER_TOP - (1UL << 30))
+#define STACK_SIZE (8UL << 20) /* RLIMIT_STACK's usual 8 MiB */
+
+enum {
+    AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+    AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
+    AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+    AT_MINSIGSTKSZ = 51,
+};
+
+struct elf64_ehdr {
+    u8 ident[16];
+    u16 type, machine;
+    u32 version;
+    u64 entry, phoff, shoff;
+    u32 flags;
+    u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+extern const struct elf64_ehdr __ehdr_start;
+
+static void random_bytes(u8 *out, usize n)
+{
+    u64 x = uk_time_monotonic_ns() * 0x9e3779b97f4a7c15UL | 1;
+    for (usize i = 0; i < n; i += 8) {
+        u64 r;
+        if (!uk_arch_random_u64(&r)) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift over the clock */
+            r = x;
+        }
+        uk_memcpy(out + i, &r, UK_MIN(8UL, n - i));
+    }
+}
+
+uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
+{
+    int r = uk_vm_add(STACK_TOP - STACK_SIZE, STACK_SIZE, UK_PROT_READ | UK_PROT_WRITE, UK_VM_STACK);
+    if (r)
+        uk_panic("cannot reserve the main stack (%d)", r);
+
+    /* Strings first, at the very top. */
+    uptr sp = STACK_TOP;
+    char *argv_u[UK_MAX_ARGS + 1], *envp_u[UK_MAX_ENVS + 1];
+    const char *platform = uk_arch_platform();
+#define PUSH_STR(s, dst)                                                                            \
+    do {                                                                                           \
+        usize n_ = uk_strlen(s) + 1;                                                               \
+        sp -= n_;                                                                                  \
+        if (!uk_user_copy_to((void *)sp, (s), n_))                                                 \
+            uk_panic("cannot write the initial stack");                                           \
+        dst = (char *)sp;                                                                          \
+    } while (0)
+    char *platform_u, *execfn_u;
+    PUSH_STR(platform, platform_u);
+    for (int i = cl->envc - 1; i >= 0; i--)
+        PUSH_STR(cl->envp[i], envp_u[i]);
+    for (int i = cl->argc - 1; i >= 0; i--)
+        PUSH_STR(cl->argv[i], argv_u[i]);
+    execfn_u = argv_u[0];
+    sp = UK_ALIGN_DOWN(sp, 16) - 16;
+    u8 rnd[16];
+    random_bytes(rnd, sizeof(rnd));
+    uk_user_copy_to((void *)sp, rnd, sizeof(rnd));
+    uptr random_u = sp;
+
+    u64 auxv[] = {
+        AT_PHDR, (u64)&__ehdr_start + __ehdr_start.phoff,
+        AT_PHENT, __ehdr_start.phentsize,
+        AT_PHNUM, __ehdr_start.phnum,
+        AT_PAGESZ, UK_PAGE_SIZE,
+        AT_BASE, 0,
+        AT_FLAGS, 0,
+        AT_ENTRY, entry,
+        AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+        AT_SECURE, 0,
+        AT_CLKTCK, 100,
+        AT_HWCAP, uk_arch_hwcap(),
+        AT_HWCAP2, uk_arch_hwcap2(),
+        AT_PLATFORM, (u64)platform_u,
+        AT_RANDOM, random_u,
+        AT_EXECFN, (u64)execfn_u,
+        AT_MINSIGSTKSZ, 2048,
+        AT_NULL, 0,
+    };
+    usize words = 1 + (cl->argc + 1) + (cl->envc + 1) + UK_ARRAY_SIZE(auxv);
+    sp -= words * 8;
+    sp = UK_ALIGN_DOWN(sp, 16);
+    u64 *w = (u64 *)sp;
+    if (!uk_user_access_ok(w, words * 8, true))
+        uk_panic("cannot write the initial stack");
+    *w++ = cl->argc;
+    for (int i = 0; i < cl->argc; i++)
+        *w++ = (u64)argv_u[i];
+    *w++ = 0;
+    for (int i = 0; i < cl->envc; i++)
+        *w++ = (u64)envp_u[i];
+    *w++ = 0;
+    uk_memcpy(w, auxv, sizeof(auxv));
+    return sp;
+}

@@ -1,0 +1,104 @@
+/* pmm.c - physical frame allocator: one bit per 4 KiB frame of RAM (set = in use), next-fit search
+ * for runs of free frames, and counters that sysinfo and /proc/meminfo report. */
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+
+static u64 *bitmap;
+static usize nframes, nfree, ntotal, hint;
+
+static bool test(usize f) { return bitmap[f / 64] & (1UL << (f % 64)); }
+static void set(usize f) { bitmap[f / 64] |= 1UL << (f % 64); }
+static void clear(usize f) { bitmap[f / 64] &= ~(1UL << (f % 64)); }
+
+static void mark_range(u64 base, u64 size, bool used)
+{
+    usize first = UK_ALIGN_DOWN(base, UK_PAGE_SIZE) / UK_PAGE_SIZE;
+    usize last = UK_ALIGN_UP(base + size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
+    for (usize f = first; f < last && f < nframes; f++) {
+        if (used && !test(f)) {
+            set(f);
+            nfree--;
+        } else if (!used && test(f)) {
+            clear(f);
+            nfree++;
+        }
+    }
+}
+
+void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused)
+{
+    u64 top = 0;
+    for (int i = 0; i < nram; i++)
+        top = UK_MAX(top, ram[i].base + ram[i].size);
+    nframes = top / UK_PAGE_SIZE;
+    usize bytes = UK_ALIGN_UP((nframes + 63) / 64 * 8, UK_PAGE_SIZE);
+
+    /* Place the bitmap in the first RAM region above the reserved ranges that can hold it. */
+    u64 where = 0;
+    for (int i = 0; i < nram && !where; i++) {
+        u64 start = UK_ALIGN_UP(ram[i].base, UK_PAGE_SIZE);
+        for (int u = 0; u < nused; u++)
+            if (start < used[u].base + used[u].size && start + bytes > used[u].base)
+                start = UK_ALIGN_UP(used[u].base + used[u].size, UK_PAGE_SIZE);
+        if (start + bytes <= ram[i].base + ram[i].size && start + bytes <= 0x100000000UL)
+            where = start;
+    }
+    if (!where)
+        uk_panic("no room for the frame bitmap (%lu bytes)", bytes);
+    bitmap = uk_phys_to_virt(where);
+    uk_memset(bitmap, 0xff, bytes);
+    nfree = 0;
+    for (int i = 0; i < nram; i++) {
+        u64 b = UK_ALIGN_UP(ram[i].base, UK_PAGE_SIZE);
+        u64 e = UK_ALIGN_DOWN(ram[i].base + ram[i].size, UK_PAGE_SIZE);
+        if (e > b)
+            mark_range(b, e - b, false);
+    }
+    for (int u = 0; u < nused; u++)
+        mark_range(used[u].base, used[u].size, true);
+    mark_range(where, bytes, true);
+    ntotal = nfree;
+    uk_pr_debug("pmm: %lu MiB free of %lu MiB addressable\n", nfree >> 8, nframes >> 8);
+}
+
+u64 uk_pmm_alloc(usize npages)
+{
+    if (npages == 0 || npages > nfree)
+        return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        usize f = pass ? 0 : hint;
+        usize end = pass ? hint + npages : nframes;
+        while (f + npages <= UK_MIN(end, nframes)) {
+            if (bitmap[f / 64] == ~0UL && f % 64 == 0) {
+                f += 64;
+                continue;
+            }
+            usize run = 0;
+            while (run < npages && !test(f + run))
+                run++;
+            if (run == npages) {
+                for (usize i = 0; i < npages; i++)
+                    set(f + i);
+                nfree -= npages;
+                hint = f + npages;
+                return (u64)f * UK_PAGE_SIZE;
+            }
+            f += run + 1;
+        }
+    }
+    return 0;
+}
+
+void uk_pmm_free(u64 pa, usize npages)
+{
+    usize f = pa / UK_PAGE_SIZE;
+    for (usize i = 0; i < npages; i++) {
+        UK_ASSERT(test(f + i));
+        clear(f + i);
+    }
+    nfree += npages;
+}
+
+usize uk_pmm_free_pages(void) { return nfree; }
+usize uk_pmm_total_pages(void) { return ntotal; }

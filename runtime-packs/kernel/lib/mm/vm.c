@@ -1,0 +1,362 @@
+/* vm.c - the program's virtual address space: a sorted array of areas with Linux mmap semantics.
+ * Reservations cost no memory; frames are allocated and zeroed on first touch (uk_vm_fault). Pages
+ * of an area with PROT_NONE stay mapped supervisor-only, so the program faults and the data stays. */
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+
+struct vma {
+    uptr start, end;
+    int prot; /* UK_PROT_READ/WRITE/EXEC */
+    int flags;
+};
+
+static struct vma *areas;
+static int nareas, capareas;
+
+void uk_vm_init(void)
+{
+    capareas = 128;
+    areas = uk_kmalloc(capareas * sizeof(*areas));
+    if (!areas)
+        uk_panic("no memory for the address-space map");
+}
+
+static int user_pte_prot(int prot)
+{
+    if (!(prot & (UK_PROT_READ | UK_PROT_WRITE | UK_PROT_EXEC)))
+        return UK_PROT_READ; /* PROT_NONE: present for the kernel only */
+    return prot | UK_PROT_READ | UK_PROT_USER;
+}
+
+/* Index of the first area whose end is above va. */
+static int lower_bound(uptr va)
+{
+    int lo = 0, hi = nareas;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (areas[mid].end <= va)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static struct vma *find(uptr va)
+{
+    int i = lower_bound(va);
+    return i < nareas && areas[i].start <= va ? &areas[i] : NULL;
+}
+
+static bool insert_at(int i, struct vma v)
+{
+    if (nareas == capareas) {
+        struct vma *n = uk_kmalloc(2 * capareas * sizeof(*n));
+        if (!n)
+            return false;
+        uk_memcpy(n, areas, nareas * sizeof(*n));
+        uk_kfree(areas);
+        areas = n;
+        capareas *= 2;
+    }
+    uk_memmove(&areas[i + 1], &areas[i], (nareas - i) * sizeof(*areas));
+    areas[i] = v;
+    nareas++;
+    return true;
+}
+
+static void remove_at(int i)
+{
+    uk_memmove(&areas[i], &areas[i + 1], (nareas - i - 1) * sizeof(*areas));
+    nareas--;
+}
+
+static void merge_around(int i)
+{
+    if (i + 1 < nareas && areas[i].end == areas[i + 1].start && areas[i].prot == areas[i + 1].prot &&
+        areas[i].flags == areas[i + 1].flags) {
+        areas[i].end = areas[i + 1].end;
+        remove_at(i + 1);
+    }
+    if (i > 0 && areas[i - 1].end == areas[i].start && areas[i - 1].prot == areas[i].prot &&
+        areas[i - 1].flags == areas[i].flags) {
+        areas[i - 1].end = areas[i].end;
+        remove_at(i);
+    }
+}
+
+/* Splits areas so that start and end fall on area boundaries. */
+static bool split_at(uptr va)
+{
+    int i = lower_bound(va);
+    if (i >= nareas || areas[i].start >= va)
+        return true;
+    struct vma tail = areas[i];
+    tail.start = va;
+    areas[i].end = va;
+    return insert_at(i + 1, tail);
+}
+
+static void release_pages(uptr start, uptr end, bool free_frames)
+{
+    for (uptr va = start; va < end; va += UK_PAGE_SIZE) {
+        u64 pa = uk_page_unmap(va);
+        if (pa && free_frames)
+            uk_pmm_free(pa, 1);
+    }
+}
+
+int uk_vm_add(uptr start, usize len, int prot, int flags)
+{
+    int i = lower_bound(start);
+    if (i < nareas && areas[i].start < start + len)
+        return -EEXIST;
+    if (!insert_at(i, (struct vma){start, start + len, prot, flags}))
+        return -ENOMEM;
+    merge_around(i);
+    return 0;
+}
+
+static uptr find_gap(uptr hint, usize len)
+{
+    uptr cand = hint >= UK_USER_MMAP_BASE ? hint : UK_USER_MMAP_BASE;
+    for (int i = lower_bound(cand); i <= nareas; i++) {
+        uptr limit = i < nareas ? areas[i].start : UK_USER_TOP;
+        if (limit >= cand && limit - cand >= len)
+            return cand;
+        if (i < nareas && areas[i].end > cand)
+            cand = areas[i].end;
+    }
+    return hint > UK_USER_MMAP_BASE ? find_gap(UK_USER_MMAP_BASE, len) : 0;
+}
+
+long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
+{
+    if (len == 0)
+        return -EINVAL;
+    len = UK_ALIGN_UP(len, UK_PAGE_SIZE);
+    uptr addr;
+    if (fixed) {
+        if (hint & (UK_PAGE_SIZE - 1) || hint < 0x10000 || hint + len > UK_USER_TOP || hint + len < hint)
+            return -EINVAL;
+        int r = uk_vm_munmap(hint, len);
+        if (r)
+            return r;
+        addr = hint;
+    } else {
+        addr = find_gap(UK_ALIGN_UP(hint, UK_PAGE_SIZE), len);
+        if (!addr)
+            return -ENOMEM;
+    }
+    int r = uk_vm_add(addr, len, prot, flags);
+    return r ? r : (long)addr;
+}
+
+int uk_vm_munmap(uptr start, usize len)
+{
+    if (start & (UK_PAGE_SIZE - 1) || len == 0)
+        return -EINVAL;
+    uptr end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
+    for (int i = lower_bound(start); i < nareas && areas[i].start < end; i++)
+        if (areas[i].flags & UK_VM_IMAGE)
+            return -EINVAL;
+    if (!split_at(start) || !split_at(end))
+        return -ENOMEM;
+    int i = lower_bound(start);
+    while (i < nareas && areas[i].start < end) {
+        release_pages(areas[i].start, areas[i].end, true);
+        remove_at(i);
+    }
+    return 0;
+}
+
+int uk_vm_mprotect(uptr start, usize len, int prot)
+{
+    if (start & (UK_PAGE_SIZE - 1))
+        return -EINVAL;
+    uptr end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
+    /* Linux: the whole range must be mapped. */
+    for (uptr va = start; va < end;) {
+        struct vma *v = find(va);
+        if (!v || v->start > va)
+            return -ENOMEM;
+        va = v->end;
+    }
+    if (!split_at(start) || !split_at(end))
+        return -ENOMEM;
+    int i = lower_bound(start);
+    for (int j = i; j < nareas && areas[j].start < end; j++) {
+        areas[j].prot = prot;
+        for (uptr va = areas[j].start; va < areas[j].end; va += UK_PAGE_SIZE)
+            uk_page_protect(va, user_pte_prot(prot));
+    }
+    /* Join equal neighbours from just before start to just after end. */
+    for (int j = i > 0 ? i - 1 : 0; j + 1 < nareas && areas[j].start <= end;) {
+        if (areas[j].end == areas[j + 1].start && areas[j].prot == areas[j + 1].prot &&
+            areas[j].flags == areas[j + 1].flags) {
+            areas[j].end = areas[j + 1].end;
+            remove_at(j + 1);
+        } else {
+            j++;
+        }
+    }
+    return 0;
+}
+
+int uk_vm_discard(uptr start, usize len)
+{
+    uptr end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
+    for (uptr va = start; va < end; va += UK_PAGE_SIZE) {
+        struct vma *v = find(va);
+        if (!v)
+            continue;
+        u64 pa;
+        if (v->flags & UK_VM_IMAGE) {
+            if (uk_page_query(va, &pa, NULL))
+                uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
+        } else {
+            release_pages(va, va + UK_PAGE_SIZE, true);
+        }
+    }
+    return 0;
+}
+
+long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move)
+{
+    oldlen = UK_ALIGN_UP(oldlen, UK_PAGE_SIZE);
+    newlen = UK_ALIGN_UP(newlen, UK_PAGE_SIZE);
+    struct vma *v = find(old);
+    if (!v || (old & (UK_PAGE_SIZE - 1)) || newlen == 0 || v->end < old + oldlen || (v->flags & UK_VM_IMAGE))
+        return -EFAULT;
+    if (newlen <= oldlen) {
+        if (newlen < oldlen)
+            uk_vm_munmap(old + newlen, oldlen - newlen);
+        return (long)old;
+    }
+    int prot = v->prot, flags = v->flags;
+    int next = lower_bound(old + oldlen);
+    uptr limit = next < nareas ? areas[next].start : UK_USER_TOP;
+    if (v->end == old + oldlen && limit - (old + oldlen) >= newlen - oldlen) {
+        int r = uk_vm_add(old + oldlen, newlen - oldlen, prot, flags);
+        return r ? r : (long)old;
+    }
+    if (!may_move)
+        return -ENOMEM;
+    long n = uk_vm_mmap(0, newlen, prot, flags, false);
+    if (n < 0)
+        return n;
+    for (usize off = 0; off < oldlen; off += UK_PAGE_SIZE) {
+        u64 pa = uk_page_unmap(old + off);
+        if (pa && uk_page_map(n + off, pa, user_pte_prot(prot)))
+            uk_pmm_free(pa, 1);
+    }
+    uk_vm_munmap(old, oldlen);
+    return n;
+}
+
+int uk_vm_fault(uptr va, int access)
+{
+    struct vma *v = find(va);
+    if (!v)
+        return 1; /* SEGV_MAPERR */
+    bool ok = (access == UK_PROT_WRITE && (v->prot & UK_PROT_WRITE)) ||
+              (access == UK_PROT_EXEC && (v->prot & UK_PROT_EXEC)) ||
+              (access == UK_PROT_READ && (v->prot & (UK_PROT_READ | UK_PROT_WRITE | UK_PROT_EXEC)));
+    if (!ok)
+        return 2; /* SEGV_ACCERR */
+    uptr page = UK_ALIGN_DOWN(va, UK_PAGE_SIZE);
+    int cur;
+    if (uk_page_query(page, NULL, &cur)) {
+        /* Present: a fault only if the PTE lags the area (it never should); refresh it. */
+        uk_page_protect(page, user_pte_prot(v->prot));
+        return 0;
+    }
+    u64 pa = uk_pmm_alloc(1);
+    if (!pa)
+        return -1; /* out of memory */
+    uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
+    if (uk_page_map(page, pa, user_pte_prot(v->prot))) {
+        uk_pmm_free(pa, 1);
+        return -1;
+    }
+    return 0;
+}
+
+bool uk_user_access_ok(const void *p, usize len, bool write)
+{
+    uptr a = (uptr)p;
+    if (len == 0)
+        return true;
+    if (a < 0x10000 || a + len > UK_USER_TOP || a + len < a)
+        return false;
+    for (uptr va = UK_ALIGN_DOWN(a, UK_PAGE_SIZE); va < a + len; va += UK_PAGE_SIZE) {
+        int cur;
+        struct vma *v = find(va);
+        if (!v || !(v->prot & (write ? UK_PROT_WRITE : (UK_PROT_READ | UK_PROT_WRITE))))
+            return false;
+        if (uk_page_query(va, NULL, &cur))
+            continue;
+        if (uk_vm_fault(va, write ? UK_PROT_WRITE : UK_PROT_READ) != 0)
+            return false;
+    }
+    return true;
+}
+
+bool uk_user_copy_from(void *dst, const void *usrc, usize len)
+{
+    if (!uk_user_access_ok(usrc, len, false))
+        return false;
+    uk_memcpy(dst, usrc, len);
+    return true;
+}
+
+bool uk_user_copy_to(void *udst, const void *src, usize len)
+{
+    if (!uk_user_access_ok(udst, len, true))
+        return false;
+    uk_memcpy(udst, src, len);
+    return true;
+}
+
+long uk_user_strlen(const char *us, usize max)
+{
+    for (usize n = 0; n < max; n++) {
+        if (((uptr)(us + n) & (UK_PAGE_SIZE - 1)) == 0 || n == 0)
+            if (!uk_user_access_ok(us + n, 1, false))
+                return -EFAULT;
+        if (!us[n])
+            return (long)n;
+    }
+    return -ENAMETOOLONG;
+}
+
+usize uk_vm_committed_bytes(void)
+{
+    usize total = 0;
+    for (int i = 0; i < nareas; i++)
+        if (areas[i].prot & UK_PROT_WRITE)
+            total += areas[i].end - areas[i].start;
+    return total;
+}
+
+/* brk: one growing area after the image, at most 1 GiB. */
+static uptr brk_start, brk_cur;
+#define BRK_MAX (1UL << 30)
+
+void uk_brk_init(uptr start) { brk_start = brk_cur = UK_ALIGN_UP(start, UK_PAGE_SIZE); }
+
+uptr uk_brk_set(uptr addr)
+{
+    if (addr < brk_start || addr > brk_start + BRK_MAX)
+        return brk_cur;
+    uptr want = UK_ALIGN_UP(addr, UK_PAGE_SIZE);
+    uptr have = UK_ALIGN_UP(brk_cur, UK_PAGE_SIZE);
+    if (want > have && uk_vm_add(have, want - have, UK_PROT_READ | UK_PROT_WRITE, UK_VM_ANON))
+        return brk_cur;
+    if (want < have)
+        uk_vm_munmap(want, have - want);
+    brk_cur = addr;
+    return brk_cur;
+}

@@ -1,0 +1,242 @@
+/* sched.c - threads and a round-robin run queue on one CPU. Threads switch when they block, yield or
+ * exit; time slicing (UK_SLICE_NS) is armed only when uk_sched_preempt is set. The idle loop halts
+ * the CPU until the next deadline or interrupt, so an idle unikernel costs the host nothing. */
+#include <uk/arch.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/plat.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/signal.h>
+#include <uk/time.h>
+
+#define UK_SLICE_NS (10 * 1000 * 1000UL)
+
+bool uk_sched_preempt;
+static struct uk_thread *all;     /* circular list */
+static struct uk_thread *current;
+static struct uk_thread *zombie;  /* exited; freed once off its stack */
+static int next_tid = 1, nthreads;
+static bool need_resched;
+static u64 slice_end;
+
+void uk_arch_thread_activate(struct uk_thread *t);
+
+struct uk_thread *uk_thread_current(void) { return current; }
+int uk_thread_count(void) { return nthreads; }
+
+struct uk_thread *uk_thread_find(int tid)
+{
+    struct uk_thread *t = all;
+    if (!t)
+        return NULL;
+    do {
+        if (t->tid == tid && t->state != UK_THREAD_DEAD)
+            return t;
+        t = t->next;
+    } while (t != all);
+    return NULL;
+}
+
+struct uk_thread *uk_thread_create(const struct uk_trapframe *frame, u64 tls)
+{
+    struct uk_thread *t = uk_kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    void *kstack = uk_kstack_alloc();
+    usize fpsize = uk_arch_fpstate_size();
+    u64 fp_pa = uk_pmm_alloc(UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+    if (!kstack || !fp_pa) {
+        if (kstack)
+            uk_kstack_free(kstack);
+        if (fp_pa)
+            uk_pmm_free(fp_pa, UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+        uk_kfree(t);
+        return NULL;
+    }
+    t->kstack_top = (u64)kstack;
+    t->fpstate = uk_phys_to_virt(fp_pa);
+    uk_arch_fpstate_init(t->fpstate);
+    t->tls = tls;
+    t->tid = next_tid++;
+    t->state = UK_THREAD_RUNNABLE;
+    if (current)
+        t->sigmask = current->sigmask;
+    uk_arch_thread_prepare(t, frame);
+    if (!all) {
+        all = t->next = t->prev = t;
+    } else {
+        t->next = all;
+        t->prev = all->prev;
+        all->prev->next = t;
+        all->prev = t;
+    }
+    nthreads++;
+    return t;
+}
+
+static void thread_free(struct uk_thread *t)
+{
+    t->prev->next = t->next;
+    t->next->prev = t->prev;
+    if (all == t)
+        all = t->next;
+    uk_kstack_free((void *)t->kstack_top);
+    usize fpsize = uk_arch_fpstate_size();
+    uk_pmm_free(uk_virt_to_phys(t->fpstate), UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+    uk_kfree(t);
+}
+
+static void finish_switch(void)
+{
+    if (zombie && zombie != current) {
+        thread_free(zombie);
+        zombie = NULL;
+    }
+}
+
+void uk_sched_thread_started(void) { finish_switch(); }
+
+static u64 wake_expired(void)
+{
+    u64 now = uk_time_monotonic_ns(), next = 0;
+    struct uk_thread *t = all;
+    do {
+        if (t->state == UK_THREAD_BLOCKED && t->wake_at) {
+            if (t->wake_at <= now) {
+                t->state = UK_THREAD_RUNNABLE;
+                t->wake_at = 0;
+                t->timed_out = true;
+            } else if (!next || t->wake_at < next) {
+                next = t->wake_at;
+            }
+        }
+        t = t->next;
+    } while (t != all);
+    return next;
+}
+
+static struct uk_thread *pick_next(void)
+{
+    struct uk_thread *t = current->next;
+    for (int i = 0; i < nthreads + 1; i++, t = t->next)
+        if (t->state == UK_THREAD_RUNNABLE)
+            return t;
+    return NULL;
+}
+
+static void schedule(void)
+{
+    need_resched = false;
+    for (;;) {
+        u64 next_deadline = wake_expired();
+        struct uk_thread *next = pick_next();
+        if (next) {
+            u64 arm = next_deadline;
+            if (uk_sched_preempt && next->next != next) {
+                slice_end = uk_time_monotonic_ns() + UK_SLICE_NS;
+                if (!arm || slice_end < arm)
+                    arm = slice_end;
+            }
+            uk_timer_arm(arm);
+            if (next != current) {
+                struct uk_thread *prev = current;
+                current = next;
+                uk_arch_switch_to(prev, next);
+                finish_switch();
+            }
+            return;
+        }
+        uk_timer_arm(next_deadline);
+        uk_arch_wait_for_interrupt();
+    }
+}
+
+void uk_sched_init(void) {}
+
+void uk_sched_start(struct uk_thread *first)
+{
+    current = first;
+    uk_arch_thread_activate(first);
+    uk_arch_enter_user((struct uk_trapframe *)(first->kstack_top - sizeof(struct uk_trapframe)));
+}
+
+void uk_sched_yield(void) { schedule(); }
+
+bool uk_sched_block(u64 deadline_ns)
+{
+    current->state = UK_THREAD_BLOCKED;
+    current->wake_at = deadline_ns;
+    current->timed_out = false;
+    schedule();
+    return !current->timed_out;
+}
+
+void uk_sched_wake(struct uk_thread *t)
+{
+    if (t->state == UK_THREAD_BLOCKED) {
+        t->state = UK_THREAD_RUNNABLE;
+        t->wake_at = 0;
+        need_resched = true;
+    }
+}
+
+void uk_thread_exit(void)
+{
+    current->state = UK_THREAD_DEAD;
+    nthreads--;
+    if (nthreads == 0)
+        uk_plat_exit(0);
+    if (zombie)
+        thread_free(zombie);
+    zombie = current;
+    schedule();
+    uk_panic("a dead thread was scheduled");
+}
+
+void uk_sched_tick(void)
+{
+    u64 now = uk_time_monotonic_ns();
+    if (uk_sched_preempt && slice_end && now >= slice_end)
+        need_resched = true;
+    struct uk_thread *t = all;
+    do {
+        if (t->state == UK_THREAD_BLOCKED && t->wake_at && t->wake_at <= now)
+            need_resched = true;
+        t = t->next;
+    } while (t != all);
+}
+
+/* Called on every return to user mode, with the frame about to be restored. */
+void uk_return_to_user(struct uk_trapframe *f)
+{
+    if (need_resched)
+        schedule();
+    uk_signal_deliver(f);
+}
+
+bool uk_waitq_wait(struct uk_waitq *q, u64 deadline_ns)
+{
+    current->waitq_next = q->head;
+    q->head = current;
+    bool woken = uk_sched_block(deadline_ns);
+    for (struct uk_thread **p = &q->head; *p; p = &(*p)->waitq_next) {
+        if (*p == current) { /* timed out: still queued */
+            *p = current->waitq_next;
+            break;
+        }
+    }
+    return woken;
+}
+
+void uk_waitq_wake_all(struct uk_waitq *q)
+{
+    struct uk_thread *t = q->head;
+    q->head = NULL;
+    while (t) {
+        struct uk_thread *n = t->waitq_next;
+        t->waitq_next = NULL;
+        uk_sched_wake(t);
+        t = n;
+    }
+}

@@ -1,0 +1,25 @@
+/* console_pvh.c - the console of x86 PVH guests (QEMU and Firecracker): COM1, with LF → CRLF. */
+#include <uk/console.h>
+
+#define COM1 0x3f8
+
+void uk_console_init(void) { ns16550_init(COM1); }
+
+void uk_console_write(const char *buf, usize len)
+{
+    char out[256];
+    usize n = 0;
+    for (usize i = 0; i < len; i++) {
+        if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r'))
+            out[n++] = '\r';
+        out[n++] = buf[i];
+        if (n >= sizeof(out) - 1) {
+            ns16550_write(COM1, out, n);
+            n = 0;
+        }
+    }
+    if (n)
+        ns16550_write(COM1, out, n);
+}
+
+usize uk_console_read(char *buf, usize len) { return ns16550_read(COM1, buf, len); }
