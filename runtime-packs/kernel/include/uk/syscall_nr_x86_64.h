@@ -45,6 +45,7 @@
 #define UK_NR_umask 95
 #define UK_NR_gettimeofday 96
 #define UK_NR_getrlimit 97
+#define UK_NR_getrusage 98
 #define UK_NR_sysinfo 99
 #define UK_NR_getuid 102
 #define UK_NR_getgid 104

@@ -229,6 +229,7 @@ struct stat_k {
     u64 atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
     s64 unused[3];
 };
+_Static_assert(sizeof(struct stat_k) == 144, "struct stat layout (x86_64)");
 
 long sys_fstat(long fd, long ust)
 {

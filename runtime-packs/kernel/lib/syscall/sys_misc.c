@@ -98,8 +98,8 @@ struct sysinfo_k {
     u16 procs, pad;
     u64 totalhigh, freehigh;
     u32 mem_unit;
-    char reserved[8];
-};
+}; /* 112 bytes on 64-bit Linux: nothing after mem_unit */
+_Static_assert(sizeof(struct sysinfo_k) == 112, "struct sysinfo layout");
 
 long sys_sysinfo(long ubuf)
 {
@@ -134,6 +134,17 @@ long sys_prctl(long option)
 struct timespec_k2 {
     s64 sec, nsec;
 };
+
+/* getrusage: CPU time is wall time since boot (the program owns the CPU); no other counters. */
+long sys_getrusage(long who, long uru)
+{
+    (void)who;
+    u64 buf[18] = {0};
+    u64 ns = uk_time_monotonic_ns();
+    buf[0] = ns / UK_NSEC_PER_SEC;
+    buf[1] = ns % UK_NSEC_PER_SEC / 1000;
+    return uk_user_copy_to((void *)uru, buf, sizeof(buf)) ? 0 : -EFAULT;
+}
 
 long sys_clock_gettime(long clock, long uts)
 {

@@ -9,7 +9,7 @@
     X(mprotect) X(munmap) X(brk) X(rt_sigaction) X(rt_sigprocmask) X(rt_sigreturn) X(ioctl)       \
     X(pread64) X(pwrite64) X(readv) X(writev) X(access) X(pipe) X(sched_yield) X(mremap) X(madvise)       \
     X(dup) X(dup2) X(nanosleep) X(getpid) X(clone) X(fork) X(exit) X(kill) X(uname) X(fcntl)     \
-    X(fsync) X(getcwd) X(readlink) X(umask) X(gettimeofday) X(getrlimit) X(sysinfo) X(getuid)    \
+    X(fsync) X(getcwd) X(readlink) X(umask) X(gettimeofday) X(getrlimit) X(getrusage) X(sysinfo) X(getuid)    \
     X(getppid) X(getpgrp) X(setsid) X(sigaltstack) X(statfs) X(fstatfs) X(sched_getparam)        \
     X(sched_getscheduler) X(mlock) X(munlock) X(prctl) X(arch_prctl) X(setrlimit) X(gettid)      \
     X(tkill) X(time) X(futex) X(sched_setaffinity) X(sched_getaffinity) X(getdents64)            \

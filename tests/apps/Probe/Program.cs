@@ -1,0 +1,91 @@
+// Probe: one program the integration tests publish once and boot with different arguments.
+// Each mode prints "<MODE>: PASS" or "<MODE>: FAIL <why>" and exits with a code the test checks.
+using System.Runtime.InteropServices;
+
+static int Echo(string[] rest)
+{
+    Console.WriteLine($"argc={rest.Length}");
+    for (int i = 0; i < rest.Length; i++)
+        Console.WriteLine($"arg[{i}]=<{rest[i]}>");
+    foreach (var name in new[] { "GREETING", "EMPTY_OK", "PATH" })
+        Console.WriteLine($"env[{name}]=<{Environment.GetEnvironmentVariable(name) ?? "(unset)"}>");
+    Console.WriteLine($"rid={RuntimeInformation.RuntimeIdentifier}");
+    return 0;
+}
+
+static int Gc()
+{
+    // Allocate far more than the heap keeps alive, including large-object-heap arrays.
+    long total = 0;
+    var keep = new List<byte[]>();
+    for (int i = 0; i < 2000; i++)
+    {
+        var small = new byte[32 * 1024];
+        small[i % small.Length] = 1;
+        total += small.Length;
+        if (i % 100 == 0)
+        {
+            var large = new byte[1024 * 1024];
+            large[^1] = 2;
+            keep.Add(large);
+            total += large.Length;
+            if (keep.Count > 4) keep.RemoveAt(0);
+        }
+    }
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+    GC.WaitForPendingFinalizers();
+    int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
+    Console.WriteLine($"allocated={total / (1024 * 1024)}MiB gen0={gen0} gen2={gen2} heap={GC.GetTotalMemory(false) / 1024}KiB");
+    bool ok = gen2 >= 1 && gen0 >= 1 && keep.Count == 4 && keep[3][^1] == 2;
+    Console.WriteLine(ok ? "GC: PASS" : "GC: FAIL");
+    return ok ? 0 : 1;
+}
+
+static int Threads()
+{
+    const int n = 4, perThread = 100000;
+    long counter = 0;
+    var gate = new object();
+    int underLock = 0;
+    var threads = new Thread[n];
+    for (int t = 0; t < n; t++)
+    {
+        threads[t] = new Thread(() =>
+        {
+            for (int i = 0; i < perThread; i++)
+            {
+                Interlocked.Increment(ref counter);
+                if (i % 1000 == 0) lock (gate) underLock++;
+            }
+        });
+        threads[t].Start();
+    }
+    foreach (var th in threads) th.Join();
+    var sum = Task.Run(() => Enumerable.Range(1, 1000).Sum()).Result;
+    bool ok = counter == n * perThread && underLock == n * perThread / 1000 && sum == 500500;
+    Console.WriteLine($"counter={counter} underLock={underLock} sum={sum}");
+    Console.WriteLine(ok ? "THREADS: PASS" : "THREADS: FAIL");
+    return ok ? 0 : 1;
+}
+
+var mode = args.Length > 0 ? args[0] : "hello";
+switch (mode)
+{
+    case "hello":
+        Console.WriteLine("Hello from a .NET unikernel!");
+        return 0;
+    case "echo":
+        return Echo(args[1..]);
+    case "gc":
+        return Gc();
+    case "threads":
+        return Threads();
+    case "exit":
+        Console.WriteLine($"exiting with {args[1]}");
+        return int.Parse(args[1]);
+    case "throw":
+        throw new InvalidOperationException("unhandled on purpose");
+    default:
+        Console.Error.WriteLine($"unknown mode '{mode}'");
+        return 64;
+}
