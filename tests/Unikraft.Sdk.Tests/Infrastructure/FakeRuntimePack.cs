@@ -1,0 +1,87 @@
+// A runtime pack built from test parts instead of the kernel: the PVH test kernel as libukcore.a, Debian's
+// musl and libgcc, and ld's default script. Its images run on the Linux host and also boot the test kernel.
+namespace Unikraft.Sdk.Tests.Infrastructure;
+
+internal static class FakeRuntimePack
+{
+    private const string Rid = "unikraft-qemu-x64";
+    private static readonly Lazy<string> Folder = new(Build);
+
+    /// <summary>The pack's native folder (flat layout, like make -C runtime-packs stages it).</summary>
+    public static string Directory
+    {
+        get
+        {
+            HostTools.Require("as", "ld", "ar", "gcc", "musl-gcc");
+            HostTools.RequireMusl();
+            return Folder.Value;
+        }
+    }
+
+    private static string Build()
+    {
+        string folder = Path.Combine(Repository.Artifacts, "test", "fake-pack", Rid);
+        if (System.IO.Directory.Exists(folder))
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+
+        System.IO.Directory.CreateDirectory(folder);
+        string kernel = NativeFixtures.Assemble(
+            NativeFixtures.FixtureSource("pvh-kernel.S"), Path.Combine(folder, "pvh-kernel.o"));
+        string appInfo = NativeFixtures.AssembleText(folder, "appinfo", """
+                    .section .uk.appinfo, "a"
+                    .fill 2304, 1, 0
+            """);
+        NativeFixtures.Archive(Path.Combine(folder, "libukcore.a"), kernel, appInfo);
+        NativeFixtures.Archive(Path.Combine(folder, "libukcompat.a"), CompileCompat(folder));
+
+        foreach (string file in new[] { "crt1.o", "crti.o", "crtn.o", "libc.a" })
+        {
+            File.Copy(Path.Combine(HostTools.MuslDirectory, file), Path.Combine(folder, file));
+        }
+
+        foreach (string file in new[] { "libgcc.a", "libgcc_eh.a" })
+        {
+            File.Copy(Command.Run("gcc", [$"-print-file-name={file}"]).Output.Trim(), Path.Combine(folder, file));
+        }
+
+        File.WriteAllText(Path.Combine(folder, "unikraft.ld"), LinkerScript());
+        File.WriteAllText(Path.Combine(folder, "pack.json"), $$"""
+            {"rid":"{{Rid}}","arch":"x86_64","backend":"qemu","imageSuffix":".qemu","ldEmulation":"elf_x86_64","qemu":"qemu-system-x86_64","defaultMachine":"microvm"}
+            """);
+        return folder;
+    }
+
+    // The glibc shim of the real packs when the checkout has it; it is what the NativeAOT archives need.
+    private static string CompileCompat(string folder)
+    {
+        string source = Repository.PathOf("runtime-packs", "compat", "glibc_compat.c");
+        if (!File.Exists(source))
+        {
+            Assert.Inconclusive($"Needs {source}.");
+        }
+
+        string obj = Path.Combine(folder, "glibc_compat.o");
+        CommandResult result = Command.Run("musl-gcc", ["-O2", "-c", source, "-o", obj]);
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        return obj;
+    }
+
+    // ld's own default script, plus KEEP for what --gc-sections would drop: the app info, the PVH note and code.
+    private static string LinkerScript()
+    {
+        string verbose = Command.Run("ld", ["--verbose"]).Output;
+        string[] lines = verbose.Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("=====", StringComparison.Ordinal)) + 1;
+        int end = Array.FindIndex(lines, start, l => l.StartsWith("=====", StringComparison.Ordinal));
+        string script = string.Join('\n', lines[start..end]);
+        const string anchor = "  .rodata         :";
+        Assert.IsTrue(script.Contains(anchor, StringComparison.Ordinal), "ld's default script has no .rodata line.");
+        return script.Replace(anchor,
+            "  .note.pvh : { KEEP(*(.note.pvh)) }\n" +
+            "  .uk.appinfo : { KEEP(*(.uk.appinfo)) }\n" +
+            "  .uk.text : { KEEP(*(.uk.text)) }\n" +
+            "  .uk.rodata : { KEEP(*(.uk.rodata)) }\n" + anchor, StringComparison.Ordinal);
+    }
+}

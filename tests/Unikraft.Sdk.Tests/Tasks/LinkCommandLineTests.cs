@@ -1,0 +1,49 @@
+// LinkCommandLine: the exact ld argument order of docs/runtime-pack.md.
+using Unikraft.Sdk.Tasks;
+
+namespace Unikraft.Sdk.Tests.Tasks;
+
+[TestClass]
+public sealed class LinkCommandLineTests
+{
+    private static LinkInputs Inputs(bool keepDebugSymbols) => new(
+        "/pack/", "elf_x86_64", "obj/app.o", ["/aot/libSystem.Native.a", "/aot/libbootstrapper.o", "/aot/libRuntime.WorkstationGC.a"],
+        "/out/app.qemu", keepDebugSymbols);
+
+    [TestMethod]
+    public void GivenReleaseInputs_ItBuildsTheContractLinkLineInOrder()
+    {
+        string[] expected =
+        [
+            "-static", "-nostdlib", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "-T", "/pack/unikraft.ld",
+            "-o", "/out/app.qemu", "--whole-archive", "/pack/libukcore.a", "--no-whole-archive",
+            "/pack/crt1.o", "/pack/crti.o", "obj/app.o",
+            "/aot/libSystem.Native.a", "/aot/libbootstrapper.o", "/aot/libRuntime.WorkstationGC.a",
+            "/pack/libukcompat.a", "/pack/libc.a", "/pack/libgcc.a", "/pack/libgcc_eh.a", "/pack/crtn.o",
+            "--strip-debug",
+        ];
+
+        CollectionAssert.AreEqual(expected, LinkCommandLine.Build(Inputs(keepDebugSymbols: false)).ToArray());
+    }
+
+    [TestMethod]
+    public void GivenDebug_ItKeepsDebugSymbols()
+    {
+        IReadOnlyList<string> arguments = LinkCommandLine.Build(Inputs(keepDebugSymbols: true));
+        CollectionAssert.DoesNotContain(arguments.ToArray(), "--strip-debug");
+        Assert.AreEqual("/pack/crtn.o", arguments[^1]);
+    }
+
+    [TestMethod]
+    [DataRow("/x/libz.a", true)]
+    [DataRow("/x/libbootstrapper.o", true)]
+    [DataRow("/x/LIBFOO.A", true)]
+    [DataRow("/x/libssl.so", false)]
+    [DataRow("ssl", false)]
+    public void GivenALibraryPath_ItLinksOnlyArchivesAndObjects(string path, bool linkable) =>
+        Assert.AreEqual(linkable, LinkCommandLine.IsLinkable(path));
+
+    [TestMethod]
+    public void GivenArgumentsWithBlanks_FormatQuotesThemForTheLog() =>
+        Assert.AreEqual("ld -o '/a b/c' x", LinkCommandLine.Format("ld", ["-o", "/a b/c", "x"]));
+}

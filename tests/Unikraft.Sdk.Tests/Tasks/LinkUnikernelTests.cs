@@ -1,0 +1,128 @@
+// LinkUnikernel: links a real (tiny) pack with ld, patches .uk.appinfo, and turns ld failures into coded errors.
+using Microsoft.Build.Utilities;
+using Unikraft.Sdk.Tasks;
+
+namespace Unikraft.Sdk.Tests.Tasks;
+
+[TestClass]
+public sealed class LinkUnikernelTests
+{
+    /// <summary>A pack whose files are stubs: enough for ld to produce an image with a .uk.appinfo section.</summary>
+    private static (string Native, string AppObject, string Folder) StubPack(string appSource = "main: ret")
+    {
+        string folder = NativeFixtures.NewFolder("link");
+        string native = Path.Combine(folder, "native");
+        Directory.CreateDirectory(native);
+        File.WriteAllText(Path.Combine(native, "unikraft.ld"), """
+            ENTRY(_start)
+            SECTIONS
+            {
+                . = 0x400000;
+                .text : { *(.text*) }
+                .uk.appinfo : { KEEP(*(.uk.appinfo)) }
+                .data : { *(.data*) }
+                .bss : { *(.bss*) }
+            }
+            """);
+        string core = NativeFixtures.AssembleText(folder, "core", """
+                    .section .uk.appinfo, "a"
+                    .fill 2304, 1, 0
+            """);
+        NativeFixtures.Archive(Path.Combine(native, "libukcore.a"), core);
+        File.Copy(NativeFixtures.AssembleText(folder, "crt1", ".text\n.globl _start\n_start: call main\nhlt\n"), Path.Combine(native, "crt1.o"));
+        File.Copy(NativeFixtures.AssembleText(folder, "crti", ".text\n"), Path.Combine(native, "crti.o"));
+        File.Copy(NativeFixtures.AssembleText(folder, "crtn", ".text\n"), Path.Combine(native, "crtn.o"));
+        foreach (string archive in new[] { "libukcompat.a", "libc.a", "libgcc.a", "libgcc_eh.a" })
+        {
+            NativeFixtures.Archive(Path.Combine(native, archive));
+        }
+
+        string app = NativeFixtures.AssembleText(folder, "app", $".text\n.globl main\n{appSource}\n");
+        return (native, app, folder);
+    }
+
+    private static LinkUnikernel Task(string native, string app, string image, params string[] libraries) => new()
+    {
+        NativeObject = app,
+        NativeLibraries = libraries.Select(l => new TaskItem(l)).ToArray(),
+        RuntimePackNativeDirectory = native,
+        LdEmulation = "elf_x86_64",
+        OutputImage = image,
+        AppName = "Hello",
+        DefaultCommandLine = "uk.log=info",
+    };
+
+    [TestMethod]
+    public void GivenACompletePack_ItLinksAndPatchesTheImage()
+    {
+        (string native, string app, string folder) = StubPack();
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+        string extra = NativeFixtures.Archive(Path.Combine(folder, "libextra.a"));
+        LinkUnikernel task = Task(native, app, image, extra);
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded, string.Join('\n', engine.Errors.Select(e => e.Message)));
+        Assert.IsTrue(File.Exists(image));
+        Assert.AreEqual(extra, task.LinkerArguments[task.LinkerArguments.ToList().IndexOf(app) + 1]);
+        ElfSection section = ElfImage.Load(image).FindSection(AppInfo.SectionName)!;
+        byte[] bytes = File.ReadAllBytes(image);
+        CollectionAssert.AreEqual("UKAPPINF"u8.ToArray(), bytes.AsSpan((int)section.Offset, 8).ToArray());
+        CollectionAssert.AreEqual("Hello\0"u8.ToArray(), bytes.AsSpan((int)section.Offset + AppInfo.NameOffset, 6).ToArray());
+        Assert.IsTrue(engine.Messages.Any(m => m.Message!.Contains("--strip-debug", StringComparison.Ordinal)), "The link line is logged.");
+    }
+
+    [TestMethod]
+    public void GivenASharedLibrary_ItWarnsWithUKSDK1023AndLeavesItOut()
+    {
+        (string native, string app, string folder) = StubPack();
+        LinkUnikernel task = Task(native, app, Path.Combine(folder, "Hello.qemu"), "/usr/lib/libssl.so");
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded);
+        Assert.AreEqual("UKSDK1023", engine.Warnings.Single().Code);
+        CollectionAssert.DoesNotContain(task.LinkerArguments, "/usr/lib/libssl.so");
+    }
+
+    [TestMethod]
+    public void GivenAnUndefinedSymbol_ItForwardsLdErrorsAndDeletesTheImage()
+    {
+        (string native, string app, string folder) = StubPack("main: call undefined_runtime_function\nret");
+        string image = Path.Combine(folder, "Hello.qemu");
+        File.WriteAllText(image, "stale image from an earlier link");
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(Task(native, app, image));
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1020", engine.Errors[^1].Code);
+        Assert.IsTrue(engine.Errors.Any(e => e.Code == "UKSDK1021" && e.Message!.Contains("undefined_runtime_function", StringComparison.Ordinal)));
+        Assert.IsFalse(File.Exists(image), "A failed link must not leave an image that looks up to date.");
+    }
+
+    [TestMethod]
+    public void GivenAScriptWithoutAppInfo_ItFailsWithUKSDK1030AndDeletesTheImage()
+    {
+        (string native, string app, string folder) = StubPack();
+        File.WriteAllText(Path.Combine(native, "unikraft.ld"), "ENTRY(_start)\nSECTIONS { . = 0x400000; .text : { *(.text*) } /DISCARD/ : { *(.uk.appinfo) } }\n");
+        string image = Path.Combine(folder, "Hello.qemu");
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(Task(native, app, image));
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1030", engine.Errors.Single().Code);
+        Assert.IsFalse(File.Exists(image));
+    }
+
+    [TestMethod]
+    public void GivenAMissingLinker_ItFailsWithUKSDK1010()
+    {
+        LinkUnikernel task = Task("/pack/", "app.o", "/tmp/never.qemu");
+        task.Linker = "/nonexistent/ld";
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1010", engine.Errors.Single().Code);
+    }
+}
