@@ -1,0 +1,75 @@
+// QemuCommand: the QEMU invocation per machine, accelerator and architecture, built without QEMU.
+using Unikraft.Launcher;
+
+namespace Unikraft.Sdk.Tests.Launcher;
+
+[TestClass]
+public sealed class QemuCommandTests
+{
+    private static readonly HostFacts Kvm = new(KvmUsable: true, QbootPath: "/usr/share/qemu/qboot.rom", ControlFile: "/tmp/ctl");
+    private static readonly HostFacts NoKvm = Kvm with { KvmUsable = false, QbootPath = null };
+
+    private static string Line(LaunchOptions options, HostFacts host) => string.Join(' ', QemuCommand.Build(options, host));
+
+    private static LaunchOptions Options(params string[] args) => LaunchOptions.Parse(["--image", "/i/Hello.qemu", .. args]);
+
+    [TestMethod]
+    public void GivenMicrovmWithKvm_ItBuildsTheFullContractCommand()
+    {
+        string[] expected =
+        [
+            "-M", "microvm,acpi=off", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", "256M",
+            "-kernel", "/i/Hello.qemu", "-append", "-- a",
+            "-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+            "-chardev", "file,id=ukctl,path=/tmp/ctl", "-device", "isa-debugcon,iobase=0x402,chardev=ukctl",
+            "-enable-kvm", "-cpu", "host,-arch-capabilities",
+        ];
+
+        CollectionAssert.AreEqual(expected, QemuCommand.Build(Options("--", "a"), Kvm).ToArray());
+    }
+
+    [TestMethod]
+    public void GivenNoKvm_AutoUsesTcgWithTheMaxCpu()
+    {
+        string line = Line(Options(), NoKvm);
+        StringAssert.EndsWith(line, "-accel tcg -cpu max");
+        Assert.DoesNotContain("-enable-kvm", line);
+    }
+
+    [TestMethod]
+    public void GivenTcgRequested_ItIgnoresKvm() => StringAssert.EndsWith(Line(Options("--accel", "tcg"), Kvm), "-accel tcg -cpu max");
+
+    [TestMethod]
+    public void GivenQ35AndQboot_ItBootsThroughQboot() =>
+        StringAssert.StartsWith(Line(Options("--machine", "q35"), Kvm), "-M q35 -bios /usr/share/qemu/qboot.rom -nodefaults");
+
+    [TestMethod]
+    public void GivenQ35WithoutQboot_ItFallsBackToSeaBios()
+    {
+        string line = Line(Options("--machine", "q35"), NoKvm);
+        StringAssert.StartsWith(line, "-M q35 -nodefaults");
+        Assert.DoesNotContain("-bios", line);
+    }
+
+    [TestMethod]
+    public void GivenNoKernelArgsAndNoProgramArgs_ItPassesNoAppend() =>
+        Assert.DoesNotContain("-append", Line(Options(), Kvm));
+
+    [TestMethod]
+    public void GivenGdbAndExtraQemuArgs_ItWaitsForGdbAndAppendsTheExtras() =>
+        StringAssert.EndsWith(Line(Options("--gdb", "--qemu-args", "-smp 2 -d 'int,cpu_reset'"), Kvm), "-s -S -smp 2 -d int,cpu_reset");
+
+    [TestMethod]
+    public void GivenArm64_ItUsesVirtSemihostingAndTcg()
+    {
+        LaunchOptions options = Options("--arch", "arm64", "--accel", "tcg");
+        string line = Line(options, NoKvm);
+
+        StringAssert.StartsWith(line, "-M virt ");
+        StringAssert.Contains(line, "-semihosting-config enable=on,target=native");
+        Assert.DoesNotContain("isa-debug-exit", line);
+        Assert.AreEqual("qemu-system-aarch64", QemuCommand.DefaultBinary("arm64"));
+        Assert.AreEqual("qemu-system-arm", QemuCommand.DebianPackage("arm64"));
+    }
+}
