@@ -155,8 +155,8 @@ void uk_arch_switch_to(struct uk_thread *prev, struct uk_thread *next)
 /* Loads the current thread's state before its first entry to user mode. */
 void uk_arch_thread_activate(struct uk_thread *t)
 {
-    if (t->fpstate)
-        uk_fpu_restore(t->fpstate);
+    /* The first thread starts from the reset state that uk_fpu_init left (FCW 0x37F, MXCSR 0x1F80):
+     * no restore, so the save format can still be chosen at the first syscall. */
     uk_arch_set_tls(t->tls);
     tss.rsp[0] = t->kstack_top;
     uk_cpu0.kernel_rsp = t->kstack_top;

@@ -8,7 +8,7 @@ static usize fpstate_size = 512;
 static bool have_xsave, have_xsaveopt;
 static u64 xcr0;
 
-/* uk.fpu=fxsave: some hypervisors (PVM, the nested KVM of some clouds) run the guest kernel through
+/* FXSAVE only (uk.fpu=fxsave, or chosen at the first syscall, see traps_x86_64.c): some hypervisors (PVM, the nested KVM of some clouds) run the guest kernel through
  * KVM's instruction emulator, which has FXSAVE/FXRSTOR but not XSAVE/XRSTOR or AVX-512 moves, and
  * the VM dies on them. In that mode only x87/SSE state (FXSAVE) is switched. That is complete for
  * switches inside syscalls, the only switches while preemption is off: code that keeps AVX values
@@ -60,6 +60,7 @@ bool uk_fpu_init(u32 cpuid1_ecx)
         have_xsaveopt = a & 1;
     }
     __asm__ volatile("fninit");
+    /* MXCSR keeps its reset value 0x1F80 (LDMXCSR would trap on the same hypervisors). */
     return have_fsgsbase;
 }
 

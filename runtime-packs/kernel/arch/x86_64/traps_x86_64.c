@@ -39,8 +39,29 @@ UK_NORETURN static void kernel_fault(struct uk_trapframe *f)
     uk_panic("unrecoverable fault in the kernel");
 }
 
+/* Some hypervisors (PVM) do not switch to CPL 0 on `syscall`: the program then faults in user mode
+ * fetching the entry point, with RCX/R11 loaded as `syscall` does. No program code can run there
+ * legitimately, so that fault is the syscall: run it and return to RCX through iretq. Slower than
+ * the sysret path (an exception per syscall) but correct. */
+extern char uk_syscall_entry[];
+void uk_syscall(struct uk_trapframe *f);
+
 static void page_fault(struct uk_trapframe *f)
 {
+    if ((f->cs & 3) && f->rip == (u64)uk_syscall_entry) {
+        static bool told;
+        if (!told) {
+            told = true;
+            /* Such hypervisors also cannot run XSAVE in the kernel (see fpu_x86_64.c). No thread has
+             * switched yet: the first syscall comes before the first switch. */
+            uk_arch_fpu_fxsave_only();
+            uk_pr_info("this hypervisor does not enter the kernel on `syscall`: taking syscalls as faults\n");
+        }
+        f->rip = f->rcx;
+        f->rflags = (f->r11 & UK_RFLAGS_USER_MASK) | UK_RFLAGS_IF | 2;
+        uk_syscall(f);
+        return;
+    }
     uptr addr = uk_read_cr2();
     int access = UK_PROT_READ;
     if (f->error & 2)
