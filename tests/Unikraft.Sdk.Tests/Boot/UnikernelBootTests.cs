@@ -1,0 +1,139 @@
+// Publishes tests/apps/Probe once through the real SDK and boots it in QEMU in many modes: output,
+// arguments and environment, GC, threads, exit codes, unhandled exceptions, bad command lines.
+namespace Unikraft.Sdk.Tests.Boot;
+
+[TestClass]
+public sealed class UnikernelBootTests
+{
+    private static string LauncherPath =>
+        Path.Combine(Path.GetDirectoryName(typeof(Unikraft.Launcher.LaunchOptions).Assembly.Location)!, "Unikraft.Launcher.dll");
+
+    private static string ProbeImage()
+    {
+        HostTools.Require("qemu-system-x86_64", "ld");
+        return TestImages.Publish(Repository.PathOf("tests", "apps", "Probe"));
+    }
+
+    private static CommandResult Boot(string accel, string[] kernelArgs, params string[] programArgs)
+    {
+        var args = new List<string> { "exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", "--accel", accel };
+        if (kernelArgs.Length > 0)
+        {
+            args.AddRange(["--kernel-args", string.Join(' ', kernelArgs)]);
+        }
+
+        args.Add("--");
+        args.AddRange(programArgs);
+        return Command.Run("dotnet", args, timeout: TimeSpan.FromMinutes(2));
+    }
+
+    private static CommandResult Boot(params string[] programArgs) => Boot("tcg", [], programArgs);
+
+    [TestMethod]
+    public void GivenHello_ItGreetsAndExitsZero()
+    {
+        CommandResult result = Boot("hello");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "Hello from a .NET unikernel!");
+    }
+
+    [TestMethod]
+    public void GivenKvm_HelloBootsThere()
+    {
+        if (!File.Exists("/dev/kvm"))
+        {
+            Assert.Inconclusive("no /dev/kvm on this host");
+        }
+
+        CommandResult result = Boot("kvm", [], "hello");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "Hello from a .NET unikernel!");
+    }
+
+    [TestMethod]
+    public void GivenArgumentsAndEnvironment_TheProgramSeesThemExactly()
+    {
+        CommandResult result = Boot("tcg", ["env.GREETING=hi"], "echo", "a", "b c", "");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "argc=3");
+        StringAssert.Contains(result.Output, "arg[0]=<a>");
+        StringAssert.Contains(result.Output, "arg[1]=<b c>");
+        StringAssert.Contains(result.Output, "arg[2]=<>");
+        StringAssert.Contains(result.Output, "env[GREETING]=<hi>");
+        StringAssert.Contains(result.Output, "env[PATH]=<(unset)>");
+        StringAssert.Contains(result.Output, "rid=unikraft-qemu-x64");
+    }
+
+    [TestMethod]
+    public void GivenAllocationChurn_TheGarbageCollectorRunsAndThePassLineAppears()
+    {
+        CommandResult result = Boot("gc");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "GC: PASS");
+    }
+
+    [TestMethod]
+    public void GivenThreads_TheyRunJoinAndCountExactly()
+    {
+        CommandResult result = Boot("threads");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "THREADS: PASS");
+    }
+
+    [TestMethod]
+    [DataRow(3)]
+    [DataRow(127)]
+    [DataRow(200)]
+    public void GivenAnExitCode_TheLauncherReturnsIt(int code)
+    {
+        CommandResult result = Boot("exit", code.ToString());
+
+        Assert.AreEqual(code, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, $"exiting with {code}");
+    }
+
+    [TestMethod]
+    public void GivenAnUnhandledException_TheStackTraceIsPrintedAndTheExitIsSigabrt()
+    {
+        CommandResult result = Boot("throw");
+
+        Assert.AreEqual(134, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "System.InvalidOperationException: unhandled on purpose");
+        StringAssert.Contains(result.Output, "SIGABRT");
+    }
+
+    [TestMethod]
+    public void GivenAnUnknownKernelOption_TheBootStopsWithTheSyntax()
+    {
+        CommandResult result = Boot("tcg", ["uk.bogus=1"], "hello");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "bad kernel command line: unknown kernel option: 'uk.bogus=1'");
+        Assert.DoesNotContain("Hello from", result.Output);
+    }
+
+    [TestMethod]
+    public void GivenQ35_HelloBootsThroughTheFirmware()
+    {
+        CommandResult result = Command.Run(
+            "dotnet",
+            ["exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", "--accel", "tcg", "--machine", "q35", "--", "hello"],
+            timeout: TimeSpan.FromMinutes(2));
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "Hello from a .NET unikernel!");
+    }
+
+    [TestMethod]
+    public void GivenAReleasePublish_TheImageIsUnder3MB()
+    {
+        long size = new FileInfo(ProbeImage()).Length;
+
+        Assert.IsLessThan(3_000_000L, size, $"image is {size} bytes");
+    }
+}
