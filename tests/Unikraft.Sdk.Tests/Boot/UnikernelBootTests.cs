@@ -130,10 +130,20 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
-    public void GivenAReleasePublish_TheImageIsUnder3MB()
+    public void GivenTheSample_DotnetRunBootsItAndReturnsTheProgramsExitCode()
     {
-        long size = new FileInfo(ProbeImage()).Length;
+        HostTools.Require("qemu-system-x86_64", "ld");
+        TestProject project = TestProject.CopyOf("Hello", Repository.PathOf("samples", "Hello"));
+        string pack = TestImages.DefaultRuntimePack("unikraft-qemu-x64")!;
 
-        Assert.IsLessThan(3_000_000L, size, $"image is {size} bytes");
+        CommandResult result = project.Dotnet(
+            "run", "-r", "unikraft-qemu-x64", "-c", "Release", $"-p:UnikraftRuntimePackDir={pack}", "-p:UnikraftAccel=tcg",
+            "--", "first", "second arg");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output.Replace("\r\n", "\n"), "Hello from a .NET unikernel!\nfirst\nsecond arg\n");
+        string image = Path.Combine(project.Directory, "bin", "Release", "net10.0", "unikraft-qemu-x64", "publish", "Hello.qemu");
+        long size = new FileInfo(image).Length;
+        Assert.IsLessThan(3_000_000L, size, $"the sample's image is {size} bytes");
     }
 }
