@@ -14,18 +14,15 @@ public sealed class UnikernelBootTests
         return TestImages.Publish(Repository.PathOf("tests", "apps", "Probe"));
     }
 
-    private static CommandResult Boot(string accel, string[] kernelArgs, params string[] programArgs)
-    {
-        var args = new List<string> { "exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", "--accel", accel };
-        if (kernelArgs.Length > 0)
-        {
-            args.AddRange(["--kernel-args", string.Join(' ', kernelArgs)]);
-        }
+    /// <summary>Boots the probe through the launcher: its options, then <c>--</c> and the program's arguments.</summary>
+    private static CommandResult Launch(IEnumerable<string> launcherOptions, IEnumerable<string> programArgs) =>
+        Command.Run(
+            "dotnet",
+            ["exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", .. launcherOptions, "--", .. programArgs],
+            timeout: TimeSpan.FromMinutes(2));
 
-        args.Add("--");
-        args.AddRange(programArgs);
-        return Command.Run("dotnet", args, timeout: TimeSpan.FromMinutes(2));
-    }
+    private static CommandResult Boot(string accel, string[] kernelArgs, params string[] programArgs) =>
+        Launch(kernelArgs.Length > 0 ? ["--accel", accel, "--kernel-args", string.Join(' ', kernelArgs)] : ["--accel", accel], programArgs);
 
     private static CommandResult Boot(params string[] programArgs) => Boot("tcg", [], programArgs);
 
@@ -120,10 +117,7 @@ public sealed class UnikernelBootTests
     [TestMethod]
     public void GivenQ35_HelloBootsThroughTheFirmware()
     {
-        CommandResult result = Command.Run(
-            "dotnet",
-            ["exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", "--accel", "tcg", "--machine", "q35", "--", "hello"],
-            timeout: TimeSpan.FromMinutes(2));
+        CommandResult result = Launch(["--accel", "tcg", "--machine", "q35"], ["hello"]);
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "Hello from a .NET unikernel!");
