@@ -4,23 +4,22 @@ namespace Unikraft.Sdk.Tests.Infrastructure;
 
 internal static class FakeRuntimePack
 {
-    private const string Rid = "unikraft-qemu-x64";
-    private static readonly Lazy<string> Folder = new(Build);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> Folders = new();
 
-    /// <summary>The pack's native folder (flat layout, like make -C runtime-packs stages it).</summary>
-    public static string Directory
+    /// <summary>The unikraft-qemu-x64 pack's native folder (flat layout, like make -C runtime-packs stages it).</summary>
+    public static string Directory => ForRid("unikraft-qemu-x64");
+
+    /// <summary>The same x86_64 pack, with pack.json naming <paramref name="rid"/>.</summary>
+    public static string ForRid(string rid)
     {
-        get
-        {
-            HostTools.Require("as", "ld", "ar", "gcc", "musl-gcc");
-            HostTools.RequireMusl();
-            return Folder.Value;
-        }
+        HostTools.Require("as", "ld", "ar", "gcc", "musl-gcc");
+        HostTools.RequireMusl();
+        return Folders.GetOrAdd(rid, r => new Lazy<string>(() => Build(r))).Value;
     }
 
-    private static string Build()
+    private static string Build(string rid)
     {
-        string folder = Path.Combine(Repository.Artifacts, "test", "fake-pack", Rid);
+        string folder = Path.Combine(Repository.Artifacts, "test", "fake-pack", rid);
         if (System.IO.Directory.Exists(folder))
         {
             System.IO.Directory.Delete(folder, recursive: true);
@@ -48,7 +47,7 @@ internal static class FakeRuntimePack
 
         File.WriteAllText(Path.Combine(folder, "unikraft.ld"), LinkerScript());
         File.WriteAllText(Path.Combine(folder, "pack.json"), $$"""
-            {"rid":"{{Rid}}","arch":"x86_64","backend":"qemu","imageSuffix":".qemu","ldEmulation":"elf_x86_64","qemu":"qemu-system-x86_64","defaultMachine":"microvm"}
+            {"rid":"{{rid}}","arch":"x86_64","backend":"qemu","imageSuffix":".qemu","ldEmulation":"elf_x86_64","qemu":"qemu-system-x86_64","defaultMachine":"microvm"}
             """);
         return folder;
     }

@@ -1,0 +1,140 @@
+// Real `dotnet build/publish/run` of projects that use the freshly packed Unikraft.Sdk, asserting on results and logs.
+using System.Text;
+using Unikraft.Sdk.Tasks;
+
+namespace Unikraft.Sdk.Tests.Integration;
+
+[TestClass]
+public sealed class SdkPublishTests
+{
+    private const string Rid = "unikraft-qemu-x64";
+    private const string Greeting = "Hello from a .NET unikernel!";
+
+    private static string SampleHello => Repository.PathOf("samples", "Hello");
+
+    private static string AppInfoField(string image, int offset, int size)
+    {
+        ElfSection section = ElfImage.Load(image).FindSection(AppInfo.SectionName)!;
+        ReadOnlySpan<byte> field = File.ReadAllBytes(image).AsSpan((int)section.Offset + offset, size);
+        return Encoding.UTF8.GetString(field[..field.IndexOf((byte)0)]);
+    }
+
+    [TestMethod]
+    public void GivenNoRuntimeIdentifier_DotnetRunRunsTheProgramOnTheHost()
+    {
+        TestProject project = TestProject.Console("Plain", """
+            Console.WriteLine("plain JIT run " + string.Join(',', args));
+            return 3;
+            """);
+
+        CommandResult result = project.Dotnet("run", "--", "a", "b");
+
+        Assert.AreEqual(3, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "plain JIT run a,b");
+    }
+
+    [TestMethod]
+    public void GivenAnUnsupportedRid_PublishFailsWithUKSDK1001()
+    {
+        TestProject project = TestProject.Console("Riscv", "return 0;");
+
+        CommandResult result = project.Dotnet("publish", "-r", "unikraft-qemu-riscv64");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "error UKSDK1001");
+        StringAssert.Contains(result.Output, "unikraft-qemu-x64, unikraft-qemu-arm64, unikraft-fc-x64, unikraft-fc-arm64");
+    }
+
+    [TestMethod]
+    public void GivenAMissingRuntimePackDir_PublishFailsWithUKSDK1006()
+    {
+        TestProject project = TestProject.Console("NoPack", "return 0;");
+
+        CommandResult result = project.Dotnet("publish", "-r", Rid, "-p:UnikraftRuntimePackDir=/nonexistent/pack");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "error UKSDK1006");
+    }
+
+    [TestMethod]
+    public void GivenAMissingLinker_PublishFailsWithUKSDK1010BeforeIlcRuns()
+    {
+        TestProject project = TestProject.Console("NoLinker", "return 0;");
+
+        CommandResult result = project.Dotnet(
+            "publish", "-r", Rid, $"-p:UnikraftRuntimePackDir={FakeRuntimePack.Directory}", "-p:UnikraftLinker=ld-not-installed");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "error UKSDK1010");
+        StringAssert.Contains(result.Output, "sudo apt-get install binutils");
+        Assert.DoesNotContain("Generating native code", result.Output);
+    }
+
+    [TestMethod]
+    public void GivenAFakeRuntimePack_PublishWritesAPatchedImageThatLinkedTheRuntimeCorrectly()
+    {
+        string image = TestImages.Publish(SampleHello, Rid, new Dictionary<string, string>
+        {
+            ["UnikraftRuntimePackDir"] = FakeRuntimePack.Directory,
+            ["UnikraftDefaultCommandLine"] = "uk.log=info -- default",
+        });
+
+        Assert.AreEqual("Hello.qemu", Path.GetFileName(image));
+        CollectionAssert.AreEqual(new[] { "Hello.qemu" }, Directory.GetFiles(Path.GetDirectoryName(image)!).Select(Path.GetFileName).ToArray());
+        Assert.AreEqual("Hello", AppInfoField(image, AppInfo.NameOffset, AppInfo.NameSize));
+        Assert.AreEqual("uk.log=info -- default", AppInfoField(image, AppInfo.CommandLineOffset, AppInfo.CommandLineSize));
+
+        // The fake pack links with ld's default script, so the image is also a static Linux program:
+        // running it proves the link order, musl and the glibc shim (the real kernel core is not needed).
+        CommandResult run = Command.Run(image, ["a", "b c"], timeout: TimeSpan.FromMinutes(1));
+        Assert.AreEqual(0, run.ExitCode, run.ToString());
+        Assert.AreEqual($"{Greeting}\na\nb c\n", run.Output);
+    }
+
+    [TestMethod]
+    public void GivenAnUnchangedProject_PublishSkipsTheLinkAndRelinksWhenALinkSettingChanges()
+    {
+        TestProject project = TestProject.CopyOf("Incremental", SampleHello);
+        string[] publish = ["publish", "-r", Rid, "-v:n", $"-p:UnikraftRuntimePackDir={FakeRuntimePack.Directory}"];
+        string image = Path.Combine(project.Directory, "bin", "Release", "net10.0", Rid, "publish", "Hello.qemu");
+
+        CommandResult first = project.Dotnet(publish);
+        CommandResult second = project.Dotnet(publish);
+        CommandResult changed = project.Dotnet([.. publish, "-p:UnikraftDefaultCommandLine=uk.log=debug"]);
+
+        Assert.AreEqual(0, first.ExitCode, first.ToString());
+        StringAssert.Contains(first.Output, "Linking unikernel image");
+        StringAssert.Contains(first.Output, "--whole-archive");
+        StringAssert.Contains(second.Output, "Skipping target \"LinkNative\"");
+        Assert.AreEqual(0, changed.ExitCode, changed.ToString());
+        StringAssert.Contains(changed.Output, "Linking unikernel image");
+        Assert.AreEqual("uk.log=debug", AppInfoField(image, AppInfo.CommandLineOffset, AppInfo.CommandLineSize));
+    }
+
+    [TestMethod]
+    public void GivenAFakePvhRuntimePack_DotnetRunBootsTheImageAndReturnsTheKernelsExitCode()
+    {
+        HostTools.Require("qemu-system-x86_64");
+        TestProject project = TestProject.CopyOf("Run", SampleHello);
+
+        CommandResult result = project.Dotnet(
+            "run", "-r", Rid, $"-p:UnikraftRuntimePackDir={FakeRuntimePack.Directory}", "-p:UnikraftAccel=tcg",
+            "-p:UnikraftKernelArgs=env.A=b", "--", "a", "b c");
+
+        // The fake pack's libukcore.a is the PVH test kernel: it echoes its command line and exits with 42.
+        Assert.AreEqual(42, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "env.A=b -- a \"b c\"");
+    }
+
+    [TestMethod]
+    public void GivenAFirecrackerRid_DotnetRunFailsWithUKSDK1012()
+    {
+        TestProject project = TestProject.Console("RunFc", "return 0;");
+        string fcPack = FakeRuntimePack.ForRid("unikraft-fc-x64");
+
+        CommandResult result = project.Dotnet("run", "-r", "unikraft-fc-x64", $"-p:UnikraftRuntimePackDir={fcPack}");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "UKSDK1012");
+    }
+}
