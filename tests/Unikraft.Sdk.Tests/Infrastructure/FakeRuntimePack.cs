@@ -19,7 +19,7 @@ internal static class FakeRuntimePack
 
     private static string Build(string rid)
     {
-        string folder = Path.Combine(Repository.Artifacts, "test", "fake-pack", rid);
+        string folder = Path.Combine(TestRun.Folder("fake-packs"), rid);
         if (System.IO.Directory.Exists(folder))
         {
             System.IO.Directory.Delete(folder, recursive: true);

@@ -9,7 +9,7 @@ internal static class NativeFixtures
     /// <summary>A new empty folder under artifacts/test/fixtures/.</summary>
     public static string NewFolder(string name)
     {
-        string folder = Path.Combine(Repository.Artifacts, "test", "fixtures", $"{name}-{Guid.NewGuid():N}");
+        string folder = Path.Combine(TestRun.Folder("fixtures"), $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         return folder;
     }

@@ -15,7 +15,7 @@ internal sealed class TestProject
     public static TestProject Create(string name, IReadOnlyDictionary<string, string> files)
     {
         TestSdk.EnsurePacked();
-        string directory = Path.Combine(Repository.Artifacts, "test", "projects", $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
+        string directory = Path.Combine(TestRun.Folder("projects"), $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
         System.IO.Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
