@@ -17,6 +17,10 @@ static bool fxsave_only;
 
 void uk_arch_fpu_fxsave_only(void)
 {
+    extern bool uk_sched_preempt;
+    if (!fxsave_only && uk_sched_preempt)
+        uk_pr_info("FXSAVE-only vector state: threads switch only when they block (no time slicing)\n");
+    uk_sched_preempt = false;
     fxsave_only = true;
     fpstate_size = 512;
 }
@@ -97,3 +101,23 @@ void uk_fpu_restore(void *area)
         __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
 }
 
+
+bool uk_fpu_is_xsave(void) { return have_xsave && !fxsave_only; }
+u64 uk_fpu_xfeatures(void) { return xcr0; }
+
+/* Makes a FPU image from user memory safe to restore: MXCSR reserved bits would fault FXRSTOR/XRSTOR,
+ * and so would an XSAVE header with unknown features or reserved bits. */
+bool uk_fpu_sanitize(void *area, usize size)
+{
+    u32 *mxcsr = (u32 *)((u8 *)area + 24);
+    *mxcsr &= 0xffbf;
+    if (!uk_fpu_is_xsave())
+        return true;
+    if (size < 576)
+        return false;
+    u64 *hdr = (u64 *)((u8 *)area + 512);
+    hdr[0] &= xcr0; /* XSTATE_BV */
+    for (int i = 1; i < 8; i++)
+        hdr[i] = 0; /* XCOMP_BV (standard format) and reserved */
+    return true;
+}

@@ -26,6 +26,8 @@ struct uk_thread {
     u64 sigpending;
     u64 altstack_sp, altstack_size;
     int altstack_flags;
+    bool interrupted; /* woken from a wait by a signal */
+    struct uk_siginfo_slot { int code, pid; u64 addr; } siginfo[64];
     struct uk_thread *waitq_next; /* a uk_waitq */
     struct uk_thread *next, *prev; /* all threads */
 };

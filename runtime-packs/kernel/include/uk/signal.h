@@ -29,12 +29,32 @@
 #define UK_SIG_DFL 0UL
 #define UK_SIG_IGN 1UL
 
+#define UK_SA_SIGINFO 0x4
+#define UK_SA_ONSTACK 0x08000000
+#define UK_SA_RESTORER 0x04000000
+#define UK_SA_NODEFER 0x40000000
+#define UK_SA_RESETHAND 0x80000000
+#define UK_SI_TKILL (-6)
+#define UK_SI_KERNEL 0x80
+
+/* What a pending signal carries into its handler's siginfo. */
+struct uk_siginfo {
+    int code;
+    int pid;
+    u64 addr;
+};
+
 struct uk_sigaction {
     u64 handler;
     u64 flags;
     u64 restorer;
     u64 mask;
 };
+
+/* Architecture: pushes a Linux signal frame for sig on the thread's user stack (or alternate stack)
+ * and points the frame at the handler; false when the frame cannot be written (stack overflow). */
+bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
+                          const struct uk_sigaction *sa, u64 oldmask);
 
 /* A CPU fault of the program: delivers sig to the faulting thread, or ends the program. */
 void uk_signal_fault(struct uk_trapframe *f, int sig, int code, uptr addr);

@@ -90,6 +90,7 @@
 #define UK_NR_dup3 292
 #define UK_NR_pipe2 293
 #define UK_NR_prlimit64 302
+#define UK_NR_getcpu 309
 #define UK_NR_getrandom 318
 #define UK_NR_memfd_create 319
 #define UK_NR_membarrier 324

@@ -1,6 +1,8 @@
 /* sched.c - threads and a round-robin run queue on one CPU. Threads switch when they block, yield or
- * exit; time slicing (UK_SLICE_NS) is armed only when uk_sched_preempt is set. The idle loop halts
- * the CPU until the next deadline or interrupt, so an idle unikernel costs the host nothing. */
+ * exit, and when their UK_SLICE_NS time slice ends (the timer interrupt preempts code that never
+ * enters the kernel, e.g. a managed busy loop; the GC's SIGRTMIN then reaches it). The idle loop halts
+ * the CPU until the next deadline or interrupt, so an idle unikernel costs the host nothing.
+ * Preemption needs the full vector state saved at switches: off where only FXSAVE can run (PVM). */
 #include <uk/arch.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
@@ -12,7 +14,7 @@
 
 #define UK_SLICE_NS (10 * 1000 * 1000UL)
 
-bool uk_sched_preempt;
+bool uk_sched_preempt = true;
 static struct uk_thread *all;     /* circular list */
 static struct uk_thread *current;
 static struct uk_thread *zombie;  /* exited; freed once off its stack */
@@ -168,6 +170,7 @@ bool uk_sched_block(u64 deadline_ns)
     current->state = UK_THREAD_BLOCKED;
     current->wake_at = deadline_ns;
     current->timed_out = false;
+    current->interrupted = false;
     schedule();
     return !current->timed_out;
 }

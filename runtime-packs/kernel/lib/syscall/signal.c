@@ -1,7 +1,8 @@
-/* signal.c - signal dispositions, masks and the default actions. Delivery to program handlers
- * (Linux signal frames) is not implemented yet: a fault or signal that would run a handler ends the
- * program with a report instead, so nothing continues in a wrong state. */
+/* signal.c - signal dispositions, pending sets and delivery with Linux semantics: faults and tgkill
+ * become pending signals of a thread; every return to user mode delivers the lowest unblocked one,
+ * through the program's handler (arch signal frame) or the default action. */
 #include <uk/errno.h>
+#include <uk/klibc.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/sched.h>
@@ -14,6 +15,8 @@ static const char *const names[] = {
     [UK_SIGTRAP] = "SIGTRAP", [UK_SIGABRT] = "SIGABRT", [UK_SIGBUS] = "SIGBUS", [UK_SIGFPE] = "SIGFPE",
     [UK_SIGKILL] = "SIGKILL", [UK_SIGUSR1] = "SIGUSR1", [UK_SIGSEGV] = "SIGSEGV",
     [UK_SIGUSR2] = "SIGUSR2", [UK_SIGPIPE] = "SIGPIPE", [UK_SIGALRM] = "SIGALRM", [UK_SIGTERM] = "SIGTERM"};
+
+#define BIT(sig) (1UL << ((sig)-1))
 
 const char *uk_signal_name(int sig)
 {
@@ -28,6 +31,8 @@ static bool default_ignored(int sig)
     return sig == UK_SIGCHLD || sig == UK_SIGCONT || sig == UK_SIGURG || sig == UK_SIGWINCH;
 }
 
+static bool has_handler(int sig) { return uk_sigactions[sig].handler > UK_SIG_IGN; }
+
 void uk_signal_kill_program(int sig)
 {
     struct uk_thread *t = uk_thread_current();
@@ -36,20 +41,32 @@ void uk_signal_kill_program(int sig)
     uk_plat_exit(128 + sig);
 }
 
+static void set_pending(struct uk_thread *t, int sig, int code, int pid, u64 addr)
+{
+    t->sigpending |= BIT(sig);
+    t->siginfo[sig - 1].code = code;
+    t->siginfo[sig - 1].pid = pid;
+    t->siginfo[sig - 1].addr = addr;
+}
+
 void uk_signal_fault(struct uk_trapframe *f, int sig, int code, uptr addr)
 {
+    struct uk_thread *t = uk_thread_current();
     if (code < 0) {
         uk_printk("[uk] out of memory: the program touched %#lx and no physical memory is left; "
                   "give the VM more memory (UnikraftMemory / -m)\n",
                   addr);
         uk_plat_exit(128 + UK_SIGKILL);
     }
+    /* A synchronous fault runs its handler, unless it is blocked or has none (Linux then kills). */
+    if (has_handler(sig) && !(t->sigmask & BIT(sig))) {
+        set_pending(t, sig, code, 0, addr);
+        return;
+    }
     uk_printk("[uk] fault in the program: %s (code %d) at address %#lx, pc %#lx\n", uk_signal_name(sig), code,
               addr, (u64)UK_FRAME_PC(f));
     void uk_arch_dump_frame(const struct uk_trapframe *f);
     uk_arch_dump_frame(f);
-    if (uk_sigactions[sig].handler > UK_SIG_IGN)
-        uk_printk("[uk] (the program has a handler for it, but signal delivery is not supported yet)\n");
     uk_signal_kill_program(sig);
 }
 
@@ -63,27 +80,50 @@ long uk_signal_send(int tid, int sig)
     if (sig == 0)
         return 0;
     u64 h = uk_sigactions[sig].handler;
-    if (h == UK_SIG_IGN || (h == UK_SIG_DFL && default_ignored(sig)))
+    if (sig != UK_SIGKILL && (h == UK_SIG_IGN || (h == UK_SIG_DFL && default_ignored(sig))))
         return 0;
-    t->sigpending |= 1UL << (sig - 1);
+    set_pending(t, sig, UK_SI_TKILL, 1, 0);
+    /* An unblocked signal interrupts a wait (futex, sleep, pipe read): the syscall returns -EINTR. */
+    if (t->state == UK_THREAD_BLOCKED && !(t->sigmask & BIT(sig))) {
+        t->interrupted = true;
+        uk_sched_wake(t);
+    }
     return 0;
+}
+
+bool uk_signal_pending(void)
+{
+    struct uk_thread *t = uk_thread_current();
+    return t->sigpending & ~t->sigmask;
 }
 
 void uk_signal_deliver(struct uk_trapframe *f)
 {
-    (void)f;
     struct uk_thread *t = uk_thread_current();
-    u64 ready = t->sigpending & ~t->sigmask;
-    if (!ready)
-        return;
-    int sig = __builtin_ctzl(ready) + 1;
-    t->sigpending &= ~(1UL << (sig - 1));
-    if (uk_sigactions[sig].handler == UK_SIG_DFL || sig == UK_SIGKILL)
-        uk_signal_kill_program(sig);
-    /* A handler is installed: without delivery, leave it pending-but-dropped and log once. */
-    static u64 warned;
-    if (!(warned & (1UL << (sig - 1)))) {
-        warned |= 1UL << (sig - 1);
-        uk_pr_warn("signal %d to a handler is not delivered yet\n", sig);
+    for (;;) {
+        u64 ready = (t->sigpending & ~t->sigmask) | (t->sigpending & BIT(UK_SIGKILL));
+        if (!ready)
+            return;
+        int sig = __builtin_ctzl(ready) + 1;
+        t->sigpending &= ~BIT(sig);
+        struct uk_sigaction *sa = &uk_sigactions[sig];
+        if (sig == UK_SIGKILL || sa->handler == UK_SIG_DFL) {
+            if (default_ignored(sig))
+                continue;
+            uk_signal_kill_program(sig);
+        }
+        if (sa->handler == UK_SIG_IGN)
+            continue;
+        struct uk_siginfo si = {t->siginfo[sig - 1].code, t->siginfo[sig - 1].pid, t->siginfo[sig - 1].addr};
+        if (!uk_arch_signal_setup(f, sig, &si, sa, t->sigmask)) {
+            uk_printk("[uk] stack overflow in thread %d: no room for the %s handler's frame below %#lx\n", t->tid,
+                      uk_signal_name(sig), (u64)UK_FRAME_SP(f));
+            uk_signal_kill_program(UK_SIGSEGV);
+        }
+        t->sigmask |= sa->mask | ((sa->flags & UK_SA_NODEFER) ? 0 : BIT(sig));
+        t->sigmask &= ~(BIT(UK_SIGKILL) | BIT(UK_SIGSTOP));
+        if (sa->flags & UK_SA_RESETHAND)
+            sa->handler = UK_SIG_DFL;
+        return; /* one frame per return; the next pending signal goes at the next return */
     }
 }

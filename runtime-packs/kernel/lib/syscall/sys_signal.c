@@ -102,9 +102,3 @@ long sys_kill(long pid, long sig)
         return -ESRCH;
     return uk_signal_send(uk_thread_current()->tid, (int)sig);
 }
-
-long sys_rt_sigreturn(void)
-{
-    uk_pr_err("rt_sigreturn without a delivered signal\n");
-    uk_signal_kill_program(UK_SIGSEGV);
-}

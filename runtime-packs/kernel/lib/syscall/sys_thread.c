@@ -172,11 +172,19 @@ long sys_futex(long uaddr, long op, long val, long timeout, long uaddr2, long va
     }
 }
 
+bool uk_signal_pending(void);
+
 static long sleep_until(u64 deadline, long rem)
 {
     while (uk_time_monotonic_ns() < deadline) {
-        if (uk_sched_block(deadline))
-            continue; /* woken early (no signals yet): sleep on */
+        uk_sched_block(deadline);
+        if (uk_thread_current()->interrupted && uk_signal_pending()) {
+            u64 now = uk_time_monotonic_ns(), left = deadline > now ? deadline - now : 0;
+            if (rem)
+                uk_user_copy_to((void *)rem, &(struct timespec_k){(s64)(left / UK_NSEC_PER_SEC), (s64)(left % UK_NSEC_PER_SEC)},
+                                sizeof(struct timespec_k));
+            return -EINTR;
+        }
     }
     if (rem)
         uk_user_copy_to((void *)rem, &(struct timespec_k){0, 0}, sizeof(struct timespec_k));
@@ -231,3 +239,13 @@ long sys_sched_getparam(long pid, long param)
     return uk_user_copy_to((void *)param, &(int){0}, sizeof(int)) ? 0 : -EFAULT;
 }
 long sys_sched_getscheduler(void) { return 0; /* SCHED_OTHER */ }
+
+/* One CPU, one NUMA node. */
+long sys_getcpu(long ucpu, long unode)
+{
+    if (ucpu && !uk_user_copy_to((void *)ucpu, &(u32){0}, 4))
+        return -EFAULT;
+    if (unode && !uk_user_copy_to((void *)unode, &(u32){0}, 4))
+        return -EFAULT;
+    return 0;
+}

@@ -16,7 +16,7 @@
     X(set_tid_address) X(fadvise64) X(clock_gettime) X(clock_getres) X(clock_nanosleep)          \
     X(exit_group) X(tgkill) X(mbind) X(get_mempolicy) X(openat) X(newfstatat) X(readlinkat)      \
     X(faccessat) X(ppoll) X(set_robust_list) X(get_robust_list) X(dup3) X(pipe2) X(prlimit64)    \
-    X(getrandom) X(memfd_create) X(membarrier) X(statx) X(rseq)
+    X(getcpu) X(getrandom) X(memfd_create) X(membarrier) X(statx) X(rseq)
 
 #define DECLARE(name) long sys_##name();
 SYSCALLS(DECLARE)

@@ -1,0 +1,173 @@
+/* signal_x86_64.c - Linux x86_64 signal frames: rt_sigframe {pretcode, ucontext, siginfo} with the
+ * FPU state (XSAVE image with its magics, or a legacy FXSAVE image) 64-byte aligned above it, the
+ * handler entered with RSP = 8 mod 16; and rt_sigreturn, which validates what it restores. */
+#include <uk/arch.h>
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/signal.h>
+#include <uk/syscall.h>
+
+struct sigcontext_k {
+    u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+    u64 eflags;
+    u16 cs, gs, fs, ss;
+    u64 err, trapno, oldmask, cr2;
+    u64 fpstate;
+    u64 reserved1[8];
+};
+
+struct ucontext_k {
+    u64 flags;
+    u64 link;
+    u64 ss_sp;
+    s32 ss_flags, pad;
+    u64 ss_size;
+    struct sigcontext_k mc;
+    u64 sigmask;
+};
+
+struct siginfo_k {
+    s32 signo, errno_, code, pad;
+    union {
+        struct {
+            s32 pid;
+            u32 uid;
+        } kill;
+        u64 addr;
+        u8 bytes[112];
+    };
+};
+
+struct rt_sigframe_k {
+    u64 pretcode;
+    struct ucontext_k uc;
+    struct siginfo_k info;
+};
+
+_Static_assert(sizeof(struct sigcontext_k) == 256, "sigcontext layout");
+_Static_assert(sizeof(struct siginfo_k) == 128, "siginfo layout");
+_Static_assert(__builtin_offsetof(struct ucontext_k, mc) == 40, "ucontext layout");
+
+#define UC_FP_XSTATE 1
+#define UC_SIGCONTEXT_SS 2
+#define UC_STRICT_RESTORE_SS 4
+#define FP_XSTATE_MAGIC1 0x46505853u
+#define FP_XSTATE_MAGIC2 0x46505845u
+#define SS_ONSTACK 1
+
+void uk_fpu_save(void *area);
+void uk_fpu_restore(void *area);
+bool uk_fpu_is_xsave(void);
+u64 uk_fpu_xfeatures(void);
+bool uk_fpu_sanitize(void *area, usize size);
+
+static bool on_altstack(struct uk_thread *t, u64 sp)
+{
+    return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
+}
+
+bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
+                          const struct uk_sigaction *sa, u64 oldmask)
+{
+    struct uk_thread *t = uk_thread_current();
+    u64 sp = f->rsp;
+    if ((sa->flags & UK_SA_ONSTACK) && t->altstack_size && !on_altstack(t, sp))
+        sp = t->altstack_sp + t->altstack_size;
+    else
+        sp -= 128; /* the interrupted code's red zone */
+
+    usize fpsize = uk_arch_fpstate_size();
+    bool xsave = uk_fpu_is_xsave();
+    u64 fp = UK_ALIGN_DOWN(sp - fpsize - (xsave ? 4 : 0), 64);
+    u64 frame_addr = UK_ALIGN_DOWN(fp - sizeof(struct rt_sigframe_k), 16) - 8;
+    if (!uk_user_access_ok((void *)frame_addr, fp + fpsize + 4 - frame_addr, true))
+        return false;
+
+    /* FPU state: live in the registers of the current thread. */
+    uk_memset((void *)fp, 0, fpsize);
+    uk_fpu_save((void *)fp);
+    if (xsave) {
+        u32 *sw = (u32 *)(fp + 464); /* struct _fpx_sw_bytes in the FXSAVE area's software bytes */
+        sw[0] = FP_XSTATE_MAGIC1;
+        sw[1] = (u32)fpsize + 4;
+        *(u64 *)&sw[2] = uk_fpu_xfeatures();
+        sw[4] = (u32)fpsize;
+        *(u32 *)(fp + fpsize) = FP_XSTATE_MAGIC2;
+    }
+
+    struct rt_sigframe_k *fr = (struct rt_sigframe_k *)frame_addr;
+    uk_memset(fr, 0, sizeof(*fr));
+    fr->pretcode = sa->restorer;
+    fr->uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (xsave ? UC_FP_XSTATE : 0);
+    fr->uc.ss_sp = t->altstack_sp;
+    fr->uc.ss_size = t->altstack_size;
+    fr->uc.ss_flags = t->altstack_size ? (on_altstack(t, f->rsp) ? SS_ONSTACK : 0) : 2 /* SS_DISABLE */;
+    struct sigcontext_k *mc = &fr->uc.mc;
+    mc->r8 = f->r8, mc->r9 = f->r9, mc->r10 = f->r10, mc->r11 = f->r11;
+    mc->r12 = f->r12, mc->r13 = f->r13, mc->r14 = f->r14, mc->r15 = f->r15;
+    mc->rdi = f->rdi, mc->rsi = f->rsi, mc->rbp = f->rbp, mc->rbx = f->rbx;
+    mc->rdx = f->rdx, mc->rax = f->rax, mc->rcx = f->rcx, mc->rsp = f->rsp, mc->rip = f->rip;
+    mc->eflags = f->rflags;
+    mc->cs = UK_USER_CS;
+    mc->ss = UK_USER_SS;
+    mc->err = f->vector < 32 ? f->error : 0;
+    mc->trapno = f->vector < 32 ? f->vector : 0;
+    mc->oldmask = oldmask;
+    mc->cr2 = f->vector == 14 ? si->addr : 0;
+    mc->fpstate = fp;
+    fr->uc.sigmask = oldmask;
+    fr->info.signo = sig;
+    fr->info.code = si->code;
+    if (si->code == UK_SI_TKILL)
+        fr->info.kill.pid = si->pid;
+    else
+        fr->info.addr = si->addr;
+
+    f->rip = sa->handler;
+    f->rsp = frame_addr;
+    f->rdi = (u64)sig;
+    f->rsi = (u64)&fr->info;
+    f->rdx = (u64)&fr->uc;
+    f->rax = 0;
+    f->rflags &= ~(UK_RFLAGS_DF | (1UL << 8) /* TF */);
+    f->cs = UK_USER_CS;
+    f->ss = UK_USER_SS;
+    f->vector = 0; /* full restore through iretq */
+    return true;
+}
+
+long sys_rt_sigreturn(void)
+{
+    struct uk_trapframe *f = uk_syscall_frame();
+    struct uk_thread *t = uk_thread_current();
+    struct rt_sigframe_k *fr = (struct rt_sigframe_k *)(f->rsp - 8);
+    if (!uk_user_access_ok(fr, sizeof(*fr), false))
+        goto bad;
+    const struct sigcontext_k *mc = &fr->uc.mc;
+    if (mc->rip >= UK_USER_TOP)
+        goto bad;
+    if (mc->fpstate) {
+        usize fpsize = uk_arch_fpstate_size();
+        if ((mc->fpstate & 63) || !uk_user_access_ok((void *)mc->fpstate, fpsize, true) ||
+            !uk_fpu_sanitize((void *)mc->fpstate, fpsize))
+            goto bad;
+        uk_fpu_restore((void *)mc->fpstate);
+    }
+    f->r8 = mc->r8, f->r9 = mc->r9, f->r10 = mc->r10, f->r11 = mc->r11;
+    f->r12 = mc->r12, f->r13 = mc->r13, f->r14 = mc->r14, f->r15 = mc->r15;
+    f->rdi = mc->rdi, f->rsi = mc->rsi, f->rbp = mc->rbp, f->rbx = mc->rbx;
+    f->rdx = mc->rdx, f->rax = mc->rax, f->rcx = mc->rcx, f->rsp = mc->rsp, f->rip = mc->rip;
+    f->rflags = (mc->eflags & UK_RFLAGS_USER_MASK) | UK_RFLAGS_IF | 2;
+    f->cs = UK_USER_CS;
+    f->ss = UK_USER_SS;
+    f->vector = 0; /* return with every register as restored (no sysret) */
+    t->sigmask = fr->uc.sigmask & ~((1UL << (UK_SIGKILL - 1)) | (1UL << (UK_SIGSTOP - 1)));
+    return (long)f->rax; /* the dispatcher stores this back into rax */
+bad:
+    uk_printk("[uk] rt_sigreturn with a corrupt signal frame at %#lx\n", (u64)fr);
+    uk_signal_kill_program(UK_SIGSEGV);
+}
