@@ -83,6 +83,46 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenHardwareFaults_TheyBecomeManagedExceptions()
+    {
+        CommandResult result = Boot("exceptions");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "EXCEPTIONS: PASS");
+    }
+
+    [TestMethod]
+    public void GivenAThreadSpinningInManagedCode_TheGarbageCollectorStillSuspendsIt()
+    {
+        CommandResult result = Boot("spingc");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "SPINGC: PASS");
+    }
+
+    [TestMethod]
+    public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
+    {
+        CommandResult result = Boot("overflow");
+
+        Assert.AreEqual(139, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "stack overflow in thread 1");
+    }
+
+    [TestMethod]
+    public void GivenSleeps_TheyLastAboutAsLongAsAsked()
+    {
+        DateTime before = DateTime.UtcNow;
+        CommandResult result = Boot("sleep");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        var match = System.Text.RegularExpressions.Regex.Match(result.Output, @"utc=(\S+)");
+        Assert.IsTrue(match.Success, result.ToString());
+        DateTime guest = DateTime.Parse(match.Groups[1].Value, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
+        Assert.IsTrue(guest >= before.AddSeconds(-1) && guest <= DateTime.UtcNow.AddSeconds(1), $"guest clock {guest:O}, host {before:O}");
+    }
+
+    [TestMethod]
     [DataRow(3)]
     [DataRow(127)]
     [DataRow(200)]

@@ -68,6 +68,43 @@ static int Threads()
     return ok ? 0 : 1;
 }
 
+static int Exceptions()
+{
+    int passed = 0;
+    object? o = null;
+    try { o!.ToString(); } catch (NullReferenceException) { passed++; }
+    int zero = 0;
+    try { Console.WriteLine(10 / zero); } catch (DivideByZeroException) { passed++; }
+    int[] arr = new int[3];
+    try { arr[zero + 5] = 1; } catch (IndexOutOfRangeException) { passed++; }
+    bool fin = false;
+    try { try { throw new ApplicationException("x"); } finally { fin = true; } }
+    catch (ApplicationException) { if (fin) passed++; }
+    Console.WriteLine($"exceptions caught={passed}");
+    Console.WriteLine(passed == 4 ? "EXCEPTIONS: PASS" : "EXCEPTIONS: FAIL");
+    return passed == 4 ? 0 : 1;
+}
+
+// A thread spinning in managed code while another collects: needs time slicing and the GC's
+// suspension signal reaching the spinner.
+static int SpinGc()
+{
+    bool stop = false;
+    long spins = 0;
+    var spinner = new Thread(() => { while (!Volatile.Read(ref stop)) spins++; });
+    spinner.Start();
+    Thread.Sleep(20);
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    for (int i = 0; i < 5; i++) { _ = new byte[4_000_000]; GC.Collect(); }
+    Volatile.Write(ref stop, true);
+    spinner.Join();
+    Console.WriteLine($"collections={GC.CollectionCount(2)} spins>0={spins > 0} ms={sw.ElapsedMilliseconds}");
+    Console.WriteLine(spins > 0 ? "SPINGC: PASS" : "SPINGC: FAIL");
+    return spins > 0 ? 0 : 1;
+}
+
+static int Recurse(int n) => n == 0 ? 0 : 1 + Recurse(n + 1);
+
 var mode = args.Length > 0 ? args[0] : "hello";
 switch (mode)
 {
@@ -83,6 +120,18 @@ switch (mode)
     case "exit":
         Console.WriteLine($"exiting with {args[1]}");
         return int.Parse(args[1]);
+    case "exceptions":
+        return Exceptions();
+    case "spingc":
+        return SpinGc();
+    case "overflow":
+        return Recurse(1);
+    case "sleep":
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Thread.Sleep(200);
+        Task.Delay(100).Wait();
+        Console.WriteLine($"slept={watch.ElapsedMilliseconds}ms utc={DateTime.UtcNow:O}");
+        return watch.ElapsedMilliseconds is >= 300 and < 2000 ? 0 : 1;
     case "throw":
         throw new InvalidOperationException("unhandled on purpose");
     default:
