@@ -33,6 +33,15 @@ public sealed partial class StringsTests
     }
 
     [TestMethod]
+    public void GivenTheAccessor_ItHasExactlyOnePropertyPerMessage()
+    {
+        string[] properties = typeof(Strings).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(p => p.PropertyType == typeof(string)).Select(p => p.Name).Order().ToArray();
+        CollectionAssert.AreEqual(Messages().Keys.Order().ToArray(), properties);
+        Assert.IsTrue(properties.All(p => ((string)typeof(Strings).GetProperty(p)!.GetValue(null)!).StartsWith("UKSDK", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
     public void GivenTheTaskSources_EachMessageIsUsed()
     {
         string sources = string.Concat(Directory.GetFiles(Repository.PathOf("tasks", "Unikraft.Sdk.Tasks"), "*.cs").Select(File.ReadAllText));
