@@ -4,7 +4,7 @@
 # call into musl or the runtime by accident nor collide with them.
 set -euo pipefail
 obj=$1
-bad=$(nm -u "$obj" | awk '{print $2}' | grep -Ev '^(_start|_end|__ehdr_start|__prog_.*|__uk_.*)$' || true)
+bad=$(nm -u "$obj" | awk '{print $2}' | grep -Ev '^(_start|_end|__ehdr_start|__prog_.*|__uk_.*|_binary_ukinitrd_cpio_(start|end))$' || true)
 if [ -n "$bad" ]; then
   echo "kernel core references symbols it must not (use uk_* helpers): $bad" >&2
   exit 1

@@ -24,13 +24,18 @@ struct uk_file_ops {
     void (*close)(struct uk_file *f);
     int mode; /* S_IFCHR, S_IFREG, ... for fstat */
 };
+struct uk_vnode;
 struct uk_file {
     const struct uk_file_ops *ops;
     int refs;
     int flags;
     void *data;
+    struct uk_vnode *vn; /* filesystem files: the node, and the offset */
+    u64 pos;
 };
 void uk_files_init(void);
+long uk_fd_install(struct uk_file *f);
+struct uk_file *uk_fd_get(long fd);
 
 #define UK_SYSCALL_DECL(name) long sys_##name()
 #endif

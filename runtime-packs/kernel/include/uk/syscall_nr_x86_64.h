@@ -39,6 +39,7 @@
 #define UK_NR_kill 62
 #define UK_NR_uname 63
 #define UK_NR_fcntl 72
+#define UK_NR_flock 73
 #define UK_NR_fsync 74
 #define UK_NR_getcwd 79
 #define UK_NR_readlink 89
@@ -97,5 +98,22 @@
 #define UK_NR_statx 332
 #define UK_NR_rseq 334
 #define UK_NR_faccessat2 439
+#define UK_NR_rename 82
+#define UK_NR_mkdir 83
+#define UK_NR_rmdir 84
+#define UK_NR_unlink 87
+#define UK_NR_chmod 90
+#define UK_NR_fchmod 91
+#define UK_NR_truncate 76
+#define UK_NR_ftruncate 77
+#define UK_NR_chdir 80
+#define UK_NR_fchdir 81
+#define UK_NR_fdatasync 75
+#define UK_NR_mkdirat 258
+#define UK_NR_unlinkat 263
+#define UK_NR_renameat 264
+#define UK_NR_fchmodat 268
+#define UK_NR_utimensat 280
+#define UK_NR_renameat2 316
 #define UK_SYSCALL_MAX 512
 #endif

@@ -10,6 +10,7 @@
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
+#include <uk/vfs.h>
 
 const volatile struct uk_appinfo uk_appinfo __attribute__((section(".appinfo"), used, aligned(16))) = {
     .magic = "UKAPPINF",
@@ -76,6 +77,7 @@ UK_NORETURN void uk_boot_main(void)
     uk_time_init();
     uk_sched_init();
     uk_files_init();
+    uk_vfs_init();
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", argv0,
                uk_pmm_total_pages() * UK_PAGE_SIZE >> 20, cl.argc - 1);
 

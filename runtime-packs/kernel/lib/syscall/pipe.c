@@ -6,10 +6,10 @@
 #include <uk/sched.h>
 #include <uk/signal.h>
 #include <uk/syscall.h>
+#include <uk/vfs.h>
 
 #define PIPE_SIZE 65536
 #define O_NONBLOCK 04000
-#define S_IFIFO 0010000
 
 struct pipe {
     u8 *buf;
@@ -91,8 +91,8 @@ static void close_writer(struct uk_file *f)
     pipe_free_if_done(p);
 }
 
-static const struct uk_file_ops read_ops = {pipe_read, NULL, close_reader, S_IFIFO};
-static const struct uk_file_ops write_ops = {NULL, pipe_write, close_writer, S_IFIFO};
+static const struct uk_file_ops read_ops = {pipe_read, NULL, close_reader, UK_S_IFIFO};
+static const struct uk_file_ops write_ops = {NULL, pipe_write, close_writer, UK_S_IFIFO};
 
 bool uk_pipe_readable(struct uk_file *f)
 {
@@ -122,8 +122,8 @@ long sys_pipe2(long ufds, long flags)
     }
     p->buf = buf;
     p->readers = p->writers = 1;
-    *r = (struct uk_file){&read_ops, 0, (int)(flags & O_NONBLOCK), p};
-    *w = (struct uk_file){&write_ops, 0, (int)(flags & O_NONBLOCK) | 1, p};
+    *r = (struct uk_file){.ops = &read_ops, .flags = (int)(flags & O_NONBLOCK), .data = p};
+    *w = (struct uk_file){.ops = &write_ops, .flags = (int)(flags & O_NONBLOCK) | 1, .data = p};
     long rfd = uk_fd_install(r);
     long wfd = rfd < 0 ? rfd : uk_fd_install(w);
     if (wfd < 0) {

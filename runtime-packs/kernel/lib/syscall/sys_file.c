@@ -1,6 +1,6 @@
-/* sys_file.c - the fd table and the files that exist without a filesystem: the console on fds 0-2,
- * /dev/null, /dev/zero, /dev/urandom. Paths that name nothing get -ENOENT, which the runtime
- * tolerates for its optional /proc and /sys reads. */
+/* sys_file.c - the fd table and the syscalls on open files: read/write and their vector and
+ * positioned forms, lseek, fstat, getdents64, dup, fcntl, ioctl and poll. Files are filesystem
+ * nodes (lib/vfs), pipes, or the console that fds 0-2 start with. */
 #include <uk/arch.h>
 #include <uk/console.h>
 #include <uk/errno.h>
@@ -10,60 +10,17 @@
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
+#include <uk/vfs.h>
 
 #define MAX_FDS 1024
-#define S_IFCHR 0020000
 #define O_ACCMODE 3
+#define O_APPEND 02000
 #define O_CLOEXEC 02000000
 #define AT_FDCWD (-100)
 
 static struct uk_file *fds[MAX_FDS];
-
-static long console_read(struct uk_file *f, void *buf, usize len)
-{
-    (void)f;
-    char tmp[256];
-    usize n = uk_console_read(tmp, UK_MIN(len, sizeof(tmp)));
-    if (!n)
-        return 0; /* no input yet: end of file until the serial driver gets interrupts */
-    return uk_user_copy_to(buf, tmp, n) ? (long)n : -EFAULT;
-}
-
-static long console_write(struct uk_file *f, const void *buf, usize len)
-{
-    (void)f;
-    char tmp[512];
-    usize done = 0;
-    while (done < len) {
-        usize n = UK_MIN(len - done, sizeof(tmp));
-        if (!uk_user_copy_from(tmp, (const u8 *)buf + done, n))
-            return done ? (long)done : -EFAULT;
-        uk_console_write(tmp, n);
-        done += n;
-    }
-    return (long)len;
-}
-
-static long null_read(struct uk_file *f, void *buf, usize len) { (void)f, (void)buf, (void)len; return 0; }
-static long null_write(struct uk_file *f, const void *buf, usize len) { (void)f, (void)buf; return (long)len; }
-
-static long zero_read(struct uk_file *f, void *buf, usize len)
-{
-    (void)f;
-    if (!uk_user_access_ok(buf, len, true))
-        return -EFAULT;
-    uk_memset(buf, 0, len);
-    return (long)len;
-}
-
-long uk_random_fill(void *ubuf, usize len);
-static long urandom_read(struct uk_file *f, void *buf, usize len) { (void)f; return uk_random_fill(buf, len); }
-
-static const struct uk_file_ops console_ops = {console_read, console_write, NULL, S_IFCHR};
-static const struct uk_file_ops null_ops = {null_read, null_write, NULL, S_IFCHR};
-static const struct uk_file_ops zero_ops = {zero_read, null_write, NULL, S_IFCHR};
-static const struct uk_file_ops urandom_ops = {urandom_read, null_write, NULL, S_IFCHR};
-static struct uk_file console_file = {&console_ops, 3, 2, NULL};
+extern const struct uk_file_ops uk_console_ops;
+static struct uk_file console_file = {&uk_console_ops, 3, 2, NULL, NULL, 0};
 
 void uk_files_init(void)
 {
@@ -71,6 +28,7 @@ void uk_files_init(void)
 }
 
 static struct uk_file *get(long fd) { return fd >= 0 && fd < MAX_FDS ? fds[fd] : NULL; }
+struct uk_file *uk_fd_get(long fd) { return get(fd); }
 
 static long install(struct uk_file *f, int from)
 {
@@ -82,6 +40,74 @@ static long install(struct uk_file *f, int from)
         }
     }
     return -EMFILE;
+}
+
+/* Regular files read and write at the file position; generated files read their rendered text. */
+static long reg_read(struct uk_file *f, void *buf, usize len)
+{
+    long r = uk_vfs_read(f->vn, buf, len, f->pos);
+    if (r > 0)
+        f->pos += r;
+    return r;
+}
+
+static long reg_write(struct uk_file *f, const void *buf, usize len)
+{
+    if (f->flags & O_APPEND)
+        f->pos = f->vn->size;
+    long r = uk_vfs_write(f->vn, buf, len, f->pos);
+    if (r > 0)
+        f->pos += r;
+    return r;
+}
+
+static long gen_read(struct uk_file *f, void *buf, usize len)
+{
+    usize size = *(usize *)f->data;
+    if (f->pos >= size)
+        return 0;
+    len = UK_MIN(len, size - f->pos);
+    if (!uk_user_copy_to(buf, (char *)f->data + sizeof(usize) + f->pos, len))
+        return -EFAULT;
+    f->pos += len;
+    return (long)len;
+}
+
+static long dir_read(struct uk_file *f, void *buf, usize len) { (void)f, (void)buf, (void)len; return -EISDIR; }
+static long ro_write(struct uk_file *f, const void *buf, usize len) { (void)f, (void)buf, (void)len; return -EACCES; }
+static void gen_close(struct uk_file *f) { uk_kfree(f->data); }
+
+static const struct uk_file_ops reg_ops = {reg_read, reg_write, NULL, UK_S_IFREG};
+static const struct uk_file_ops gen_ops = {gen_read, ro_write, gen_close, UK_S_IFREG};
+static const struct uk_file_ops dir_ops = {dir_read, ro_write, NULL, UK_S_IFDIR};
+
+long uk_vfs_open(struct uk_vnode *vn, int flags, struct uk_file **out)
+{
+    struct uk_file *f = uk_kzalloc(sizeof(*f));
+    if (!f)
+        return -ENOMEM;
+    f->flags = flags;
+    f->vn = vn;
+    if ((vn->mode & UK_S_IFMT) == UK_S_IFDIR) {
+        f->ops = &dir_ops;
+    } else if (vn->dev_ops) {
+        f->ops = vn->dev_ops;
+    } else if (vn->generate) {
+        usize cap = 16384;
+        char *buf = uk_kmalloc(cap);
+        if (!buf) {
+            uk_kfree(f);
+            return -ENOMEM;
+        }
+        *(usize *)buf = vn->generate(buf + sizeof(usize), cap - sizeof(usize));
+        f->data = buf;
+        f->ops = &gen_ops;
+    } else {
+        f->ops = &reg_ops;
+    }
+    vn->refs++;
+    *out = f;
+    return 0;
 }
 
 long uk_fd_install(struct uk_file *f) { return install(f, 0); }
@@ -97,6 +123,8 @@ static void put(struct uk_file *f)
     if (--f->refs == 0) {
         if (f->ops->close)
             f->ops->close(f);
+        if (f->vn)
+            uk_vfs_put(f->vn);
         if (f != &console_file)
             uk_kfree(f);
     }
@@ -145,43 +173,6 @@ static long vector_io(long fd, long uiov, long cnt, bool write)
 
 long sys_readv(long fd, long iov, long cnt) { return vector_io(fd, iov, cnt, false); }
 long sys_writev(long fd, long iov, long cnt) { return vector_io(fd, iov, cnt, true); }
-long sys_pread64(long fd, long buf, long len) { return get(fd) ? -ESPIPE : -EBADF; (void)buf, (void)len; }
-long sys_pwrite64(long fd, long buf, long len) { return get(fd) ? -ESPIPE : -EBADF; (void)buf, (void)len; }
-
-long sys_openat(long dirfd, long upath, long flags, long mode)
-{
-    (void)dirfd, (void)mode;
-    char path[256];
-    long n = uk_user_strlen((const char *)upath, sizeof(path));
-    if (n < 0)
-        return n;
-    uk_memcpy(path, (const char *)upath, n + 1);
-    const struct uk_file_ops *ops = NULL;
-    if (!uk_strcmp(path, "/dev/null"))
-        ops = &null_ops;
-    else if (!uk_strcmp(path, "/dev/zero"))
-        ops = &zero_ops;
-    else if (!uk_strcmp(path, "/dev/urandom") || !uk_strcmp(path, "/dev/random"))
-        ops = &urandom_ops;
-    else if (!uk_strcmp(path, "/dev/console") || !uk_strcmp(path, "/dev/tty"))
-        ops = &console_ops;
-    if (!ops) {
-        uk_pr_debug("open %s: no such file\n", path);
-        return -ENOENT;
-    }
-    struct uk_file *f = uk_kzalloc(sizeof(*f));
-    if (!f)
-        return -ENOMEM;
-    f->ops = ops;
-    f->flags = (int)flags;
-    long fd = install(f, 0);
-    if (fd < 0)
-        uk_kfree(f);
-    return fd;
-}
-
-long sys_open(long path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
-
 long sys_close(long fd)
 {
     struct uk_file *f = get(fd);
@@ -218,70 +209,6 @@ long sys_dup2(long oldfd, long newfd)
     if (oldfd == newfd)
         return get(oldfd) ? newfd : -EBADF;
     return sys_dup3(oldfd, newfd, 0);
-}
-
-/* struct stat of x86_64 and arm64's generic layout differ; fill the x86_64 one. */
-struct stat_k {
-    u64 dev, ino, nlink;
-    u32 mode, uid, gid, pad0;
-    u64 rdev;
-    s64 size, blksize, blocks;
-    u64 atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-    s64 unused[3];
-};
-_Static_assert(sizeof(struct stat_k) == 144, "struct stat layout (x86_64)");
-
-long sys_fstat(long fd, long ust)
-{
-    struct uk_file *f = get(fd);
-    if (!f)
-        return -EBADF;
-    struct stat_k st;
-    uk_memset(&st, 0, sizeof(st));
-    st.mode = f->ops->mode | 0666;
-    st.nlink = 1;
-    st.blksize = 4096;
-    st.ino = (u64)fd + 1;
-    return uk_user_copy_to((void *)ust, &st, sizeof(st)) ? 0 : -EFAULT;
-}
-
-long sys_newfstatat(long dirfd, long upath, long ust, long flags)
-{
-    char path[256];
-    long n = uk_user_strlen((const char *)upath, sizeof(path));
-    if (n < 0)
-        return n;
-    if (n == 0 && (flags & 0x1000 /* AT_EMPTY_PATH */))
-        return sys_fstat(dirfd, ust);
-    long fd = sys_openat(dirfd, upath, 0, 0);
-    if (fd < 0)
-        return fd;
-    long r = sys_fstat(fd, ust);
-    sys_close(fd);
-    return r;
-}
-
-long sys_stat(long path, long st) { return sys_newfstatat(AT_FDCWD, path, st, 0); }
-long sys_lstat(long path, long st) { return sys_newfstatat(AT_FDCWD, path, st, 0); }
-
-long sys_faccessat(long dirfd, long path, long mode)
-{
-    (void)mode;
-    long fd = sys_openat(dirfd, path, 0, 0);
-    if (fd < 0)
-        return fd;
-    sys_close(fd);
-    return 0;
-}
-
-long sys_access(long path, long mode) { return sys_faccessat(AT_FDCWD, path, mode); }
-
-long sys_statx(void) { return -ENOSYS; }
-
-long sys_lseek(long fd, long off, long whence)
-{
-    (void)off, (void)whence;
-    return get(fd) ? -ESPIPE : -EBADF;
 }
 
 #define TCGETS 0x5401
@@ -345,7 +272,7 @@ bool uk_pipe_writable(struct uk_file *f);
  * once the serial driver takes interrupts (not yet). */
 static short file_events(struct uk_file *f)
 {
-    if (f->ops->mode == 0010000 /* S_IFIFO */)
+    if (f->ops->mode == UK_S_IFIFO)
         return (uk_pipe_readable(f) ? 0x1 : 0) | (uk_pipe_writable(f) ? 0x4 : 0);
     return 0x4;
 }
@@ -395,7 +322,96 @@ long sys_ppoll(long ufds, long nfds, long ts)
     return sys_poll(ufds, nfds, ms);
 }
 
-long sys_getdents64(long fd) { return get(fd) ? -ENOTDIR : -EBADF; }
-long sys_statfs(void) { return -ENOSYS; }
-long sys_fstatfs(void) { return -ENOSYS; }
 long sys_memfd_create(void) { return -ENOSYS; }
+
+long sys_pread64(long fd, long buf, long len, long off)
+{
+    struct uk_file *f = get(fd);
+    if (!f)
+        return -EBADF;
+    if (f->ops != &reg_ops)
+        return -ESPIPE;
+    return off < 0 ? -EINVAL : uk_vfs_read(f->vn, (void *)buf, len, off);
+}
+
+long sys_pwrite64(long fd, long buf, long len, long off)
+{
+    struct uk_file *f = get(fd);
+    if (!f)
+        return -EBADF;
+    if (f->ops != &reg_ops)
+        return -ESPIPE;
+    return off < 0 ? -EINVAL : uk_vfs_write(f->vn, (const void *)buf, len, off);
+}
+
+long sys_lseek(long fd, long off, long whence)
+{
+    struct uk_file *f = get(fd);
+    if (!f)
+        return -EBADF;
+    if (!f->vn || f->vn->dev_ops)
+        return -ESPIPE;
+    s64 base = whence == 0 ? 0 : whence == 1 ? (s64)f->pos : whence == 2 ? (s64)f->vn->size : -1;
+    if (base < 0 || (whence == 2 && f->ops == &gen_ops && (base = (s64)*(usize *)f->data) < 0))
+        return -EINVAL;
+    if (base + off < 0)
+        return -EINVAL;
+    f->pos = (u64)(base + off);
+    return (long)f->pos;
+}
+
+struct dirent64_k {
+    u64 ino;
+    s64 off;
+    u16 reclen;
+    u8 type;
+    char name[];
+};
+
+/* Directory entries from position pos (an index: ".", "..", then the children). */
+long sys_getdents64(long fd, long ubuf, long len)
+{
+    struct uk_file *f = get(fd);
+    if (!f)
+        return -EBADF;
+    if (f->ops != &dir_ops)
+        return -ENOTDIR;
+    struct uk_vnode *dir = f->vn, *c = dir->child;
+    u64 idx = 0;
+    long used = 0;
+    for (;; idx++) {
+        const char *name;
+        struct uk_vnode *vn;
+        if (idx == 0)
+            name = ".", vn = dir;
+        else if (idx == 1)
+            name = "..", vn = dir->parent ? dir->parent : dir;
+        else if (c)
+            name = c->name, vn = c, c = c->sibling;
+        else
+            break;
+        if (idx < f->pos)
+            continue;
+        usize nlen = uk_strlen(name);
+        u16 reclen = (u16)UK_ALIGN_UP(sizeof(struct dirent64_k) + nlen + 1, 8);
+        if (used + reclen > len) {
+            if (!used)
+                return -EINVAL;
+            break;
+        }
+        u8 rec[UK_ALIGN_UP(sizeof(struct dirent64_k) + 256, 8)];
+        uk_memset(rec, 0, reclen);
+        struct dirent64_k *d = (struct dirent64_k *)rec;
+        d->ino = vn->ino;
+        d->off = (s64)idx + 1;
+        d->reclen = reclen;
+        u32 t = vn->mode & UK_S_IFMT;
+        d->type = t == UK_S_IFDIR ? 4 : t == UK_S_IFCHR ? 2 : 8;
+        uk_memcpy(d->name, name, nlen + 1);
+        if (!uk_user_copy_to((u8 *)ubuf + used, rec, reclen))
+            return -EFAULT;
+        used += reclen;
+        f->pos = idx + 1;
+    }
+    return used;
+}

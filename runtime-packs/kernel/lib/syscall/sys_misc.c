@@ -32,34 +32,6 @@ long sys_uname(long ubuf)
     return uk_user_copy_to((void *)ubuf, &u, sizeof(u)) ? 0 : -EFAULT;
 }
 
-long sys_getcwd(long buf, long size)
-{
-    if (size < 2)
-        return -ERANGE;
-    return uk_user_copy_to((void *)buf, "/", 2) ? 2 : -EFAULT;
-}
-
-long sys_readlinkat(long dirfd, long upath, long buf, long size)
-{
-    (void)dirfd;
-    char path[64], target[80];
-    long n = uk_user_strlen((const char *)upath, sizeof(path));
-    if (n < 0)
-        return n;
-    uk_memcpy(path, (const char *)upath, n + 1);
-    if (uk_strcmp(path, "/proc/self/exe"))
-        return -ENOENT;
-    target[0] = '/';
-    for (int i = 0; i < 64 && uk_appinfo.name[i]; i++)
-        target[i + 1] = uk_appinfo.name[i], target[i + 2] = 0;
-    usize len = uk_strlen(target);
-    if ((usize)size < len)
-        len = size;
-    return uk_user_copy_to((void *)buf, target, len) ? (long)len : -EFAULT;
-}
-
-long sys_readlink(long path, long buf, long size) { return sys_readlinkat(-100, path, buf, size); }
-
 struct rlimit_k {
     u64 cur, max;
 };

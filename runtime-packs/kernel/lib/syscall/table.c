@@ -16,7 +16,9 @@
     X(set_tid_address) X(fadvise64) X(clock_gettime) X(clock_getres) X(clock_nanosleep)          \
     X(exit_group) X(tgkill) X(mbind) X(get_mempolicy) X(openat) X(newfstatat) X(readlinkat)      \
     X(faccessat) X(ppoll) X(set_robust_list) X(get_robust_list) X(dup3) X(pipe2) X(prlimit64)    \
-    X(getcpu) X(getrandom) X(memfd_create) X(membarrier) X(statx) X(rseq)
+    X(getcpu) X(getrandom) X(memfd_create) X(rename) X(mkdir) X(rmdir) X(unlink) X(chmod) X(fchmod)      \
+    X(truncate) X(ftruncate) X(chdir) X(fchdir) X(mkdirat) X(unlinkat) X(renameat) X(fchmodat)   \
+    X(utimensat) X(renameat2) X(flock) X(membarrier) X(statx) X(rseq)
 
 #define DECLARE(name) long sys_##name();
 SYSCALLS(DECLARE)
@@ -29,6 +31,7 @@ static const uk_syscall_fn table[UK_SYSCALL_MAX] = {
     [UK_NR_geteuid] = (uk_syscall_fn)sys_getuid,
     [UK_NR_getegid] = (uk_syscall_fn)sys_getuid,
     [UK_NR_faccessat2] = (uk_syscall_fn)sys_faccessat,
+    [UK_NR_fdatasync] = (uk_syscall_fn)sys_fsync,
 };
 
 void uk_syscall(struct uk_trapframe *f)

@@ -1,0 +1,413 @@
+/* sys_fs.c - path syscalls over the in-memory filesystem: open with O_CREAT/O_EXCL/O_TRUNC, stat,
+ * access, mkdir, unlink, rmdir, rename, truncate, chdir/getcwd, readlink, statfs. */
+#include <uk/boot.h>
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/syscall.h>
+#include <uk/time.h>
+#include <uk/vfs.h>
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_EMPTY_PATH 0x1000
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_TRUNC 01000
+#define O_DIRECTORY 0200000
+
+/* Copies a user path into buf; -errno. */
+static long user_path(long upath, char *buf)
+{
+    long n = uk_user_strlen((const char *)upath, UK_PATH_MAX);
+    if (n < 0)
+        return n;
+    uk_memcpy(buf, (const char *)upath, n + 1);
+    return n == 0 ? -ENOENT : 0;
+}
+
+/* The directory a *at() call starts from. */
+static long start_dir(long dirfd, const char *path, struct uk_vnode **dir)
+{
+    if (path[0] == '/' || dirfd == AT_FDCWD) {
+        *dir = uk_vfs_cwd;
+        return 0;
+    }
+    struct uk_file *f = uk_fd_get(dirfd);
+    if (!f)
+        return -EBADF;
+    if (!f->vn || (f->vn->mode & UK_S_IFMT) != UK_S_IFDIR)
+        return -ENOTDIR;
+    *dir = f->vn;
+    return 0;
+}
+
+static long resolve(long dirfd, long upath, struct uk_vnode **out)
+{
+    char path[UK_PATH_MAX];
+    struct uk_vnode *dir;
+    long r = user_path(upath, path);
+    if (!r)
+        r = start_dir(dirfd, path, &dir);
+    return r ? r : uk_vfs_lookup(dir, path, out);
+}
+
+long sys_openat(long dirfd, long upath, long flags, long mode)
+{
+    char path[UK_PATH_MAX];
+    struct uk_vnode *dir, *vn = NULL, *parent;
+    char *last;
+    long r = user_path(upath, path);
+    if (!r)
+        r = start_dir(dirfd, path, &dir);
+    if (r)
+        return r;
+    if (flags & O_CREAT) {
+        if ((r = uk_vfs_lookup_parent(dir, path, &parent, &last)))
+            return r;
+        vn = uk_vfs_child(parent, last);
+        if (vn && (flags & O_EXCL))
+            return -EEXIST;
+        if (!vn && (r = uk_vfs_create(parent, last, UK_S_IFREG | (mode & 07777), &vn)))
+            return r;
+    } else if ((r = uk_vfs_lookup(dir, path, &vn))) {
+        uk_pr_debug("open %s: %ld\n", path, r);
+        return r;
+    }
+    bool isdir = (vn->mode & UK_S_IFMT) == UK_S_IFDIR;
+    if ((flags & O_DIRECTORY) && !isdir)
+        return -ENOTDIR;
+    if (isdir && (flags & (O_WRONLY | O_RDWR)))
+        return -EISDIR;
+    if ((flags & O_TRUNC) && (flags & (O_WRONLY | O_RDWR)) && (vn->mode & UK_S_IFMT) == UK_S_IFREG && !vn->generate)
+        if ((r = uk_vfs_truncate(vn, 0)))
+            return r;
+    struct uk_file *f;
+    if ((r = uk_vfs_open(vn, (int)flags, &f)))
+        return r;
+    long fd = uk_fd_install(f);
+    if (fd < 0) {
+        f->refs = 1;
+        uk_vfs_put(vn);
+        uk_kfree(f);
+    }
+    return fd;
+}
+
+long sys_open(long path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
+
+/* struct stat of x86_64. */
+struct stat_k {
+    u64 dev, ino, nlink;
+    u32 mode, uid, gid, pad0;
+    u64 rdev;
+    s64 size, blksize, blocks;
+    u64 atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+    s64 unused[3];
+};
+_Static_assert(sizeof(struct stat_k) == 144, "struct stat layout (x86_64)");
+
+static long fill_stat(struct uk_vnode *vn, u32 mode_if_no_node, long ust)
+{
+    struct stat_k st;
+    uk_memset(&st, 0, sizeof(st));
+    st.dev = 1;
+    st.nlink = 1;
+    st.blksize = 4096;
+    if (vn) {
+        st.ino = vn->ino;
+        st.mode = vn->mode;
+        st.size = (vn->mode & UK_S_IFMT) == UK_S_IFREG ? (s64)vn->size : 0;
+        st.blocks = (st.size + 511) / 512;
+        st.mtime = st.ctime = st.atime = vn->mtime_ns / UK_NSEC_PER_SEC;
+        st.mtime_ns = st.ctime_ns = st.atime_ns = vn->mtime_ns % UK_NSEC_PER_SEC;
+    } else {
+        st.mode = mode_if_no_node | 0600;
+    }
+    return uk_user_copy_to((void *)ust, &st, sizeof(st)) ? 0 : -EFAULT;
+}
+
+long sys_fstat(long fd, long ust)
+{
+    struct uk_file *f = uk_fd_get(fd);
+    if (!f)
+        return -EBADF;
+    return fill_stat(f->vn, (u32)f->ops->mode, ust);
+}
+
+long sys_newfstatat(long dirfd, long upath, long ust, long flags)
+{
+    if (flags & AT_EMPTY_PATH) {
+        long n = uk_user_strlen((const char *)upath, 2);
+        if (n == 0)
+            return dirfd == AT_FDCWD ? fill_stat(uk_vfs_cwd, 0, ust) : sys_fstat(dirfd, ust);
+    }
+    struct uk_vnode *vn;
+    long r = resolve(dirfd, upath, &vn);
+    return r ? r : fill_stat(vn, 0, ust);
+}
+
+long sys_stat(long path, long st) { return sys_newfstatat(AT_FDCWD, path, st, 0); }
+long sys_lstat(long path, long st) { return sys_newfstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+
+long sys_faccessat(long dirfd, long path, long mode)
+{
+    struct uk_vnode *vn;
+    (void)mode; /* the program is root */
+    return resolve(dirfd, path, &vn);
+}
+
+long sys_access(long path, long mode) { return sys_faccessat(AT_FDCWD, path, mode); }
+
+long sys_mkdirat(long dirfd, long upath, long mode)
+{
+    char path[UK_PATH_MAX];
+    struct uk_vnode *dir, *parent;
+    char *last;
+    long r = user_path(upath, path);
+    if (!r)
+        r = start_dir(dirfd, path, &dir);
+    if (!r)
+        r = uk_vfs_lookup_parent(dir, path, &parent, &last);
+    return r ? r : uk_vfs_create(parent, last, UK_S_IFDIR | (mode & 07777), NULL);
+}
+
+long sys_mkdir(long path, long mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
+
+long sys_unlinkat(long dirfd, long upath, long flags)
+{
+    struct uk_vnode *vn;
+    long r = resolve(dirfd, upath, &vn);
+    if (r)
+        return r;
+    bool isdir = (vn->mode & UK_S_IFMT) == UK_S_IFDIR;
+    if (flags & AT_REMOVEDIR) {
+        if (!isdir)
+            return -ENOTDIR;
+        if (vn->child)
+            return -ENOTEMPTY;
+        if (vn == uk_vfs_root() || vn == uk_vfs_cwd)
+            return -EBUSY;
+    } else if (isdir) {
+        return -EISDIR;
+    }
+    return uk_vfs_unlink(vn);
+}
+
+long sys_unlink(long path) { return sys_unlinkat(AT_FDCWD, path, 0); }
+long sys_rmdir(long path) { return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR); }
+
+long sys_renameat(long olddirfd, long uold, long newdirfd, long unew)
+{
+    char path[UK_PATH_MAX];
+    struct uk_vnode *vn, *dir, *parent;
+    char *last;
+    long r = resolve(olddirfd, uold, &vn);
+    if (!r)
+        r = user_path(unew, path);
+    if (!r)
+        r = start_dir(newdirfd, path, &dir);
+    if (!r)
+        r = uk_vfs_lookup_parent(dir, path, &parent, &last);
+    if (r)
+        return r;
+    for (struct uk_vnode *p = parent; p; p = p->parent)
+        if (p == vn)
+            return -EINVAL; /* into its own subtree */
+    struct uk_vnode *old = uk_vfs_child(parent, last);
+    if (old == vn)
+        return 0;
+    if (old) {
+        if ((old->mode & UK_S_IFMT) == UK_S_IFDIR && old->child)
+            return -ENOTEMPTY;
+        uk_vfs_unlink(old);
+    }
+    usize n = uk_strlen(last);
+    char *name = uk_kmalloc(n + 1);
+    if (!name)
+        return -ENOMEM;
+    uk_memcpy(name, last, n + 1);
+    struct uk_vnode *from = vn->parent;
+    for (struct uk_vnode **p = &from->child; *p; p = &(*p)->sibling)
+        if (*p == vn) {
+            *p = vn->sibling;
+            break;
+        }
+    uk_kfree(vn->name);
+    vn->name = name;
+    vn->parent = parent;
+    vn->sibling = parent->child;
+    parent->child = vn;
+    return 0;
+}
+
+long sys_rename(long o, long n) { return sys_renameat(AT_FDCWD, o, AT_FDCWD, n); }
+long sys_renameat2(long od, long o, long nd, long n, long flags) { return flags ? -EINVAL : sys_renameat(od, o, nd, n); }
+
+long sys_ftruncate(long fd, long size)
+{
+    struct uk_file *f = uk_fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (!f->vn || (f->vn->mode & UK_S_IFMT) != UK_S_IFREG || f->vn->generate)
+        return -EINVAL;
+    return size < 0 ? -EINVAL : uk_vfs_truncate(f->vn, size);
+}
+
+long sys_truncate(long upath, long size)
+{
+    struct uk_vnode *vn;
+    long r = resolve(AT_FDCWD, upath, &vn);
+    if (r)
+        return r;
+    if ((vn->mode & UK_S_IFMT) != UK_S_IFREG || vn->generate)
+        return -EINVAL;
+    return size < 0 ? -EINVAL : uk_vfs_truncate(vn, size);
+}
+
+long sys_chdir(long upath)
+{
+    struct uk_vnode *vn;
+    long r = resolve(AT_FDCWD, upath, &vn);
+    if (r)
+        return r;
+    if ((vn->mode & UK_S_IFMT) != UK_S_IFDIR)
+        return -ENOTDIR;
+    uk_vfs_cwd = vn;
+    return 0;
+}
+
+long sys_fchdir(long fd)
+{
+    struct uk_file *f = uk_fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (!f->vn || (f->vn->mode & UK_S_IFMT) != UK_S_IFDIR)
+        return -ENOTDIR;
+    uk_vfs_cwd = f->vn;
+    return 0;
+}
+
+long sys_getcwd(long ubuf, long size)
+{
+    char buf[UK_PATH_MAX];
+    usize pos = sizeof(buf) - 1;
+    buf[pos] = 0;
+    for (struct uk_vnode *v = uk_vfs_cwd; v && v->parent; v = v->parent) {
+        usize n = uk_strlen(v->name);
+        if (pos < n + 1)
+            return -ENAMETOOLONG;
+        pos -= n;
+        uk_memcpy(buf + pos, v->name, n);
+        buf[--pos] = '/';
+    }
+    if (pos == sizeof(buf) - 1)
+        buf[--pos] = '/';
+    usize len = sizeof(buf) - pos;
+    if ((usize)size < len)
+        return -ERANGE;
+    return uk_user_copy_to((void *)ubuf, buf + pos, len) ? (long)len : -EFAULT;
+}
+
+/* No symbolic links, except /proc/self/exe naming the program. */
+long sys_readlinkat(long dirfd, long upath, long buf, long size)
+{
+    char path[UK_PATH_MAX], target[80];
+    long r = user_path(upath, path);
+    if (r)
+        return r;
+    if (uk_strcmp(path, "/proc/self/exe")) {
+        struct uk_vnode *vn;
+        r = resolve(dirfd, upath, &vn);
+        return r ? r : -EINVAL;
+    }
+    target[0] = '/';
+    usize i = 0;
+    for (; i < 63 && uk_appinfo.name[i]; i++)
+        target[i + 1] = uk_appinfo.name[i];
+    target[i + 1] = 0;
+    usize len = UK_MIN(uk_strlen(target), (usize)size);
+    return uk_user_copy_to((void *)buf, target, len) ? (long)len : -EFAULT;
+}
+
+long sys_readlink(long path, long buf, long size) { return sys_readlinkat(AT_FDCWD, path, buf, size); }
+
+struct statfs_k {
+    u64 type, bsize, blocks, bfree, bavail, files, ffree, fsid, namelen, frsize, flags, spare[4];
+};
+
+static long fill_statfs(long ubuf)
+{
+    struct statfs_k s;
+    uk_memset(&s, 0, sizeof(s));
+    s.type = 0x01021994; /* TMPFS_MAGIC */
+    s.bsize = s.frsize = 4096;
+    s.blocks = uk_pmm_total_pages();
+    s.bfree = s.bavail = uk_pmm_free_pages();
+    s.files = s.ffree = 1UL << 20;
+    s.namelen = 255;
+    return uk_user_copy_to((void *)ubuf, &s, sizeof(s)) ? 0 : -EFAULT;
+}
+
+long sys_statfs(long upath, long ubuf)
+{
+    struct uk_vnode *vn;
+    long r = resolve(AT_FDCWD, upath, &vn);
+    return r ? r : fill_statfs(ubuf);
+}
+
+long sys_fstatfs(long fd, long ubuf) { return uk_fd_get(fd) ? fill_statfs(ubuf) : -EBADF; }
+
+long sys_fchmodat(long dirfd, long upath, long mode)
+{
+    struct uk_vnode *vn;
+    long r = resolve(dirfd, upath, &vn);
+    if (!r)
+        vn->mode = (vn->mode & UK_S_IFMT) | (mode & 07777);
+    return r;
+}
+
+long sys_chmod(long path, long mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+
+long sys_fchmod(long fd, long mode)
+{
+    struct uk_file *f = uk_fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (f->vn)
+        f->vn->mode = (f->vn->mode & UK_S_IFMT) | (mode & 07777);
+    return 0;
+}
+
+long sys_utimensat(long dirfd, long upath, long times, long flags)
+{
+    (void)times, (void)flags;
+    struct uk_vnode *vn;
+    if (!upath) {
+        struct uk_file *f = uk_fd_get(dirfd);
+        if (!f)
+            return -EBADF;
+        vn = f->vn;
+    } else {
+        long r = resolve(dirfd, upath, &vn);
+        if (r)
+            return r;
+    }
+    if (vn)
+        vn->mtime_ns = uk_time_wall_ns();
+    return 0;
+}
+
+/* musl and the runtime fall back to fstatat when statx is missing. */
+long sys_statx(void) { return -ENOSYS; }
+
+/* One process: advisory locks always succeed. */
+long sys_flock(long fd, long op)
+{
+    (void)op;
+    return uk_fd_get(fd) ? 0 : -EBADF;
+}

@@ -1,0 +1,51 @@
+/* initrd.c - files the SDK bundled into the image: a cpio "newc" archive that the link step places in
+ * the kernel's read-only data (symbols _binary_ukinitrd_cpio_start/_end, absent when nothing was
+ * bundled). Its entries appear in the tree without copying until a program writes them. */
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/print.h>
+#include <uk/vfs.h>
+
+extern const char _binary_ukinitrd_cpio_start[] __attribute__((weak));
+extern const char _binary_ukinitrd_cpio_end[] __attribute__((weak));
+
+static u64 hex8(const char *p)
+{
+    u64 v = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = p[i];
+        v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 0);
+    }
+    return v;
+}
+
+void uk_initrd_unpack(void)
+{
+    const char *p = _binary_ukinitrd_cpio_start, *end = _binary_ukinitrd_cpio_end;
+    if (!p || end <= p)
+        return;
+    int files = 0;
+    while (p + 110 <= end && !uk_strncmp(p, "070701", 6)) {
+        u64 mode = hex8(p + 14), size = hex8(p + 54), namesize = hex8(p + 94);
+        const char *name = p + 110;
+        const char *data = (const char *)UK_ALIGN_UP((uptr)(name + namesize), 4);
+        if (data + size > end)
+            break;
+        if (!uk_strcmp(name, "TRAILER!!!"))
+            break;
+        char path[UK_PATH_MAX];
+        uk_snprintf(path, sizeof(path), "/%s", name);
+        if ((mode & UK_S_IFMT) == UK_S_IFDIR) {
+            uk_vfs_mkpath(path, UK_S_IFDIR | (mode & 07777));
+        } else if ((mode & UK_S_IFMT) == UK_S_IFREG) {
+            struct uk_vnode *vn = uk_vfs_mkpath(path, UK_S_IFREG | (mode & 07777));
+            if (vn) {
+                vn->rodata = (const u8 *)data;
+                vn->size = size;
+                files++;
+            }
+        }
+        p = (const char *)UK_ALIGN_UP((uptr)(data + size), 4);
+    }
+    uk_pr_debug("initrd: %d bundled file(s)\n", files);
+}

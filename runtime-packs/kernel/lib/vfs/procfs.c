@@ -1,0 +1,66 @@
+/* procfs.c - the /proc and /sys files that runtimes read, generated when opened from the kernel's
+ * real state: memory from the frame allocator, one CPU, the program's name. */
+#include <uk/boot.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/time.h>
+#include <uk/vfs.h>
+
+static usize meminfo(char *b, usize n)
+{
+    u64 total = uk_pmm_total_pages() * 4, avail = uk_pmm_free_pages() * 4;
+    return (usize)uk_snprintf(b, n,
+                              "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+                              "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
+                              "SwapFree:              0 kB\n",
+                              total, avail, avail);
+}
+
+static usize one_cpu(char *b, usize n) { return (usize)uk_snprintf(b, n, "0\n"); }
+
+static usize uptime(char *b, usize n)
+{
+    u64 ms = uk_time_monotonic_ns() / 1000000;
+    return (usize)uk_snprintf(b, n, "%lu.%02lu 0.00\n", ms / 1000, ms % 1000 / 10);
+}
+
+static usize stat_line(char *b, usize n)
+{
+    char name[16];
+    usize i = 0;
+    for (; i < sizeof(name) - 1 && uk_appinfo.name[i]; i++)
+        name[i] = uk_appinfo.name[i];
+    name[i] = 0;
+    return (usize)uk_snprintf(b, n, "1 (%s) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n", name);
+}
+
+static usize cmdline_file(char *b, usize n)
+{
+    usize i = 0;
+    for (; i + 1 < n && i < 63 && uk_appinfo.name[i]; i++)
+        b[i] = uk_appinfo.name[i];
+    b[i++] = 0;
+    return i;
+}
+
+static usize empty(char *b, usize n) { (void)b, (void)n; return 0; }
+
+void uk_procfs_init(void)
+{
+    uk_vfs_add_generated("/proc/meminfo", meminfo);
+    uk_vfs_add_generated("/proc/uptime", uptime);
+    uk_vfs_add_generated("/proc/self/stat", stat_line);
+    uk_vfs_add_generated("/proc/self/cmdline", cmdline_file);
+    uk_vfs_add_generated("/proc/self/environ", empty);
+    uk_vfs_add_generated("/sys/devices/system/cpu/possible", one_cpu);
+    uk_vfs_add_generated("/sys/devices/system/cpu/online", one_cpu);
+    uk_vfs_add_generated("/sys/devices/system/cpu/present", one_cpu);
+}
+
+void uk_vfs_add_generated(const char *path, usize (*gen)(char *buf, usize size))
+{
+    struct uk_vnode *vn = uk_vfs_mkpath(path, UK_S_IFREG | 0444);
+    if (vn)
+        vn->generate = gen;
+}
