@@ -101,6 +101,25 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenMoreAllocationThanTheVmHolds_TheProgramGetsOutOfMemoryExceptionAndRecovers()
+    {
+        CommandResult result = Launch(["--accel", "tcg", "--memory", "64M"], ["oom"]);
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "OutOfMemoryException after");
+        StringAssert.Contains(result.Output, "OOM: PASS");
+    }
+
+    [TestMethod]
+    public void GivenFileOperations_TmpIsWritableAndProcReportsTheGuestMemory()
+    {
+        CommandResult result = Boot("files");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "FILES: PASS");
+    }
+
+    [TestMethod]
     public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
     {
         CommandResult result = Boot("overflow");

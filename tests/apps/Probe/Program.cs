@@ -103,6 +103,60 @@ static int SpinGc()
     return spins > 0 ? 0 : 1;
 }
 
+static int Oom()
+{
+    var keep = new List<byte[]>();
+    try
+    {
+        while (true) { var b = new byte[1 << 20]; b[0] = 1; b[^1] = 1; keep.Add(b); }
+    }
+    catch (OutOfMemoryException)
+    {
+        Console.WriteLine($"OutOfMemoryException after {keep.Count} MiB");
+    }
+    keep.Clear();
+    GC.Collect();
+    var again = new byte[8 << 20];
+    again[^1] = 3;
+    bool ok = again[^1] == 3;
+    Console.WriteLine(ok ? "OOM: PASS" : "OOM: FAIL");
+    return ok ? 0 : 1;
+}
+
+// /tmp is writable; /proc/meminfo reports the guest's memory; missing files throw.
+static int Files()
+{
+    Directory.CreateDirectory("/tmp/a/b");
+    File.WriteAllText("/tmp/a/b/x.txt", "hello file");
+    File.AppendAllText("/tmp/a/b/x.txt", " + more");
+    bool ok = File.ReadAllText("/tmp/a/b/x.txt") == "hello file + more";
+    ok &= Directory.GetFiles("/tmp/a/b").SequenceEqual(new[] { "/tmp/a/b/x.txt" });
+    File.Move("/tmp/a/b/x.txt", "/tmp/a/y.txt");
+    ok &= !File.Exists("/tmp/a/b/x.txt") && new FileInfo("/tmp/a/y.txt").Length == 17;
+    var data = new byte[300_000];
+    new Random(7).NextBytes(data);
+    using (var fs = new FileStream("/tmp/big.bin", FileMode.Create))
+    {
+        fs.Write(data);
+        fs.Seek(5, SeekOrigin.Begin);
+        fs.WriteByte(42);
+    }
+    data[5] = 42;
+    ok &= File.ReadAllBytes("/tmp/big.bin").AsSpan().SequenceEqual(data);
+    File.Delete("/tmp/a/y.txt");
+    Directory.Delete("/tmp/a", recursive: true);
+    ok &= !Directory.Exists("/tmp/a");
+    string memTotal = File.ReadAllLines("/proc/meminfo")[0];
+    Console.WriteLine(memTotal);
+    ok &= memTotal.StartsWith("MemTotal:");
+    try { File.ReadAllText("/nonexistent"); ok = false; } catch (FileNotFoundException) { }
+    ok &= Environment.CurrentDirectory == "/" || Environment.CurrentDirectory.Length > 0;
+    string bundled = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+    Console.WriteLine($"bundled={(File.Exists("/appsettings.json") ? File.ReadAllText("/appsettings.json").Trim() : "(none)")}");
+    Console.WriteLine(ok ? "FILES: PASS" : "FILES: FAIL");
+    return ok ? 0 : 1;
+}
+
 static int Recurse(int n) => n == 0 ? 0 : 1 + Recurse(n + 1);
 
 var mode = args.Length > 0 ? args[0] : "hello";
@@ -124,6 +178,10 @@ switch (mode)
         return Exceptions();
     case "spingc":
         return SpinGc();
+    case "oom":
+        return Oom();
+    case "files":
+        return Files();
     case "overflow":
         return Recurse(1);
     case "sleep":

@@ -81,6 +81,9 @@ UK_NORETURN void uk_boot_main(void)
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", argv0,
                uk_pmm_total_pages() * UK_PAGE_SIZE >> 20, cl.argc - 1);
 
+    /* Whatever is free now, less a reserve for page tables, kernel stacks and files in /tmp. */
+    usize free_bytes = uk_pmm_free_pages() * UK_PAGE_SIZE;
+    uk_vm_set_commit_limit(free_bytes - UK_MIN(free_bytes / 8, (usize)64 << 20) - ((usize)1 << 20));
     uk_brk_init((uptr)__uk_image_end + UK_PAGE_SIZE);
     uptr sp = uk_initstack_build(&cl, (uptr)_start);
     struct uk_trapframe frame;

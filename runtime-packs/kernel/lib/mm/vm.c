@@ -14,6 +14,31 @@ struct vma {
 
 static struct vma *areas;
 static int nareas, capareas;
+/* Strict commit accounting: writable private memory the program may touch never exceeds what the
+ * frame allocator can give, so mmap/mprotect/brk fail with ENOMEM (.NET: OutOfMemoryException)
+ * instead of a fault on a page that cannot be backed. */
+static usize commit_limit;
+
+void uk_vm_set_commit_limit(usize bytes) { commit_limit = bytes; }
+
+/* Writable bytes of [start, end) that are not writable yet (what a change would newly commit). */
+static usize newly_committed(uptr start, uptr end)
+{
+    usize already = 0;
+    for (int i = 0; i < nareas && areas[i].start < end; i++) {
+        if (areas[i].end <= start || !(areas[i].prot & UK_PROT_WRITE))
+            continue;
+        already += UK_MIN(areas[i].end, end) - UK_MAX(areas[i].start, start);
+    }
+    return (end - start) - already;
+}
+
+static bool commit_ok(uptr start, uptr end, int prot)
+{
+    if (!commit_limit || !(prot & UK_PROT_WRITE))
+        return true;
+    return uk_vm_committed_bytes() + newly_committed(start, end) <= commit_limit;
+}
 
 void uk_vm_init(void)
 {
@@ -141,13 +166,15 @@ long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
     if (fixed) {
         if (hint & (UK_PAGE_SIZE - 1) || hint < 0x10000 || hint + len > UK_USER_TOP || hint + len < hint)
             return -EINVAL;
+        if (!commit_ok(hint, hint + len, prot))
+            return -ENOMEM;
         int r = uk_vm_munmap(hint, len);
         if (r)
             return r;
         addr = hint;
     } else {
         addr = find_gap(UK_ALIGN_UP(hint, UK_PAGE_SIZE), len);
-        if (!addr)
+        if (!addr || !commit_ok(addr, addr + len, prot))
             return -ENOMEM;
     }
     int r = uk_vm_add(addr, len, prot, flags);
@@ -184,7 +211,7 @@ int uk_vm_mprotect(uptr start, usize len, int prot)
             return -ENOMEM;
         va = v->end;
     }
-    if (!split_at(start) || !split_at(end))
+    if (!commit_ok(start, end, prot) || !split_at(start) || !split_at(end))
         return -ENOMEM;
     int i = lower_bound(start);
     for (int j = i; j < nareas && areas[j].start < end; j++) {
@@ -238,6 +265,8 @@ long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move)
     int prot = v->prot, flags = v->flags;
     int next = lower_bound(old + oldlen);
     uptr limit = next < nareas ? areas[next].start : UK_USER_TOP;
+    if (!commit_ok(UK_USER_TOP - (newlen - oldlen), UK_USER_TOP, prot))
+        return -ENOMEM;
     if (v->end == old + oldlen && limit - (old + oldlen) >= newlen - oldlen) {
         int r = uk_vm_add(old + oldlen, newlen - oldlen, prot, flags);
         return r ? r : (long)old;
@@ -336,7 +365,7 @@ usize uk_vm_committed_bytes(void)
 {
     usize total = 0;
     for (int i = 0; i < nareas; i++)
-        if (areas[i].prot & UK_PROT_WRITE)
+        if ((areas[i].prot & UK_PROT_WRITE) && !(areas[i].flags & UK_VM_IMAGE))
             total += areas[i].end - areas[i].start;
     return total;
 }
@@ -353,7 +382,8 @@ uptr uk_brk_set(uptr addr)
         return brk_cur;
     uptr want = UK_ALIGN_UP(addr, UK_PAGE_SIZE);
     uptr have = UK_ALIGN_UP(brk_cur, UK_PAGE_SIZE);
-    if (want > have && uk_vm_add(have, want - have, UK_PROT_READ | UK_PROT_WRITE, UK_VM_ANON))
+    if (want > have && (!commit_ok(have, want, UK_PROT_WRITE) ||
+                        uk_vm_add(have, want - have, UK_PROT_READ | UK_PROT_WRITE, UK_VM_ANON)))
         return brk_cur;
     if (want < have)
         uk_vm_munmap(want, have - want);
