@@ -22,10 +22,21 @@ public sealed class SdkPublishTests
     [TestMethod]
     public void GivenNoRuntimeIdentifier_DotnetRunRunsTheProgramOnTheHost()
     {
-        TestProject project = TestProject.Console("Plain", """
-            Console.WriteLine("plain JIT run " + string.Join(',', args));
-            return 3;
-            """);
+        TestProject project = TestProject.Create("Plain", new Dictionary<string, string>
+        {
+            // No OutputType: Unikraft.Sdk defaults it to Exe.
+            ["Plain.csproj"] = """
+                <Project Sdk="Unikraft.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                  </PropertyGroup>
+                </Project>
+                """,
+            ["Program.cs"] = """
+                System.Console.WriteLine("plain JIT run " + string.Join(',', args));
+                return 3;
+                """,
+        });
 
         CommandResult result = project.Dotnet("run", "--", "a", "b");
 
