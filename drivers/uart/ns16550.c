@@ -43,3 +43,10 @@ usize ns16550_read(u16 base, char *buf, usize len)
         buf[n++] = (char)uk_inb(base + REG_DATA);
     return n;
 }
+
+/* Receive interrupts on; OUT2 gates the UART's interrupt line on PC hardware. */
+void ns16550_enable_rx_irq(u16 base)
+{
+    uk_outb(base + REG_MCR, 0x0b);
+    uk_outb(base + REG_IER, 0x01);
+}

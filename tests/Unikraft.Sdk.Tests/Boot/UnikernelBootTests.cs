@@ -120,6 +120,19 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenStandardInput_ConsoleReadLineGetsTheLineAndControlDIsEndOfFile()
+    {
+        CommandResult result = Command.Run(
+            "dotnet",
+            ["exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", "--accel", "tcg", "--", "readline"],
+            timeout: TimeSpan.FromMinutes(2),
+            standardInput: "Ada Lovelace\n\u0004");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "got <Ada Lovelace> then <(eof)>");
+    }
+
+    [TestMethod]
     public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
     {
         CommandResult result = Boot("overflow");

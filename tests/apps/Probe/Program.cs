@@ -178,6 +178,11 @@ switch (mode)
         return Exceptions();
     case "spingc":
         return SpinGc();
+    case "readline":
+        string? first = Console.ReadLine();
+        string? next = Console.ReadLine();
+        Console.WriteLine($"got <{first}> then <{next ?? "(eof)"}>");
+        return first == "Ada Lovelace" && next is null ? 0 : 1;
     case "oom":
         return Oom();
     case "files":

@@ -40,7 +40,7 @@ static bool have_fsgsbase, have_rdrand;
 static u32 cpuid1_edx, cpuid1_ecx;
 
 extern char uk_trap_stubs[];
-extern char uk_irq_stub_timer[], uk_irq_stub_spurious[];
+extern char uk_irq_stub_timer[], uk_irq_stub_spurious[], uk_irq_stubs[];
 extern void uk_syscall_entry(void);
 extern void uk_thread_trampoline(void);
 extern void uk_arch_switch_stacks(u64 *save_rsp, u64 new_rsp);
@@ -92,6 +92,8 @@ static void gdt_tables_init(void)
         idt_set(v, uk_trap_stubs + v * 16, ist);
     }
     idt_set(UK_VEC_TIMER, uk_irq_stub_timer, 0);
+    for (int pin = 0; pin < UK_IRQ_PINS; pin++)
+        idt_set(UK_VEC_IRQ0 + pin, uk_irq_stubs + pin * 16, 0);
     idt_set(UK_VEC_SPURIOUS, uk_irq_stub_spurious, 0);
     struct uk_desc_ptr ip = {sizeof(idt) - 1, (u64)idt};
     __asm__ volatile("lidt %0" ::"m"(ip));

@@ -7,6 +7,7 @@
 #include <uk/signal.h>
 
 void uk_lapic_eoi(void);
+void uk_irq_dispatch(int irq);
 
 static const char *const vector_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
@@ -92,6 +93,11 @@ void uk_trap(struct uk_trapframe *f)
         uk_sched_tick();
         return;
     case UK_VEC_SPURIOUS:
+        return;
+    }
+    if (f->vector >= UK_VEC_IRQ0 && f->vector < UK_VEC_IRQ0 + UK_IRQ_PINS) {
+        uk_irq_dispatch((int)(f->vector - UK_VEC_IRQ0));
+        uk_lapic_eoi();
         return;
     }
     if (!user)

@@ -16,6 +16,8 @@
 /* Interrupt vectors beyond the 32 exceptions. */
 #define UK_VEC_TIMER 0x20
 #define UK_VEC_SPURIOUS 0xff
+#define UK_VEC_IRQ0 0x21 /* IOAPIC pin n arrives at UK_VEC_IRQ0 + n */
+#define UK_IRQ_PINS 23
 /* frame->vector for a syscall frame whose rcx/r11 may be clobbered by sysret. */
 #define UK_VEC_SYSCALL 0x100
 

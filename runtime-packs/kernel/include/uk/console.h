@@ -12,5 +12,8 @@ usize uk_console_read(char *buf, usize len);
 void ns16550_init(u16 base);
 void ns16550_write(u16 base, const char *buf, usize len);
 usize ns16550_read(u16 base, char *buf, usize len);
+void ns16550_enable_rx_irq(u16 base);
+/* Platform: console input by interrupt, once interrupt routing is up. */
+void uk_console_irq_init(void);
 
 #endif

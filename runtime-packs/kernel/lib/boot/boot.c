@@ -3,6 +3,7 @@
  * program's ELF entry (musl's _start) at user privilege on its main thread. */
 #include <uk/arch.h>
 #include <uk/boot.h>
+#include <uk/console.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/plat.h>
@@ -75,6 +76,7 @@ UK_NORETURN void uk_boot_main(void)
         cmdline = appinfo_string(uk_appinfo.cmdline, default_cmdline, sizeof(default_cmdline));
     uk_cmdline_parse(cmdline, argv0, &cl);
     uk_time_init();
+    uk_console_irq_init();
     uk_sched_init();
     uk_files_init();
     uk_vfs_init();

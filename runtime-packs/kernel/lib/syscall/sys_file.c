@@ -10,6 +10,7 @@
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
+#include <uk/tty.h>
 #include <uk/vfs.h>
 
 #define MAX_FDS 1024
@@ -268,13 +269,15 @@ struct pollfd_k {
 bool uk_pipe_readable(struct uk_file *f);
 bool uk_pipe_writable(struct uk_file *f);
 
-/* POLLIN/POLLOUT/POLLHUP of a file. Device files are always writable; the console is readable
- * once the serial driver takes interrupts (not yet). */
+/* POLLIN/POLLOUT of a file: pipes by their buffer, the console by its line discipline; files and
+ * other devices are always ready. */
 static short file_events(struct uk_file *f)
 {
     if (f->ops->mode == UK_S_IFIFO)
         return (uk_pipe_readable(f) ? 0x1 : 0) | (uk_pipe_writable(f) ? 0x4 : 0);
-    return 0x4;
+    if (f->ops == &uk_console_ops)
+        return (uk_tty_readable() ? 0x1 : 0) | 0x4;
+    return 0x1 | 0x4;
 }
 
 long sys_poll(long ufds, long nfds, long timeout_ms)

@@ -3,18 +3,14 @@
 #include <uk/errno.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
+#include <uk/tty.h>
 #include <uk/vfs.h>
 
 long uk_random_fill(void *ubuf, usize len);
 
 static long console_read(struct uk_file *f, void *buf, usize len)
 {
-    (void)f;
-    char tmp[256];
-    usize n = uk_console_read(tmp, UK_MIN(len, sizeof(tmp)));
-    if (!n)
-        return 0; /* no input yet: end of file until the serial driver takes interrupts */
-    return uk_user_copy_to(buf, tmp, n) ? (long)n : -EFAULT;
+    return uk_tty_read(buf, len, f->flags & 04000 /* O_NONBLOCK */);
 }
 
 static long console_write(struct uk_file *f, const void *buf, usize len)

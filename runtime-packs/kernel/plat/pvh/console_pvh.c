@@ -1,7 +1,10 @@
 /* console_pvh.c - the console of x86 PVH guests (QEMU and Firecracker): COM1, with LF → CRLF. */
 #include <uk/console.h>
+#include <uk/irq.h>
+#include <uk/tty.h>
 
 #define COM1 0x3f8
+#define COM1_IRQ 4
 
 void uk_console_init(void) { ns16550_init(COM1); }
 
@@ -23,3 +26,19 @@ void uk_console_write(const char *buf, usize len)
 }
 
 usize uk_console_read(char *buf, usize len) { return ns16550_read(COM1, buf, len); }
+
+static void com1_interrupt(void *arg)
+{
+    (void)arg;
+    char buf[64];
+    usize n;
+    while ((n = ns16550_read(COM1, buf, sizeof(buf))))
+        uk_tty_input(buf, n);
+}
+
+/* Input by interrupt (ISA IRQ 4), once interrupt routing is up. */
+void uk_console_irq_init(void)
+{
+    if (uk_irq_register(COM1_IRQ, com1_interrupt, NULL))
+        ns16550_enable_rx_irq(COM1);
+}

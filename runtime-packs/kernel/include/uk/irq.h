@@ -1,0 +1,13 @@
+/* irq.h - device interrupts: a driver registers a handler for its interrupt line; the platform
+ * routes the line to the CPU (IOAPIC on x86, GIC on arm64). Handlers run with interrupts off. */
+#ifndef UK_IRQ_H
+#define UK_IRQ_H
+#include <uk/types.h>
+
+typedef void (*uk_irq_handler)(void *arg);
+/* Routes interrupt line irq to handler; false when the line cannot be routed. */
+bool uk_irq_register(int irq, uk_irq_handler handler, void *arg);
+/* Platform: routes and unmasks the line (edge-triggered, active high for ISA lines). */
+bool uk_plat_irq_route(int irq);
+
+#endif
