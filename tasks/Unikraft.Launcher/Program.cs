@@ -68,14 +68,22 @@ static int Boot(string qemu, IReadOnlyList<string> qemuArgs, string architecture
         startInfo.ArgumentList.Add(arg);
     }
 
-    // Ctrl-C reaches QEMU (same process group) and stops it; the launcher stays to report 130.
-    bool interrupted = false;
-    Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupted = true; };
     using Process process = Start(startInfo, qemu) ?? throw new InvalidOperationException();
+
+    // Ctrl-C in a terminal reaches QEMU too (same process group); a SIGINT or SIGTERM sent to the launcher
+    // alone is passed on. QEMU then shuts down cleanly, restoring the terminal, and the launcher reports 130.
+    bool interrupted = false;
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted = true;
+        ProcessSignals.Send(process.Id, ProcessSignals.SigInt);
+    };
     using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
     {
         context.Cancel = true;
-        process.Kill();
+        interrupted = true;
+        ProcessSignals.Send(process.Id, ProcessSignals.SigTerm);
     });
     process.WaitForExit();
 
