@@ -114,6 +114,8 @@ dotnet pack "$ROOT/templates/Unikraft.Templates/Unikraft.Templates.csproj" -c "$
 
 step "Stale copies of $VERSION in the NuGet cache"
 purge_stale_packages "$VERSION"
+# Reused MSBuild nodes keep the previous Unikraft.Sdk.Tasks.dll of this version loaded: stop them.
+dotnet build-server shutdown --msbuild >/dev/null 2>&1 || true
 
 if [[ $RUN_TESTS -eq 1 ]]; then
   step "Tests"
