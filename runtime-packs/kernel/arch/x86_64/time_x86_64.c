@@ -171,8 +171,14 @@ void uk_time_init(void)
     tsc_mult = (UK_NSEC_PER_SEC << 32) / tsc_hz;
     ns_to_tsc = ((tsc_hz / 1000) << 32) / 1000000;
     tsc_boot = uk_rdtsc();
-    if (!have_pvclock)
-        wall_boot_ns = uk_plat_rtc_seconds() * UK_NSEC_PER_SEC;
+    /* The RTC, where there is one, is the reference: some hypervisors' kvmclock wall clock is off by
+     * seconds (seen: 17 s on PVM). Keep kvmclock's sub-second precision when the two agree. */
+    u64 rtc_ns = uk_plat_rtc_seconds() * UK_NSEC_PER_SEC;
+    if (rtc_ns) {
+        u64 now = wall_boot_ns + (have_pvclock ? pvclock_ns() - pv_boot_ns : 0);
+        if (!have_pvclock || now + 2 * UK_NSEC_PER_SEC < rtc_ns || now > rtc_ns + 2 * UK_NSEC_PER_SEC)
+            wall_boot_ns = rtc_ns - (have_pvclock ? pvclock_ns() - pv_boot_ns : 0);
+    }
     lapic_init();
     uk_pr_debug("time: tsc %lu kHz (%s), timer %s\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",
                 have_deadline ? "tsc-deadline" : "lapic one-shot");

@@ -1,6 +1,7 @@
 /* cmdline.c - the kernel command line: `[options] [-- program arguments]`.
  * Options: env.NAME=VALUE (program environment), uk.log=error|warn|info|debug, uk.fpu=xsave|fxsave
- * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE). Options of other
+ * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
+ * uk.slice_us=N (the scheduler's time slice, default 10000). Options of other
  * systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted and left to
  * the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
@@ -92,6 +93,12 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             cl->envp[cl->envc++] = kv;
         } else if (uk_startswith(tok, "uk.log=")) {
             set_loglevel(tok + 7, tok);
+        } else if (uk_startswith(tok, "uk.slice_us=")) {
+            extern u64 uk_sched_slice_ns;
+            u64 us;
+            if (!uk_parse_u64(tok + 12, &us) || us < 50 || us > 1000000)
+                bad("uk.slice_us takes 50 to 1000000 (microseconds)", tok);
+            uk_sched_slice_ns = us * 1000;
         } else if (!uk_strcmp(tok, "uk.fpu=fxsave")) {
             uk_arch_fpu_fxsave_only();
         } else if (!uk_strcmp(tok, "uk.fpu=xsave")) {

@@ -1,5 +1,5 @@
 /* sched.c - threads and a round-robin run queue on one CPU. Threads switch when they block, yield or
- * exit, and when their UK_SLICE_NS time slice ends (the timer interrupt preempts code that never
+ * exit, and when their time slice (10 ms; uk.slice_us=) ends (the timer interrupt preempts code that never
  * enters the kernel, e.g. a managed busy loop; the GC's SIGRTMIN then reaches it). The idle loop halts
  * the CPU until the next deadline or interrupt, so an idle unikernel costs the host nothing.
  * Preemption needs the full vector state saved at switches: off where only FXSAVE can run (PVM). */
@@ -12,7 +12,8 @@
 #include <uk/signal.h>
 #include <uk/time.h>
 
-#define UK_SLICE_NS (10 * 1000 * 1000UL)
+/* The time slice (uk.slice_us= on the command line). */
+u64 uk_sched_slice_ns = 10 * 1000 * 1000UL;
 
 bool uk_sched_preempt = true;
 static struct uk_thread *all;     /* circular list */
@@ -136,7 +137,7 @@ static void schedule(void)
         if (next) {
             u64 arm = next_deadline;
             if (uk_sched_preempt && next->next != next) {
-                slice_end = uk_time_monotonic_ns() + UK_SLICE_NS;
+                slice_end = uk_time_monotonic_ns() + uk_sched_slice_ns;
                 if (!arm || slice_end < arm)
                     arm = slice_end;
             }
