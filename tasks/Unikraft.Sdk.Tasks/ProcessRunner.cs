@@ -12,11 +12,12 @@ public sealed record ProcessResult(int ExitCode, IReadOnlyList<string> StandardO
 /// <summary>Starts a process without a shell, so arguments need no quoting.</summary>
 public static class ProcessRunner
 {
-    /// <summary>Runs <paramref name="fileName"/> to completion.</summary>
-    public static ProcessResult Run(string fileName, IEnumerable<string> arguments)
+    /// <summary>Runs <paramref name="fileName"/> to completion (in <paramref name="workingDirectory"/> when given).</summary>
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false,

@@ -39,6 +39,12 @@ internal static class Strings
 
     public static string NativeLibraryIgnored => Get(nameof(NativeLibraryIgnored));
 
+    public static string BundledFileInvalid => Get(nameof(BundledFileInvalid));
+
+    public static string BundledFileMissing => Get(nameof(BundledFileMissing));
+
+    public static string BundleFailed => Get(nameof(BundleFailed));
+
     public static string AppInfoSectionMissing => Get(nameof(AppInfoSectionMissing));
 
     public static string AppInfoSectionInvalid => Get(nameof(AppInfoSectionInvalid));

@@ -151,8 +151,13 @@ static int Files()
     ok &= memTotal.StartsWith("MemTotal:");
     try { File.ReadAllText("/nonexistent"); ok = false; } catch (FileNotFoundException) { }
     ok &= Environment.CurrentDirectory == "/" || Environment.CurrentDirectory.Length > 0;
+    // Bundled by the SDK next to the program: read it the way ASP.NET Core's configuration does.
     string bundled = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-    Console.WriteLine($"bundled={(File.Exists("/appsettings.json") ? File.ReadAllText("/appsettings.json").Trim() : "(none)")}");
+    string text = File.Exists(bundled) ? File.ReadAllText(bundled).Trim() : "(none)";
+    Console.WriteLine($"bundled={text}");
+    ok &= text.Contains("bundled hello");
+    File.WriteAllText(bundled, "{ \"Greeting\": \"changed\" }");
+    ok &= File.ReadAllText(bundled).Contains("changed");
     Console.WriteLine(ok ? "FILES: PASS" : "FILES: FAIL");
     return ok ? 0 : 1;
 }

@@ -153,7 +153,8 @@ void uk_vfs_put(struct uk_vnode *vn)
 /* Makes the pages array cover size bytes; copies bundled read-only contents on first write. */
 static long ensure_pages(struct uk_vnode *vn, u64 size)
 {
-    usize need = (usize)(UK_ALIGN_UP(size, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+    u64 cover = vn->rodata ? UK_MAX(size, vn->size) : size; /* bundled contents are copied whole */
+    usize need = (usize)(UK_ALIGN_UP(cover, UK_PAGE_SIZE) / UK_PAGE_SIZE);
     if (need > vn->npages) {
         usize cap = UK_MAX(need, vn->npages * 2);
         u8 **np = uk_kzalloc(cap * sizeof(*np));
