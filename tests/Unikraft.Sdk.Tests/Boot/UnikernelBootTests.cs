@@ -177,6 +177,15 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenEnvironmentFailFast_TheMessageIsPrintedAndTheExitIsSigabrt()
+    {
+        CommandResult result = Boot("failfast");
+
+        Assert.AreEqual(134, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "failing fast on purpose");
+    }
+
+    [TestMethod]
     public void GivenAnUnknownKernelOption_TheBootStopsWithTheSyntax()
     {
         CommandResult result = Boot("tcg", ["uk.bogus=1"], "hello");

@@ -200,6 +200,9 @@ switch (mode)
         Task.Delay(100).Wait();
         Console.WriteLine($"slept={watch.ElapsedMilliseconds}ms utc={DateTime.UtcNow:O}");
         return watch.ElapsedMilliseconds is >= 300 and < 2000 ? 0 : 1;
+    case "failfast":
+        Environment.FailFast("failing fast on purpose");
+        return 0;
     case "throw":
         throw new InvalidOperationException("unhandled on purpose");
     default:

@@ -36,6 +36,8 @@ struct uk_file {
 void uk_files_init(void);
 long uk_fd_install(struct uk_file *f);
 struct uk_file *uk_fd_get(long fd);
+/* A file's readiness changed: wake threads in poll(). */
+void uk_poll_notify(void);
 
 #define UK_SYSCALL_DECL(name) long sys_##name()
 #endif

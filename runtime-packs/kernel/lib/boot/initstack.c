@@ -6,6 +6,7 @@
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
+#include <uk/random.h>
 #include <uk/time.h>
 
 #define STACK_TOP (UK_USER_TOP - (1UL << 30))
@@ -27,19 +28,6 @@ struct elf64_ehdr {
     u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
 };
 extern const struct elf64_ehdr __ehdr_start;
-
-static void random_bytes(u8 *out, usize n)
-{
-    u64 x = uk_time_monotonic_ns() * 0x9e3779b97f4a7c15UL | 1;
-    for (usize i = 0; i < n; i += 8) {
-        u64 r;
-        if (!uk_arch_random_u64(&r)) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift over the clock */
-            r = x;
-        }
-        uk_memcpy(out + i, &r, UK_MIN(8UL, n - i));
-    }
-}
 
 uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
 {
@@ -68,7 +56,7 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
     execfn_u = argv_u[0];
     sp = UK_ALIGN_DOWN(sp, 16) - 16;
     u8 rnd[16];
-    random_bytes(rnd, sizeof(rnd));
+    uk_random_bytes(rnd, sizeof(rnd));
     uk_user_copy_to((void *)sp, rnd, sizeof(rnd));
     uptr random_u = sp;
 

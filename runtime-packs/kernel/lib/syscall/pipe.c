@@ -38,6 +38,7 @@ static long pipe_read(struct uk_file *f, void *ubuf, usize n)
         done += chunk;
     }
     uk_waitq_wake_all(&p->wq);
+    uk_poll_notify();
     return (long)done;
 }
 
@@ -63,6 +64,7 @@ static long pipe_write(struct uk_file *f, const void *ubuf, usize n)
         p->len += chunk;
         done += chunk;
         uk_waitq_wake_all(&p->rq);
+        uk_poll_notify();
     }
     return (long)done;
 }
@@ -80,6 +82,7 @@ static void close_reader(struct uk_file *f)
     struct pipe *p = f->data;
     p->readers--;
     uk_waitq_wake_all(&p->wq);
+    uk_poll_notify();
     pipe_free_if_done(p);
 }
 
@@ -88,22 +91,20 @@ static void close_writer(struct uk_file *f)
     struct pipe *p = f->data;
     p->writers--;
     uk_waitq_wake_all(&p->rq);
+    uk_poll_notify();
     pipe_free_if_done(p);
 }
 
 static const struct uk_file_ops read_ops = {pipe_read, NULL, close_reader, UK_S_IFIFO};
 static const struct uk_file_ops write_ops = {NULL, pipe_write, close_writer, UK_S_IFIFO};
 
-bool uk_pipe_readable(struct uk_file *f)
+/* POLLIN/POLLOUT, and POLLHUP on a read end without writers (POLLERR on a write end without readers). */
+short uk_pipe_events(struct uk_file *f)
 {
     struct pipe *p = f->data;
-    return f->ops == &read_ops && (p->len || !p->writers);
-}
-
-bool uk_pipe_writable(struct uk_file *f)
-{
-    struct pipe *p = f->data;
-    return f->ops == &write_ops && (p->len < PIPE_SIZE || !p->readers);
+    if (f->ops == &read_ops)
+        return (short)((p->len || !p->writers ? 0x1 : 0) | (!p->writers ? 0x10 : 0));
+    return (short)((p->len < PIPE_SIZE || !p->readers ? 0x4 : 0) | (!p->readers ? 0x8 : 0));
 }
 
 long uk_fd_install(struct uk_file *f);

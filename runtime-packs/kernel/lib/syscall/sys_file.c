@@ -266,24 +266,26 @@ struct pollfd_k {
     short events, revents;
 };
 
-bool uk_pipe_readable(struct uk_file *f);
-bool uk_pipe_writable(struct uk_file *f);
+short uk_pipe_events(struct uk_file *f);
 
 /* POLLIN/POLLOUT of a file: pipes by their buffer, the console by its line discipline; files and
  * other devices are always ready. */
 static short file_events(struct uk_file *f)
 {
     if (f->ops->mode == UK_S_IFIFO)
-        return (uk_pipe_readable(f) ? 0x1 : 0) | (uk_pipe_writable(f) ? 0x4 : 0);
+        return uk_pipe_events(f);
     if (f->ops == &uk_console_ops)
         return (uk_tty_readable() ? 0x1 : 0) | 0x4;
     return 0x1 | 0x4;
 }
 
-long sys_poll(long ufds, long nfds, long timeout_ms)
+/* Readiness changes (pipe data, console input, a closed end) wake every poller, which then rescans. */
+static struct uk_waitq pollers;
+
+void uk_poll_notify(void) { uk_waitq_wake_all(&pollers); }
+
+static long poll_scan(long ufds, long nfds)
 {
-    if (nfds < 0 || nfds > MAX_FDS)
-        return -EINVAL;
     long ready = 0;
     for (long i = 0; i < nfds; i++) {
         struct pollfd_k p;
@@ -291,26 +293,32 @@ long sys_poll(long ufds, long nfds, long timeout_ms)
             return -EFAULT;
         p.revents = 0;
         if (p.fd >= 0) {
-            if (!get(p.fd))
-                p.revents = 0x20; /* POLLNVAL */
-            else
-                p.revents = p.events & file_events(get(p.fd));
+            struct uk_file *f = get(p.fd);
+            p.revents = f ? (short)((p.events | 0x18 /* POLLERR|POLLHUP */) & file_events(f)) : 0x20 /* POLLNVAL */;
         }
         if (p.revents)
             ready++;
-        uk_user_copy_to((u8 *)ufds + i * sizeof(p), &p, sizeof(p));
-    }
-    if (!ready && timeout_ms != 0) {
-        if (timeout_ms < 0) {
-            uk_pr_warn("poll with no timeout on nothing ready: blocking forever\n");
-            for (;;)
-                uk_sched_block(0);
-        }
-        u64 deadline = uk_time_monotonic_ns() + (u64)timeout_ms * 1000000;
-        while (uk_time_monotonic_ns() < deadline)
-            uk_sched_block(deadline);
+        if (!uk_user_copy_to((u8 *)ufds + i * sizeof(p), &p, sizeof(p)))
+            return -EFAULT;
     }
     return ready;
+}
+
+long sys_poll(long ufds, long nfds, long timeout_ms)
+{
+    if (nfds < 0 || nfds > MAX_FDS)
+        return -EINVAL;
+    u64 deadline = timeout_ms > 0 ? uk_time_monotonic_ns() + (u64)timeout_ms * 1000000 : 0;
+    for (;;) {
+        long ready = poll_scan(ufds, nfds);
+        if (ready || timeout_ms == 0)
+            return ready;
+        if (deadline && uk_time_monotonic_ns() >= deadline)
+            return 0;
+        uk_waitq_wait(&pollers, deadline);
+        if (uk_thread_current()->interrupted)
+            return -EINTR;
+    }
 }
 
 long sys_ppoll(long ufds, long nfds, long ts)

@@ -5,6 +5,7 @@
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
+#include <uk/random.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
@@ -170,24 +171,12 @@ long sys_time(long ut)
     return t;
 }
 
-/* Random bytes: the CPU's generator when it has one, else a ChaCha-free xorshift* stream seeded
- * from the clock (documented as not cryptographic on such CPUs). */
+/* getrandom and /dev/urandom: the kernel's ChaCha20 generator (lib/klibc/random.c). */
 long uk_random_fill(void *ubuf, usize len)
 {
-    static u64 state;
     if (!uk_user_access_ok(ubuf, len, true))
         return -EFAULT;
-    if (!state)
-        state = uk_time_monotonic_ns() * 0x9e3779b97f4a7c15UL | 1;
-    u8 *out = ubuf;
-    for (usize i = 0; i < len; i += 8) {
-        u64 r;
-        if (!uk_arch_random_u64(&r)) {
-            state ^= state >> 12, state ^= state << 25, state ^= state >> 27;
-            r = state * 0x2545f4914f6cdd1dUL;
-        }
-        uk_memcpy(out + i, &r, UK_MIN(8UL, len - i));
-    }
+    uk_random_bytes(ubuf, len);
     return (long)len;
 }
 

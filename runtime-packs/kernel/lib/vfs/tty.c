@@ -7,6 +7,7 @@
 #include <uk/mm.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/syscall.h>
 #include <uk/tty.h>
 
 #define RING 4096
@@ -56,6 +57,7 @@ void uk_tty_input(const char *buf, usize n)
         }
     }
     uk_waitq_wake_all(&readers);
+    uk_poll_notify();
 }
 
 bool uk_tty_readable(void) { return len > 0 || eof_marks > 0; }
