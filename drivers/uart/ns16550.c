@@ -1,5 +1,5 @@
-/* ns16550.c - 16550 UART on an x86 I/O port: polled output in FIFO-sized bursts (one VM exit per
- * burst with `rep outsb`), polled non-blocking input. */
+/* ns16550.c - 16550 UART on an x86 I/O port: polled output in 16-byte bursts (one VM exit per burst
+ * with `rep outsb`), input read by the console's interrupt handler. */
 #include <uk/arch.h>
 #include <uk/console.h>
 
@@ -20,7 +20,8 @@ void ns16550_init(u16 base)
     uk_outb(base + REG_DATA, 0x01);      /* 115200 baud */
     uk_outb(base + REG_IER, 0x00);
     uk_outb(base + REG_LCR, 0x03);       /* 8N1 */
-    uk_outb(base + REG_FCR, 0x07);       /* FIFO on, both cleared */
+    /* FCR stays as the firmware left it: toggling the FIFO enable bit clears the receive buffer and
+     * would drop input that arrived before boot. Output batching does not need the FIFO. */
     uk_outb(base + REG_MCR, 0x03);       /* DTR, RTS */
 }
 

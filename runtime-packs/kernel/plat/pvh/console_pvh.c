@@ -6,15 +6,7 @@
 #define COM1 0x3f8
 #define COM1_IRQ 4
 
-/* Input that arrived before boot: enabling the FIFO clears the UART's receive buffer, so keep it. */
-static char early[16];
-static usize early_len;
-
-void uk_console_init(void)
-{
-    early_len = ns16550_read(COM1, early, sizeof(early));
-    ns16550_init(COM1);
-}
+void uk_console_init(void) { ns16550_init(COM1); }
 
 void uk_console_write(const char *buf, usize len)
 {
@@ -47,8 +39,7 @@ static void com1_interrupt(void *arg)
 /* Input by interrupt (ISA IRQ 4), once interrupt routing is up. */
 void uk_console_irq_init(void)
 {
-    if (early_len)
-        uk_tty_input(early, early_len);
+    com1_interrupt(NULL); /* input that arrived before boot */
     if (uk_irq_register(COM1_IRQ, com1_interrupt, NULL))
         ns16550_enable_rx_irq(COM1);
 }
