@@ -7,9 +7,12 @@ namespace Unikraft.Sdk.Tests.Tasks;
 public sealed class RepositoryVersionTests
 {
     [TestMethod]
-    public void GivenTheSamplesGlobalJson_ItPinsUnikraftSdkToTheRepositoryVersion()
+    [DataRow("samples")]
+    [DataRow("bench")]
+    [DataRow("tests/apps")]
+    public void GivenAnAppFoldersGlobalJson_ItPinsUnikraftSdkToTheRepositoryVersion(string folder)
     {
-        JsonNode json = JsonNode.Parse(File.ReadAllText(Repository.PathOf("samples", "global.json")))!;
+        JsonNode json = JsonNode.Parse(File.ReadAllText(Repository.PathOf([.. folder.Split('/'), "global.json"])))!;
         Assert.AreEqual(Repository.Version, json["msbuild-sdks"]!["Unikraft.Sdk"]!.GetValue<string>());
     }
 
