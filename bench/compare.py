@@ -2,10 +2,10 @@
 """compare.py - the measuring half of bench/compare.sh. Builds the Linux-microVM variant of each program
 (a static musl link of the same NativeAOT object, as /init of an initramfs), then measures the three
 variants in one run and prints a Markdown table; writes compare.png when matplotlib is there."""
-import argparse, glob, os, statistics, subprocess, sys, tempfile, threading, time
+import argparse, glob, os, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from boot_measure import kvm_accel, qemu_cmd  # noqa: E402
+from benchlib import cpu_args, kvm_accel, run, smallest, summary, uk_cmd as uk_boot  # noqa: E402
 
 NATIVE_LIBS = ["libSystem.Native.a", "libSystem.IO.Compression.Native.a", "libbootstrapper.o",
                "libRuntime.WorkstationGC.a", "libeventpipe-disabled.a", "libRuntime.VxsortDisabled.a",
@@ -45,44 +45,12 @@ def initramfs(init, out):
         cpio_entry(f, "TRAILER!!!", 0)
 
 def linux_cmd(kernel, initrd, accel, mem, args):
-    cpu = ["-enable-kvm", "-cpu", "host,-arch-capabilities"] if accel == "kvm" else ["-accel", "tcg", "-cpu", "max"]
-    return ["qemu-system-x86_64", "-M", "microvm,acpi=off", *cpu, "-m", mem, "-nodefaults", "-no-user-config",
-            "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd, "-serial", "stdio",
+    return ["qemu-system-x86_64", "-M", "microvm,acpi=off", *cpu_args(accel), "-m", mem, "-nodefaults",
+            "-no-user-config", "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd, "-serial", "stdio",
             "-append", "console=ttyS0 quiet loglevel=0 panic=-1 CONFORMANCE=yes -- " + " ".join(args)]
 
 def uk_cmd(image, accel, mem, args):
-    cmd = qemu_cmd(image, accel, mem, tempfile.mktemp(prefix="ukbench-"))
-    cmd[cmd.index("-append") + 1] = "env.CONFORMANCE=yes -- " + " ".join(args)
-    return cmd
-
-def run(cmd, marker, timeout=120):
-    """(seconds to the first line containing marker, seconds to exit, max RSS in MiB, full output)"""
-    start = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    first, out = None, []
-    watchdog = threading.Timer(timeout, p.kill)  # a guest that hangs is a failed run, not a hung bench
-    watchdog.start()
-    for raw in p.stdout:
-        line = raw.decode(errors="replace")
-        out.append(line)
-        if first is None and marker in line:
-            first = time.perf_counter() - start
-    _, _, usage = os.wait4(p.pid, 0)
-    watchdog.cancel()
-    return first, time.perf_counter() - start, usage.ru_maxrss / 1024, "".join(out)
-
-def summary(values, unit="ms", scale=1000):
-    v = [x * scale for x in values]
-    return f"{statistics.median(v):.0f} {unit} ({min(v):.0f}-{max(v):.0f})"
-
-def min_memory(boots_at, lo=4, hi=512):
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if boots_at(f"{mid}M"):
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    return uk_boot(image, accel, mem, "env.CONFORMANCE=yes -- " + " ".join(args))
 
 def main():
     ap = argparse.ArgumentParser()
@@ -117,10 +85,13 @@ def main():
             sys.exit(f"bench: the {name} run printed no greeting:\n{rs[0][3][-2000:]}")
 
     def uk_ok(app, marker):
-        return lambda m: marker in run(uk_cmd(images[app], accel, m, []), marker, timeout=180)[3]
+        return lambda m: marker in run(uk_cmd(images[app], accel, m, []), marker, timeout=60)[3]
 
     def lx_ok(app, marker):
-        return lambda m: marker in run(linux_cmd(kernel, initrds[app], accel, m, []), marker, timeout=180)[3]
+        return lambda m: marker in run(linux_cmd(kernel, initrds[app], accel, m, []), marker, timeout=60)[3]
+
+    def min_memory(boots_at):
+        return smallest(lambda m: boots_at(f"{m}M"), 4, 512)
 
     hello_uk, hello_lx = min_memory(uk_ok("Hello", "Hello")), min_memory(lx_ok("Hello", "Hello"))
     if a.quick:
@@ -136,11 +107,11 @@ def main():
     print("| metric | unikernel | Linux microVM (Debian cloud kernel + initramfs) | native Linux process |")
     print("|---|---|---|---|")
     print(f"| image size | {sizes[0] / 1e6:.2f} MB | {sizes[1] / 1e6:.2f} MB (kernel + initramfs) | {sizes[2] / 1e6:.2f} MB |")
-    print(f"| launch to first output line | {summary([r[0] for r in uk])} | {summary([r[0] for r in lx])} | {summary([r[0] for r in nat])} |")
-    print(f"| launch to exit | {summary([r[1] for r in uk])} | {summary([r[1] for r in lx])} | {summary([r[1] for r in nat])} |")
+    print(f"| launch to first output line | {summary([r[0] for r in uk], digits=0)} | {summary([r[0] for r in lx], digits=0)} | {summary([r[0] for r in nat], digits=0)} |")
+    print(f"| launch to exit | {summary([r[1] for r in uk], digits=0)} | {summary([r[1] for r in lx], digits=0)} | {summary([r[1] for r in nat], digits=0)} |")
     print(f"| smallest -m that runs Hello | {hello_uk} MiB | {hello_lx} MiB | n/a |")
     print(f"| smallest -m that runs the conformance program | {conf_uk} | {conf_lx} | n/a |")
-    print(f"| host RSS of the process (max) | {summary([r[2] for r in uk], 'MiB', 1)} | {summary([r[2] for r in lx], 'MiB', 1)} | {summary([r[2] for r in nat], 'MiB', 1)} |")
+    print(f"| host RSS of the process (max) | {summary([r[2] for r in uk], 'MiB', 1, 0)} | {summary([r[2] for r in lx], 'MiB', 1, 0)} | {summary([r[2] for r in nat], 'MiB', 1, 0)} |")
     print("\narm64: not measured yet (no arm64 runtime pack).")
     try:
         import matplotlib

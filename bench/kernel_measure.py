@@ -2,10 +2,10 @@
 """kernel_measure.py - the measuring half of bench/kernel.sh: runs each Micro mode RUNS times in the
 unikernel and natively, takes the medians, and prints a Markdown table with the ratio; then boots an
 idle unikernel and reads the CPU time its QEMU process used."""
-import argparse, os, re, statistics, subprocess, sys, tempfile, time
+import argparse, os, re, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from boot_measure import kvm_accel, qemu_cmd  # noqa: E402
+from benchlib import kvm_accel, uk_cmd  # noqa: E402
 
 def result(cmd):
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
@@ -15,10 +15,7 @@ def result(cmd):
     return float(m.group(2)), m.group(3)
 
 def vm(image, accel, args):
-    ctl = tempfile.mktemp(prefix="ukbench-")
-    cmd = qemu_cmd(image, accel, "512M", ctl)
-    cmd[cmd.index("-append") + 1] = "-- " + " ".join(args)
-    return cmd
+    return uk_cmd(image, accel, "512M", "-- " + " ".join(args))
 
 def main():
     ap = argparse.ArgumentParser()

@@ -30,7 +30,7 @@ public static class LinkCommandLine
 
         var arguments = new List<string>
         {
-            "-static", "-nostdlib", "-m", inputs.LdEmulation, "--eh-frame-hdr", "--gc-sections",
+            "-static", "-nostdlib", "-m", inputs.LdEmulation, "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack",
             "-T", Pack("unikraft.ld"), "-o", inputs.OutputImage,
             "--whole-archive", Pack("libukcore.a"), "--no-whole-archive",
             Pack("crt1.o"), Pack("crti.o"), inputs.ApplicationObject,

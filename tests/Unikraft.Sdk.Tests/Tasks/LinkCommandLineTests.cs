@@ -15,7 +15,7 @@ public sealed class LinkCommandLineTests
     {
         string[] expected =
         [
-            "-static", "-nostdlib", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "-T", "/pack/unikraft.ld",
+            "-static", "-nostdlib", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack", "-T", "/pack/unikraft.ld",
             "-o", "/out/app.qemu", "--whole-archive", "/pack/libukcore.a", "--no-whole-archive",
             "/pack/crt1.o", "/pack/crti.o", "obj/app.o",
             "/aot/libSystem.Native.a", "/aot/libbootstrapper.o", "/aot/libRuntime.WorkstationGC.a",
