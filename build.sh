@@ -100,11 +100,10 @@ mkdir -p "$PACKAGES"
 step "Kernel core and runtime packs (make -C runtime-packs)"
 make -C "$ROOT/runtime-packs"
 
-RUNTIME_PACK_PROJECT="$ROOT/runtime-packs/Unikraft.Runtime.qemu-x64/Unikraft.Runtime.qemu-x64.csproj"
-if [[ -f "$RUNTIME_PACK_PROJECT" ]]; then
-  step "Runtime pack package"
+for RUNTIME_PACK_PROJECT in "$ROOT"/runtime-packs/Unikraft.Runtime.*/Unikraft.Runtime.*.csproj; do
+  step "Runtime pack package $(basename "$RUNTIME_PACK_PROJECT" .csproj)"
   dotnet pack "$RUNTIME_PACK_PROJECT" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
-fi
+done
 
 step "Unikraft.Sdk $VERSION"
 dotnet pack "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
