@@ -5,6 +5,7 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/stats.h>
 
 void uk_lapic_eoi(void);
 void uk_irq_dispatch(int irq);
@@ -65,6 +66,7 @@ static void page_fault(struct uk_trapframe *f)
     }
     uptr addr = uk_read_cr2();
     int access = UK_PROT_READ;
+    uk_stats.page_faults++;
     if (f->error & 2)
         access = UK_PROT_WRITE;
     if (f->error & 16)
@@ -90,12 +92,14 @@ void uk_trap(struct uk_trapframe *f)
         return;
     case UK_VEC_TIMER:
         uk_lapic_eoi();
+        uk_stats.timer_irqs++;
         uk_sched_tick();
         return;
     case UK_VEC_SPURIOUS:
         return;
     }
     if (f->vector >= UK_VEC_IRQ0 && f->vector < UK_VEC_IRQ0 + UK_IRQ_PINS) {
+        uk_stats.device_irqs++;
         uk_irq_dispatch((int)(f->vector - UK_VEC_IRQ0));
         uk_lapic_eoi();
         return;

@@ -10,6 +10,7 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/stats.h>
 #include <uk/time.h>
 
 /* The time slice (uk.slice_us= on the command line). */
@@ -145,6 +146,7 @@ static void schedule(void)
             if (next != current) {
                 struct uk_thread *prev = current;
                 current = next;
+                uk_stats.switches++;
                 uk_arch_switch_to(prev, next);
                 finish_switch();
             }
@@ -152,6 +154,7 @@ static void schedule(void)
         }
         uk_timer_arm(next_deadline);
         uk_arch_wait_for_interrupt();
+        uk_stats.idle_wakeups++;
     }
 }
 

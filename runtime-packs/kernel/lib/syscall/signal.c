@@ -7,6 +7,7 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/stats.h>
 
 struct uk_sigaction uk_sigactions[UK_NSIG + 1];
 
@@ -120,6 +121,7 @@ void uk_signal_deliver(struct uk_trapframe *f)
                       uk_signal_name(sig), (u64)UK_FRAME_SP(f));
             uk_signal_kill_program(UK_SIGSEGV);
         }
+        uk_stats.signals++;
         t->sigmask |= sa->mask | ((sa->flags & UK_SA_NODEFER) ? 0 : BIT(sig));
         t->sigmask &= ~(BIT(UK_SIGKILL) | BIT(UK_SIGSTOP));
         if (sa->flags & UK_SA_RESETHAND)

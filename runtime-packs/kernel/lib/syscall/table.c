@@ -2,6 +2,7 @@
  * Unknown numbers return -ENOSYS and are logged once each. */
 #include <uk/errno.h>
 #include <uk/print.h>
+#include <uk/stats.h>
 #include <uk/syscall.h>
 
 #define SYSCALLS(X)                                                                                \
@@ -37,6 +38,7 @@ static const uk_syscall_fn table[UK_SYSCALL_MAX] = {
 void uk_syscall(struct uk_trapframe *f)
 {
     u64 nr = UK_SYSCALL_NR(f);
+    uk_stats.syscalls++;
     uk_syscall_fn fn = nr < UK_SYSCALL_MAX ? table[nr] : NULL;
     if (uk_unlikely(!fn)) {
         static u64 logged[UK_SYSCALL_MAX / 64];

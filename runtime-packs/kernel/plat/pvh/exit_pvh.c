@@ -5,12 +5,14 @@
 #include <uk/arch.h>
 #include <uk/plat.h>
 #include <uk/print.h>
+#include <uk/stats.h>
 
 #define DEBUGCON_PORT 0x402
 #define DEBUG_EXIT_PORT 0xf4
 
 UK_NORETURN void uk_pvh_exit(int code, bool announce)
 {
+    uk_stats_print();
     if (announce && code == UK_EXIT_PANIC)
         uk_printk("[uk] exit: kernel panic\n");
     else if (announce && code != 0)
