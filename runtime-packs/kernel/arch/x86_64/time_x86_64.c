@@ -195,8 +195,16 @@ u64 uk_time_wall_ns(void) { return wall_boot_ns + uk_time_monotonic_ns(); }
 
 void uk_time_set_wall_ns(u64 ns) { wall_boot_ns = ns - uk_time_monotonic_ns(); }
 
+/* The deadline the timer holds (0: none): arming it again for the same instant costs nothing. */
+static u64 armed;
+
+void uk_timer_expired(void) { armed = 0; }
+
 void uk_timer_arm(u64 deadline_ns)
 {
+    if (deadline_ns == armed)
+        return;
+    armed = deadline_ns;
     if (have_deadline) {
         if (!deadline_ns) {
             uk_wrmsr(UK_MSR_TSC_DEADLINE, 0);

@@ -5,6 +5,7 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/time.h>
 #include <uk/stats.h>
 
 void uk_lapic_eoi(void);
@@ -92,6 +93,7 @@ void uk_trap(struct uk_trapframe *f)
         return;
     case UK_VEC_TIMER:
         uk_lapic_eoi();
+        uk_timer_expired();
         uk_stats.timer_irqs++;
         uk_sched_tick();
         return;

@@ -138,7 +138,11 @@ static void schedule(void)
         if (next) {
             u64 arm = next_deadline;
             if (uk_sched_preempt && next->next != next) {
-                slice_end = uk_time_monotonic_ns() + uk_sched_slice_ns;
+                /* A new slice when another thread takes the CPU or the last one ran out; a thread that
+                 * yields to itself keeps its slice (and the armed timer). */
+                u64 now = uk_time_monotonic_ns();
+                if (next != current || !slice_end || now >= slice_end)
+                    slice_end = now + uk_sched_slice_ns;
                 if (!arm || slice_end < arm)
                     arm = slice_end;
             }
