@@ -64,6 +64,10 @@ int uk_vm_discard(uptr start, usize len); /* madvise(DONTNEED): next touch reads
 long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move);
 /* Resolves a fault at va for the given access; 0 when fixed, or a SEGV_* code (1 MAPERR, 2 ACCERR). */
 int uk_vm_fault(uptr va, int access);
+/* The protection of the area holding va, or -1 when nothing is mapped there. */
+int uk_vm_prot_at(uptr va);
+/* Whether making [start, end) writable stays within the commit limit. */
+bool uk_vm_commit_ok(uptr start, uptr end, int prot);
 /* Checks (and faults in) a user buffer before the kernel touches it; false means EFAULT. */
 bool uk_user_access_ok(const void *p, usize len, bool write);
 bool uk_user_copy_from(void *dst, const void *usrc, usize len);

@@ -51,6 +51,12 @@ void uk_vfs_add_device(const char *path, const struct uk_file_ops *ops);
 long uk_vfs_open(struct uk_vnode *vn, int flags, struct uk_file **out);
 extern struct uk_vnode *uk_vfs_cwd;
 
+/* Syscall helpers (lib/syscall/sys_fs.c): a user path copied in, the directory a *at() call starts
+ * from, and a path resolved from (dirfd, user path); each returns 0 or -errno. */
+long uk_fs_user_path(long upath, char *buf);
+long uk_fs_start_dir(long dirfd, const char *path, struct uk_vnode **dir);
+long uk_fs_resolve(long dirfd, long upath, struct uk_vnode **out);
+
 /* The files the SDK bundled into the image (a cpio "newc" archive), unpacked at boot. */
 void uk_initrd_unpack(void);
 void uk_procfs_init(void);

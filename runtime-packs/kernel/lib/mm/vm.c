@@ -33,7 +33,7 @@ static usize newly_committed(uptr start, uptr end)
     return (end - start) - already;
 }
 
-static bool commit_ok(uptr start, uptr end, int prot)
+bool uk_vm_commit_ok(uptr start, uptr end, int prot)
 {
     if (!commit_limit || !(prot & UK_PROT_WRITE))
         return true;
@@ -166,7 +166,7 @@ long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
     if (fixed) {
         if (hint & (UK_PAGE_SIZE - 1) || hint < 0x10000 || hint + len > UK_USER_TOP || hint + len < hint)
             return -EINVAL;
-        if (!commit_ok(hint, hint + len, prot))
+        if (!uk_vm_commit_ok(hint, hint + len, prot))
             return -ENOMEM;
         int r = uk_vm_munmap(hint, len);
         if (r)
@@ -174,7 +174,7 @@ long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
         addr = hint;
     } else {
         addr = find_gap(UK_ALIGN_UP(hint, UK_PAGE_SIZE), len);
-        if (!addr || !commit_ok(addr, addr + len, prot))
+        if (!addr || !uk_vm_commit_ok(addr, addr + len, prot))
             return -ENOMEM;
     }
     int r = uk_vm_add(addr, len, prot, flags);
@@ -211,7 +211,7 @@ int uk_vm_mprotect(uptr start, usize len, int prot)
             return -ENOMEM;
         va = v->end;
     }
-    if (!commit_ok(start, end, prot) || !split_at(start) || !split_at(end))
+    if (!uk_vm_commit_ok(start, end, prot) || !split_at(start) || !split_at(end))
         return -ENOMEM;
     int i = lower_bound(start);
     for (int j = i; j < nareas && areas[j].start < end; j++) {
@@ -265,7 +265,7 @@ long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move)
     int prot = v->prot, flags = v->flags;
     int next = lower_bound(old + oldlen);
     uptr limit = next < nareas ? areas[next].start : UK_USER_TOP;
-    if (!commit_ok(UK_USER_TOP - (newlen - oldlen), UK_USER_TOP, prot))
+    if (!uk_vm_commit_ok(UK_USER_TOP - (newlen - oldlen), UK_USER_TOP, prot))
         return -ENOMEM;
     if (v->end == old + oldlen && limit - (old + oldlen) >= newlen - oldlen) {
         int r = uk_vm_add(old + oldlen, newlen - oldlen, prot, flags);
@@ -313,52 +313,10 @@ int uk_vm_fault(uptr va, int access)
     return 0;
 }
 
-bool uk_user_access_ok(const void *p, usize len, bool write)
+int uk_vm_prot_at(uptr va)
 {
-    uptr a = (uptr)p;
-    if (len == 0)
-        return true;
-    if (a < 0x10000 || a + len > UK_USER_TOP || a + len < a)
-        return false;
-    for (uptr va = UK_ALIGN_DOWN(a, UK_PAGE_SIZE); va < a + len; va += UK_PAGE_SIZE) {
-        int cur;
-        struct vma *v = find(va);
-        if (!v || !(v->prot & (write ? UK_PROT_WRITE : (UK_PROT_READ | UK_PROT_WRITE))))
-            return false;
-        if (uk_page_query(va, NULL, &cur))
-            continue;
-        if (uk_vm_fault(va, write ? UK_PROT_WRITE : UK_PROT_READ) != 0)
-            return false;
-    }
-    return true;
-}
-
-bool uk_user_copy_from(void *dst, const void *usrc, usize len)
-{
-    if (!uk_user_access_ok(usrc, len, false))
-        return false;
-    uk_memcpy(dst, usrc, len);
-    return true;
-}
-
-bool uk_user_copy_to(void *udst, const void *src, usize len)
-{
-    if (!uk_user_access_ok(udst, len, true))
-        return false;
-    uk_memcpy(udst, src, len);
-    return true;
-}
-
-long uk_user_strlen(const char *us, usize max)
-{
-    for (usize n = 0; n < max; n++) {
-        if (((uptr)(us + n) & (UK_PAGE_SIZE - 1)) == 0 || n == 0)
-            if (!uk_user_access_ok(us + n, 1, false))
-                return -EFAULT;
-        if (!us[n])
-            return (long)n;
-    }
-    return -ENAMETOOLONG;
+    struct vma *v = find(va);
+    return v ? v->prot : -1;
 }
 
 usize uk_vm_committed_bytes(void)
@@ -370,23 +328,3 @@ usize uk_vm_committed_bytes(void)
     return total;
 }
 
-/* brk: one growing area after the image, at most 1 GiB. */
-static uptr brk_start, brk_cur;
-#define BRK_MAX (1UL << 30)
-
-void uk_brk_init(uptr start) { brk_start = brk_cur = UK_ALIGN_UP(start, UK_PAGE_SIZE); }
-
-uptr uk_brk_set(uptr addr)
-{
-    if (addr < brk_start || addr > brk_start + BRK_MAX)
-        return brk_cur;
-    uptr want = UK_ALIGN_UP(addr, UK_PAGE_SIZE);
-    uptr have = UK_ALIGN_UP(brk_cur, UK_PAGE_SIZE);
-    if (want > have && (!commit_ok(have, want, UK_PROT_WRITE) ||
-                        uk_vm_add(have, want - have, UK_PROT_READ | UK_PROT_WRITE, UK_VM_ANON)))
-        return brk_cur;
-    if (want < have)
-        uk_vm_munmap(want, have - want);
-    brk_cur = addr;
-    return brk_cur;
-}

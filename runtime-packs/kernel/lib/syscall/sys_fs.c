@@ -1,5 +1,5 @@
 /* sys_fs.c - path syscalls over the in-memory filesystem: open with O_CREAT/O_EXCL/O_TRUNC, stat,
- * access, mkdir, unlink, rmdir, rename, truncate, chdir/getcwd, readlink, statfs. */
+ * access, truncate, readlink, statfs, chmod, utimensat, flock (directories: sys_dir.c). */
 #include <uk/boot.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
@@ -21,7 +21,7 @@
 #define O_DIRECTORY 0200000
 
 /* Copies a user path into buf; -errno. */
-static long user_path(long upath, char *buf)
+long uk_fs_user_path(long upath, char *buf)
 {
     long n = uk_user_strlen((const char *)upath, UK_PATH_MAX);
     if (n < 0)
@@ -31,7 +31,7 @@ static long user_path(long upath, char *buf)
 }
 
 /* The directory a *at() call starts from. */
-static long start_dir(long dirfd, const char *path, struct uk_vnode **dir)
+long uk_fs_start_dir(long dirfd, const char *path, struct uk_vnode **dir)
 {
     if (path[0] == '/' || dirfd == AT_FDCWD) {
         *dir = uk_vfs_cwd;
@@ -46,13 +46,13 @@ static long start_dir(long dirfd, const char *path, struct uk_vnode **dir)
     return 0;
 }
 
-static long resolve(long dirfd, long upath, struct uk_vnode **out)
+long uk_fs_resolve(long dirfd, long upath, struct uk_vnode **out)
 {
     char path[UK_PATH_MAX];
     struct uk_vnode *dir;
-    long r = user_path(upath, path);
+    long r = uk_fs_user_path(upath, path);
     if (!r)
-        r = start_dir(dirfd, path, &dir);
+        r = uk_fs_start_dir(dirfd, path, &dir);
     return r ? r : uk_vfs_lookup(dir, path, out);
 }
 
@@ -61,9 +61,9 @@ long sys_openat(long dirfd, long upath, long flags, long mode)
     char path[UK_PATH_MAX];
     struct uk_vnode *dir, *vn = NULL, *parent;
     char *last;
-    long r = user_path(upath, path);
+    long r = uk_fs_user_path(upath, path);
     if (!r)
-        r = start_dir(dirfd, path, &dir);
+        r = uk_fs_start_dir(dirfd, path, &dir);
     if (r)
         return r;
     if (flags & O_CREAT) {
@@ -147,7 +147,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags)
             return dirfd == AT_FDCWD ? fill_stat(uk_vfs_cwd, 0, ust) : sys_fstat(dirfd, ust);
     }
     struct uk_vnode *vn;
-    long r = resolve(dirfd, upath, &vn);
+    long r = uk_fs_resolve(dirfd, upath, &vn);
     return r ? r : fill_stat(vn, 0, ust);
 }
 
@@ -158,95 +158,10 @@ long sys_faccessat(long dirfd, long path, long mode)
 {
     struct uk_vnode *vn;
     (void)mode; /* the program is root */
-    return resolve(dirfd, path, &vn);
+    return uk_fs_resolve(dirfd, path, &vn);
 }
 
 long sys_access(long path, long mode) { return sys_faccessat(AT_FDCWD, path, mode); }
-
-long sys_mkdirat(long dirfd, long upath, long mode)
-{
-    char path[UK_PATH_MAX];
-    struct uk_vnode *dir, *parent;
-    char *last;
-    long r = user_path(upath, path);
-    if (!r)
-        r = start_dir(dirfd, path, &dir);
-    if (!r)
-        r = uk_vfs_lookup_parent(dir, path, &parent, &last);
-    return r ? r : uk_vfs_create(parent, last, UK_S_IFDIR | (mode & 07777), NULL);
-}
-
-long sys_mkdir(long path, long mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
-
-long sys_unlinkat(long dirfd, long upath, long flags)
-{
-    struct uk_vnode *vn;
-    long r = resolve(dirfd, upath, &vn);
-    if (r)
-        return r;
-    bool isdir = (vn->mode & UK_S_IFMT) == UK_S_IFDIR;
-    if (flags & AT_REMOVEDIR) {
-        if (!isdir)
-            return -ENOTDIR;
-        if (vn->child)
-            return -ENOTEMPTY;
-        if (vn == uk_vfs_root() || vn == uk_vfs_cwd)
-            return -EBUSY;
-    } else if (isdir) {
-        return -EISDIR;
-    }
-    return uk_vfs_unlink(vn);
-}
-
-long sys_unlink(long path) { return sys_unlinkat(AT_FDCWD, path, 0); }
-long sys_rmdir(long path) { return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR); }
-
-long sys_renameat(long olddirfd, long uold, long newdirfd, long unew)
-{
-    char path[UK_PATH_MAX];
-    struct uk_vnode *vn, *dir, *parent;
-    char *last;
-    long r = resolve(olddirfd, uold, &vn);
-    if (!r)
-        r = user_path(unew, path);
-    if (!r)
-        r = start_dir(newdirfd, path, &dir);
-    if (!r)
-        r = uk_vfs_lookup_parent(dir, path, &parent, &last);
-    if (r)
-        return r;
-    for (struct uk_vnode *p = parent; p; p = p->parent)
-        if (p == vn)
-            return -EINVAL; /* into its own subtree */
-    struct uk_vnode *old = uk_vfs_child(parent, last);
-    if (old == vn)
-        return 0;
-    if (old) {
-        if ((old->mode & UK_S_IFMT) == UK_S_IFDIR && old->child)
-            return -ENOTEMPTY;
-        uk_vfs_unlink(old);
-    }
-    usize n = uk_strlen(last);
-    char *name = uk_kmalloc(n + 1);
-    if (!name)
-        return -ENOMEM;
-    uk_memcpy(name, last, n + 1);
-    struct uk_vnode *from = vn->parent;
-    for (struct uk_vnode **p = &from->child; *p; p = &(*p)->sibling)
-        if (*p == vn) {
-            *p = vn->sibling;
-            break;
-        }
-    uk_kfree(vn->name);
-    vn->name = name;
-    vn->parent = parent;
-    vn->sibling = parent->child;
-    parent->child = vn;
-    return 0;
-}
-
-long sys_rename(long o, long n) { return sys_renameat(AT_FDCWD, o, AT_FDCWD, n); }
-long sys_renameat2(long od, long o, long nd, long n, long flags) { return flags ? -EINVAL : sys_renameat(od, o, nd, n); }
 
 long sys_ftruncate(long fd, long size)
 {
@@ -261,7 +176,7 @@ long sys_ftruncate(long fd, long size)
 long sys_truncate(long upath, long size)
 {
     struct uk_vnode *vn;
-    long r = resolve(AT_FDCWD, upath, &vn);
+    long r = uk_fs_resolve(AT_FDCWD, upath, &vn);
     if (r)
         return r;
     if ((vn->mode & UK_S_IFMT) != UK_S_IFREG || vn->generate)
@@ -269,60 +184,16 @@ long sys_truncate(long upath, long size)
     return size < 0 ? -EINVAL : uk_vfs_truncate(vn, size);
 }
 
-long sys_chdir(long upath)
-{
-    struct uk_vnode *vn;
-    long r = resolve(AT_FDCWD, upath, &vn);
-    if (r)
-        return r;
-    if ((vn->mode & UK_S_IFMT) != UK_S_IFDIR)
-        return -ENOTDIR;
-    uk_vfs_cwd = vn;
-    return 0;
-}
-
-long sys_fchdir(long fd)
-{
-    struct uk_file *f = uk_fd_get(fd);
-    if (!f)
-        return -EBADF;
-    if (!f->vn || (f->vn->mode & UK_S_IFMT) != UK_S_IFDIR)
-        return -ENOTDIR;
-    uk_vfs_cwd = f->vn;
-    return 0;
-}
-
-long sys_getcwd(long ubuf, long size)
-{
-    char buf[UK_PATH_MAX];
-    usize pos = sizeof(buf) - 1;
-    buf[pos] = 0;
-    for (struct uk_vnode *v = uk_vfs_cwd; v && v->parent; v = v->parent) {
-        usize n = uk_strlen(v->name);
-        if (pos < n + 1)
-            return -ENAMETOOLONG;
-        pos -= n;
-        uk_memcpy(buf + pos, v->name, n);
-        buf[--pos] = '/';
-    }
-    if (pos == sizeof(buf) - 1)
-        buf[--pos] = '/';
-    usize len = sizeof(buf) - pos;
-    if ((usize)size < len)
-        return -ERANGE;
-    return uk_user_copy_to((void *)ubuf, buf + pos, len) ? (long)len : -EFAULT;
-}
-
 /* No symbolic links, except /proc/self/exe naming the program. */
 long sys_readlinkat(long dirfd, long upath, long buf, long size)
 {
     char path[UK_PATH_MAX], target[80];
-    long r = user_path(upath, path);
+    long r = uk_fs_user_path(upath, path);
     if (r)
         return r;
     if (uk_strcmp(path, "/proc/self/exe")) {
         struct uk_vnode *vn;
-        r = resolve(dirfd, upath, &vn);
+        r = uk_fs_resolve(dirfd, upath, &vn);
         return r ? r : -EINVAL;
     }
     target[0] = '/';
@@ -356,7 +227,7 @@ static long fill_statfs(long ubuf)
 long sys_statfs(long upath, long ubuf)
 {
     struct uk_vnode *vn;
-    long r = resolve(AT_FDCWD, upath, &vn);
+    long r = uk_fs_resolve(AT_FDCWD, upath, &vn);
     return r ? r : fill_statfs(ubuf);
 }
 
@@ -365,7 +236,7 @@ long sys_fstatfs(long fd, long ubuf) { return uk_fd_get(fd) ? fill_statfs(ubuf) 
 long sys_fchmodat(long dirfd, long upath, long mode)
 {
     struct uk_vnode *vn;
-    long r = resolve(dirfd, upath, &vn);
+    long r = uk_fs_resolve(dirfd, upath, &vn);
     if (!r)
         vn->mode = (vn->mode & UK_S_IFMT) | (mode & 07777);
     return r;
@@ -393,7 +264,7 @@ long sys_utimensat(long dirfd, long upath, long times, long flags)
             return -EBADF;
         vn = f->vn;
     } else {
-        long r = resolve(dirfd, upath, &vn);
+        long r = uk_fs_resolve(dirfd, upath, &vn);
         if (r)
             return r;
     }
