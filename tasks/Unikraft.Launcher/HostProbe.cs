@@ -11,7 +11,7 @@ public static class HostProbe
 
     /// <summary>Gathers the <see cref="HostFacts"/> for a guest of <paramref name="architecture"/>.</summary>
     public static HostFacts Probe(string architecture, string controlFile) =>
-        new(KvmUsable(architecture), File.Exists(QbootPath) ? QbootPath : null, controlFile);
+        new(KvmUsable(architecture), File.Exists(QbootPath) ? QbootPath : null, controlFile, DateTimeOffset.UtcNow);
 
     /// <summary>
     /// Present when the host's KVM is PVM, which runs the guest kernel through KVM's instruction emulator:

@@ -5,7 +5,8 @@ namespace Unikraft.Launcher;
 /// <param name="KvmUsable">/dev/kvm opens read-write and the guest CPU is the host's.</param>
 /// <param name="QbootPath">qboot's firmware for q35, or null when it is not installed.</param>
 /// <param name="ControlFile">The file that receives the kernel's control line (port 0x402).</param>
-public sealed record HostFacts(bool KvmUsable, string? QbootPath, string ControlFile);
+/// <param name="WallClock">The host's clock at launch, passed as uk.walltime=; null passes none.</param>
+public sealed record HostFacts(bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null);
 
 /// <summary>The QEMU invocation of one boot.</summary>
 public static class QemuCommand
@@ -40,6 +41,14 @@ public static class QemuCommand
         args.AddRange(["-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", options.Memory]);
         args.AddRange(["-kernel", options.Image]);
         string? commandLine = KernelCommandLine.Build(options.KernelArgs, options.ProgramArguments);
+        if (host.WallClock is { } now)
+        {
+            // The host's clock at launch: the guest's wall clock when the VM has no better one (the CMOS
+            // RTC counts whole seconds). The kernel does not count it as a command line of the user's.
+            string walltime = $"uk.walltime={now.ToUnixTimeMilliseconds() / 1000}.{now.ToUnixTimeMilliseconds() % 1000:D3}";
+            commandLine = commandLine is null ? walltime : walltime + " " + commandLine;
+        }
+
         if (commandLine is not null)
         {
             args.AddRange(["-append", commandLine]);

@@ -19,7 +19,7 @@ public sealed class ConformanceTests
     {
         HostTools.Require("qemu-system-x86_64", "ld");
         string image = TestImages.Publish(Repository.PathOf("tests", "apps", "Conformance"));
-        string now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string now = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
         return Command.Run(
             "dotnet",
             ["exec", LauncherPath, "--image", image, "--memory", "256M", "--accel", accel, "--machine", machine,

@@ -14,6 +14,15 @@ public sealed class QemuCommandTests
     private static LaunchOptions Options(params string[] args) => LaunchOptions.Parse(["--image", "/i/Hello.qemu", .. args]);
 
     [TestMethod]
+    public void GivenTheHostClock_ItLeadsTheKernelCommandLineAsUkWalltime()
+    {
+        HostFacts withClock = Kvm with { WallClock = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_042) };
+
+        StringAssert.Contains(Line(Options("--kernel-args", "env.A=b", "--", "x"), withClock), "-append uk.walltime=1795000000.042 env.A=b -- x");
+        StringAssert.Contains(Line(Options(), withClock), "-append uk.walltime=1795000000.042 ");
+    }
+
+    [TestMethod]
     public void GivenMicrovmWithKvm_ItBuildsTheFullContractCommand()
     {
         string[] expected =

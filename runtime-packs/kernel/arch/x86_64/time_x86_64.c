@@ -2,6 +2,7 @@
  * pvclock when present (exact, and it also gives the wall clock), else by a frequency from CPUID or
  * measured against the PIT. The LAPIC timer (TSC-deadline mode when offered) wakes the scheduler. */
 #include <uk/arch.h>
+#include <uk/boot.h>
 #include <uk/mm.h>
 #include <uk/print.h>
 #include <uk/time.h>
@@ -178,6 +179,16 @@ void uk_time_init(void)
         u64 now = wall_boot_ns + (have_pvclock ? pvclock_ns() - pv_boot_ns : 0);
         if (!have_pvclock || now + 2 * UK_NSEC_PER_SEC < rtc_ns || now > rtc_ns + 2 * UK_NSEC_PER_SEC)
             wall_boot_ns = rtc_ns - (have_pvclock ? pvclock_ns() - pv_boot_ns : 0);
+    }
+    /* The launcher's clock at launch (uk.walltime=) beats the RTC's whole seconds; kvmclock, when it
+     * agrees with it to a second, is more precise still. */
+    u64 hint = uk_boot_walltime_ns;
+    if (hint) {
+        u64 since_boot = have_pvclock ? pvclock_ns() - pv_boot_ns : 0;
+        u64 now = wall_boot_ns + since_boot;
+        bool pv_agrees = have_pvclock && now + UK_NSEC_PER_SEC > hint && now < hint + UK_NSEC_PER_SEC + since_boot;
+        if (!pv_agrees)
+            wall_boot_ns = hint;
     }
     lapic_init();
     uk_pr_debug("time: tsc %lu kHz (%s), timer %s\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",

@@ -27,6 +27,11 @@ struct uk_cmdline {
 /* Splits the kernel command line into options, environment and program arguments; on bad input
  * prints what is wrong and stops the VM. */
 void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline *out);
+/* False when the line holds only what the VMM or launcher adds (virtio_mmio.device=, uk.walltime=):
+ * then the image's default command line applies. */
+bool uk_cmdline_has_user_content(const char *line);
+/* uk.walltime= from the command line (Unix ns), 0 when absent. */
+extern u64 uk_boot_walltime_ns;
 /* Builds argc/argv/envp/auxv on a new user stack; returns the initial stack pointer. */
 uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry);
 

@@ -61,19 +61,20 @@ static const char *appinfo_string(const volatile char *s, char *dst, usize size)
 
 UK_NORETURN void uk_boot_main(void)
 {
-    static char argv0[64], default_cmdline[2048];
+    static char argv0[64], default_cmdline[2048 + 4096];
     static struct uk_cmdline cl;
 
     uk_vm_init();
     map_image();
     appinfo_string(uk_appinfo.name, argv0, sizeof(argv0));
     const char *cmdline = uk_bootinfo.cmdline;
-    bool only_devices = true; /* a line with nothing but what the VMM appended counts as empty */
-    for (const char *p = cmdline; *p && only_devices; p++)
-        if (*p != ' ' && !uk_startswith(p, "virtio_mmio.device=") && (p == cmdline || p[-1] == ' '))
-            only_devices = false;
-    if (!*cmdline || only_devices)
-        cmdline = appinfo_string(uk_appinfo.cmdline, default_cmdline, sizeof(default_cmdline));
+    if (!uk_cmdline_has_user_content(cmdline)) {
+        /* The image's default line, then what the launcher added (uk.walltime=) so it still applies. */
+        appinfo_string(uk_appinfo.cmdline, default_cmdline, sizeof(default_cmdline) / 2);
+        uk_strlcpy(default_cmdline + uk_strlen(default_cmdline), " ", 2);
+        uk_strlcpy(default_cmdline + uk_strlen(default_cmdline), cmdline, sizeof(default_cmdline) / 2);
+        cmdline = default_cmdline;
+    }
     uk_cmdline_parse(cmdline, argv0, &cl);
     uk_time_init();
     uk_console_irq_init();

@@ -1,7 +1,8 @@
 /* cmdline.c - the kernel command line: `[options] [-- program arguments]`.
  * Options: env.NAME=VALUE (program environment), uk.log=error|warn|info|debug, uk.fpu=xsave|fxsave
  * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
- * uk.slice_us=N (the scheduler's time slice, default 10000). Options of other
+ * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
+ * clock at launch, which the launcher passes; it does not make a line count as the user's). Options of other
  * systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted and left to
  * the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
@@ -9,6 +10,7 @@
 #include <uk/klibc.h>
 #include <uk/plat.h>
 #include <uk/print.h>
+#include <uk/time.h>
 
 static char buf[4096];
 
@@ -49,6 +51,41 @@ static char *next_token(const char **p, char **out, bool *quoted)
     *(*out)++ = 0;
     *p = s;
     return start;
+}
+
+u64 uk_boot_walltime_ns;
+
+/* "SECONDS[.FRACTION]" since the Unix epoch, to nanoseconds. */
+static bool parse_walltime(const char *s, u64 *ns)
+{
+    u64 sec = 0, frac = 0, scale = UK_NSEC_PER_SEC;
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++)
+        sec = sec * 10 + (u64)(*s - '0');
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            if (scale > 1)
+                scale /= 10, frac += (u64)(*s - '0') * scale;
+    if (*s)
+        return false;
+    *ns = sec * UK_NSEC_PER_SEC + frac;
+    return true;
+}
+
+bool uk_cmdline_has_user_content(const char *line)
+{
+    for (const char *p = line; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        if (!uk_startswith(p, "virtio_mmio.device=") && !uk_startswith(p, "uk.walltime="))
+            return true;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return false;
 }
 
 static void set_loglevel(const char *v, const char *token)
@@ -93,6 +130,9 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             cl->envp[cl->envc++] = kv;
         } else if (uk_startswith(tok, "uk.log=")) {
             set_loglevel(tok + 7, tok);
+        } else if (uk_startswith(tok, "uk.walltime=")) {
+            if (!parse_walltime(tok + 12, &uk_boot_walltime_ns))
+                bad("uk.walltime takes Unix seconds, optionally with a fraction", tok);
         } else if (uk_startswith(tok, "uk.slice_us=")) {
             extern u64 uk_sched_slice_ns;
             u64 us;
