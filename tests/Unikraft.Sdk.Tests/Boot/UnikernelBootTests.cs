@@ -15,10 +15,11 @@ public sealed class UnikernelBootTests
     }
 
     /// <summary>Boots the probe through the launcher: its options, then <c>--</c> and the program's arguments.</summary>
-    private static CommandResult Launch(IEnumerable<string> launcherOptions, IEnumerable<string> programArgs) =>
+    private static CommandResult Launch(IReadOnlyList<string> launcherOptions, IEnumerable<string> programArgs) =>
         Command.Run(
             "dotnet",
-            ["exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M", .. launcherOptions, "--", .. programArgs],
+            ["exec", LauncherPath, "--image", ProbeImage(), .. launcherOptions.Contains("--memory") ? [] : new[] { "--memory", "128M" },
+             .. launcherOptions, "--", .. programArgs],
             timeout: TimeSpan.FromMinutes(2));
 
     private static CommandResult Boot(string accel, string[] kernelArgs, params string[] programArgs) =>

@@ -141,8 +141,8 @@ void *uk_mmio_map(u64 pa, usize size)
     return uk_phys_to_virt(pa);
 }
 
-/* Kernel stacks: 32 KiB slots, the lowest 16 KiB left unmapped as a guard. */
-#define KSTACK_SLOT (32 * 1024UL)
+/* Kernel stacks: 64 KiB slots, the lowest 32 KiB left unmapped as a guard. */
+#define KSTACK_SLOT (64 * 1024UL)
 static uptr kstack_next = UK_KSTACK_BASE;
 static uptr kstack_free_list[64];
 static int kstack_nfree;

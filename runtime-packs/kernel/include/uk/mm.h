@@ -10,7 +10,7 @@
 #define UK_DIRECTMAP_BASE 0x0000600000000000UL
 /* Kernel stacks live here, each with an unmapped guard area below it. */
 #define UK_KSTACK_BASE 0x0000700000000000UL
-#define UK_KSTACK_SIZE (16 * 1024UL)
+#define UK_KSTACK_SIZE (32 * 1024UL) /* path syscalls keep two 4 KiB path buffers on it */
 
 static inline void *uk_phys_to_virt(u64 pa) { return (void *)(pa + UK_DIRECTMAP_BASE); }
 static inline u64 uk_virt_to_phys(const void *va) { return (u64)va - UK_DIRECTMAP_BASE; }
