@@ -134,6 +134,18 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenControlCOnTheConsole_CancelKeyPressRuns()
+    {
+        // The ^C must arrive after the program subscribed (the line discipline acts on input as it comes).
+        string launch = string.Join(' ', new[] { "dotnet", "exec", LauncherPath, "--image", ProbeImage(), "--memory", "128M",
+            "--accel", "tcg", "--", "cancelkey" }.Select(a => "'" + a + "'"));
+        CommandResult result = Command.Run("bash", ["-c", $"(sleep 5; printf '\\003') | {launch}"], timeout: TimeSpan.FromMinutes(2));
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "CANCELKEY: PASS");
+    }
+
+    [TestMethod]
     public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
     {
         CommandResult result = Boot("overflow");

@@ -200,6 +200,16 @@ switch (mode)
         Task.Delay(100).Wait();
         Console.WriteLine($"slept={watch.ElapsedMilliseconds}ms utc={DateTime.UtcNow:O}");
         return watch.ElapsedMilliseconds is >= 300 and < 2000 ? 0 : 1;
+    case "cancelkey":
+        // ^C on the console: the kernel's line discipline sends SIGINT, .NET raises CancelKeyPress.
+        using (var cancelled = new ManualResetEventSlim())
+        {
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancelled.Set(); };
+            Console.WriteLine("waiting for ^C");
+            bool got = cancelled.Wait(TimeSpan.FromSeconds(30));
+            Console.WriteLine(got ? "CANCELKEY: PASS" : "CANCELKEY: FAIL");
+            return got ? 0 : 1;
+        }
     case "failfast":
         Environment.FailFast("failing fast on purpose");
         return 0;
