@@ -97,6 +97,9 @@ fi
 VERSION="$(dotnet msbuild "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -getProperty:Version -p:Configuration="$CONFIGURATION")"
 mkdir -p "$PACKAGES"
 
+step "OpenSSL and the crypto shim for musl (runtime-packs/openssl/build-openssl.sh)"
+"$ROOT/runtime-packs/openssl/build-openssl.sh" "$ROOT/artifacts/openssl/x86_64"
+
 step "Kernel core and runtime packs (make -C runtime-packs)"
 make -C "$ROOT/runtime-packs"
 

@@ -8,7 +8,7 @@ public sealed class ConformanceTests
     private static readonly string[] Checks =
     [
         "clock", "interlocked-threads", "monitor-contention", "parallel-for", "thread-pool", "task-delay-timers",
-        "async-await-chain", "gc-churn", "loh", "finalizers", "gc-memory-info", "exceptions", "random",
+        "async-await-chain", "gc-churn", "loh", "finalizers", "gc-memory-info", "exceptions", "random", "crypto",
         "files", "environment",
     ];
 

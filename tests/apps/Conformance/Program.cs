@@ -2,6 +2,7 @@
 // "PASS <name>" or "FAIL <name>: <why>"; the last line is "SUMMARY <passed> passed, <failed> failed".
 // Argument: the host's Unix time in seconds (for the clock check), or nothing to skip that check.
 using System.Diagnostics;
+using System.Security.Cryptography;
 
 var checks = new List<(string Name, Func<string?> Run)>
 {
@@ -116,15 +117,30 @@ var checks = new List<(string Name, Func<string?> Run)>
         try { try { throw new InvalidOperationException(); } finally { fin = true; } } catch (InvalidOperationException) { if (fin) caught++; }
         return caught == 5 ? null : $"caught {caught}";
     }),
-    // RandomNumberGenerator needs OpenSSL, which the image does not carry yet: Guid.NewGuid and
-    // /dev/urandom use the kernel's getrandom.
     ("random", () =>
     {
         var g = new HashSet<Guid>(Enumerable.Range(0, 1000).Select(_ => Guid.NewGuid()));
-        var bytes = new byte[64];
-        using (var urandom = File.OpenRead("/dev/urandom")) urandom.ReadExactly(bytes);
+        var bytes = RandomNumberGenerator.GetBytes(64);
+        var dev = new byte[64];
+        using (var urandom = File.OpenRead("/dev/urandom")) urandom.ReadExactly(dev);
         int r = Random.Shared.Next(1, 7);
-        return g.Count == 1000 && bytes.Any(b => b != 0) && r is >= 1 and < 7 ? null : "not random";
+        return g.Count == 1000 && bytes.Any(b => b != 0) && dev.Any(b => b != 0) && r is >= 1 and < 7 ? null : "not random";
+    }),
+    // System.Security.Cryptography over the OpenSSL the runtime pack links in statically.
+    ("crypto", () =>
+    {
+        string sha = Convert.ToHexString(SHA256.HashData("abc"u8)).ToLowerInvariant();
+        byte[] key = RandomNumberGenerator.GetBytes(32), nonce = RandomNumberGenerator.GetBytes(12);
+        byte[] plain = "unikernel"u8.ToArray(), cipher = new byte[plain.Length], tag = new byte[16], back = new byte[plain.Length];
+        using (var gcm = new AesGcm(key, 16))
+        {
+            gcm.Encrypt(nonce, plain, cipher, tag);
+            gcm.Decrypt(nonce, cipher, tag, back);
+        }
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        bool signed = ecdsa.VerifyData(plain, ecdsa.SignData(plain, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256);
+        return sha == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" && back.AsSpan().SequenceEqual(plain) && signed
+            ? null : $"sha {sha} gcm {back.AsSpan().SequenceEqual(plain)} ecdsa {signed}";
     }),
     ("files", () =>
     {
