@@ -49,6 +49,17 @@ public sealed class ConformanceTests
     public void GivenShortTimeSlices_EveryCheckPasses() => AssertAllPass(Run("tcg", "microvm", "uk.slice_us=200"));
 
     [TestMethod]
+    public void GivenQ35WithKvm_EveryCheckPasses()
+    {
+        if (!File.Exists("/dev/kvm"))
+        {
+            Assert.Inconclusive("no /dev/kvm on this host");
+        }
+
+        AssertAllPass(Run("kvm", "q35", ""));
+    }
+
+    [TestMethod]
     public void GivenKvm_EveryCheckPasses()
     {
         if (!File.Exists("/dev/kvm"))

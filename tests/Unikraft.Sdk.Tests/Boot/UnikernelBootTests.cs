@@ -146,6 +146,16 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenAnEventfd_PollWakesWhenItIsWrittenAndReadTakesTheCount()
+    {
+        CommandResult result = Boot("eventfd");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "poll=1 revents=1 read=8 value=");
+        StringAssert.Contains(result.Output, "EVENTFD: done");
+    }
+
+    [TestMethod]
     public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
     {
         CommandResult result = Boot("overflow");

@@ -162,6 +162,29 @@ static int Files()
     return ok ? 0 : 1;
 }
 
+// eventfd through libc: a counter that wakes a thread blocked in poll() on it.
+static unsafe int EventFd()
+{
+    int fd = Libc.eventfd(0, 0);
+    if (fd < 0) { Console.WriteLine("EVENTFD: FAIL eventfd"); return 1; }
+    var waiter = new Thread(() =>
+    {
+        var p = new Libc.PollFd { fd = fd, events = 1 };
+        int ready = Libc.poll(&p, 1, 10_000);
+        ulong value = 0;
+        long n = Libc.read(fd, &value, 8);
+        Console.WriteLine($"poll={ready} revents={p.revents} read={n} value={value}");
+    });
+    waiter.Start();
+    Thread.Sleep(50);
+    ulong add = 5;
+    Libc.write(fd, &add, 8);
+    Libc.write(fd, &add, 8);
+    waiter.Join();
+    Console.WriteLine("EVENTFD: done");
+    return 0;
+}
+
 static int Recurse(int n) => n == 0 ? 0 : 1 + Recurse(n + 1);
 
 var mode = args.Length > 0 ? args[0] : "hello";
@@ -188,6 +211,8 @@ switch (mode)
         string? next = Console.ReadLine();
         Console.WriteLine($"got <{first}> then <{next ?? "(eof)"}>");
         return first == "Ada Lovelace" && next is null ? 0 : 1;
+    case "eventfd":
+        return EventFd();
     case "oom":
         return Oom();
     case "files":
@@ -218,4 +243,13 @@ switch (mode)
     default:
         Console.Error.WriteLine($"unknown mode '{mode}'");
         return 64;
+}
+
+static unsafe class Libc
+{
+    public struct PollFd { public int fd; public short events, revents; }
+    [System.Runtime.InteropServices.DllImport("libc")] public static extern int eventfd(uint initval, int flags);
+    [System.Runtime.InteropServices.DllImport("libc")] public static extern int poll(PollFd* fds, ulong nfds, int timeout);
+    [System.Runtime.InteropServices.DllImport("libc")] public static extern long read(int fd, void* buf, ulong count);
+    [System.Runtime.InteropServices.DllImport("libc")] public static extern long write(int fd, void* buf, ulong count);
 }

@@ -88,6 +88,8 @@
 #define UK_NR_ppoll 271
 #define UK_NR_set_robust_list 273
 #define UK_NR_get_robust_list 274
+#define UK_NR_eventfd 284
+#define UK_NR_eventfd2 290
 #define UK_NR_dup3 292
 #define UK_NR_pipe2 293
 #define UK_NR_prlimit64 302

@@ -9,7 +9,8 @@
 #include <uk/vfs.h>
 
 #define MAX_FDS 1024
-extern const struct uk_file_ops uk_console_ops;
+extern const struct uk_file_ops uk_console_ops, uk_eventfd_ops;
+short uk_eventfd_events(struct uk_file *f);
 
 struct pollfd_k {
     int fd;
@@ -24,6 +25,8 @@ static short file_events(struct uk_file *f)
 {
     if (f->ops->mode == UK_S_IFIFO)
         return uk_pipe_events(f);
+    if (f->ops == &uk_eventfd_ops)
+        return uk_eventfd_events(f);
     if (f->ops == &uk_console_ops)
         return (uk_tty_readable() ? 0x1 : 0) | 0x4;
     return 0x1 | 0x4;

@@ -19,7 +19,7 @@
     X(faccessat) X(ppoll) X(set_robust_list) X(get_robust_list) X(dup3) X(pipe2) X(prlimit64)    \
     X(getcpu) X(getrandom) X(memfd_create) X(rename) X(mkdir) X(rmdir) X(unlink) X(chmod) X(fchmod)      \
     X(truncate) X(ftruncate) X(chdir) X(fchdir) X(mkdirat) X(unlinkat) X(renameat) X(fchmodat)   \
-    X(utimensat) X(renameat2) X(flock) X(membarrier) X(statx) X(rseq)
+    X(utimensat) X(renameat2) X(flock) X(eventfd) X(eventfd2) X(membarrier) X(statx) X(rseq)
 
 #define DECLARE(name) long sys_##name();
 SYSCALLS(DECLARE)
