@@ -24,8 +24,11 @@ def nativeaot_dir():
 def link_static(obj, pack, out):
     """The program as a static Linux executable: the unikernel's link line without the kernel core."""
     n = nativeaot_dir()
+    # The pack's OpenSSL and static crypto shim, as the SDK links them (docs/runtime-pack.md).
+    crypto = ([f"{pack}/libSystem.Security.Cryptography.Native.OpenSsl.a", f"{pack}/libssl.a", f"{pack}/libcrypto.a"]
+              if os.path.exists(f"{pack}/openssl.json") else [])
     cmd = (["ld", "-static", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "-o", out,
-            f"{pack}/crt1.o", f"{pack}/crti.o", obj] + [os.path.join(n, l) for l in NATIVE_LIBS] +
+            f"{pack}/crt1.o", f"{pack}/crti.o", obj] + [os.path.join(n, l) for l in NATIVE_LIBS] + crypto +
            [f"{pack}/libukcompat.a", f"{pack}/libc.a", f"{pack}/libgcc.a", f"{pack}/libgcc_eh.a", f"{pack}/crtn.o"])
     subprocess.run(cmd, check=True)
 
