@@ -5,8 +5,6 @@
 
 void uk_console_init(void);
 void uk_console_write(const char *buf, usize len);
-/* Non-blocking read of what the UART holds; returns the number of bytes read. */
-usize uk_console_read(char *buf, usize len);
 
 /* 16550 driver (drivers/uart) on an I/O port base. */
 void ns16550_init(u16 base);

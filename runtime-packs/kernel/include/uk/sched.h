@@ -32,7 +32,6 @@ struct uk_thread {
     struct uk_thread *next, *prev; /* all threads */
 };
 
-void uk_sched_init(void);
 struct uk_thread *uk_thread_current(void);
 /* A thread ready to enter user mode with the given frame. */
 struct uk_thread *uk_thread_create(const struct uk_trapframe *frame, u64 tls);

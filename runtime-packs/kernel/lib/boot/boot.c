@@ -78,7 +78,6 @@ UK_NORETURN void uk_boot_main(void)
     uk_cmdline_parse(cmdline, argv0, &cl);
     uk_time_init();
     uk_console_irq_init();
-    uk_sched_init();
     uk_files_init();
     uk_vfs_init();
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", argv0,

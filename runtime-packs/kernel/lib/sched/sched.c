@@ -162,8 +162,6 @@ static void schedule(void)
     }
 }
 
-void uk_sched_init(void) {}
-
 void uk_sched_start(struct uk_thread *first)
 {
     current = first;

@@ -25,7 +25,6 @@ void uk_console_write(const char *buf, usize len)
         ns16550_write(COM1, out, n);
 }
 
-usize uk_console_read(char *buf, usize len) { return ns16550_read(COM1, buf, len); }
 
 static void com1_interrupt(void *arg)
 {
