@@ -156,6 +156,16 @@ public sealed class UnikernelBootTests
     }
 
     [TestMethod]
+    public void GivenTwoSslStreams_TheyShakeHandsOverTls13AndEcho()
+    {
+        CommandResult result = Boot("tls");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "protocol=Tls13");
+        StringAssert.Contains(result.Output, "TLS: PASS");
+    }
+
+    [TestMethod]
     public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
     {
         CommandResult result = Boot("overflow");

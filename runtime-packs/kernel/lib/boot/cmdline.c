@@ -99,6 +99,16 @@ static void set_loglevel(const char *v, const char *token)
     bad("unknown log level", token);
 }
 
+/* Like Linux for init, the program starts with HOME=/ unless the command line sets HOME. */
+static void default_environment(struct uk_cmdline *cl)
+{
+    for (int i = 0; i < cl->envc; i++)
+        if (uk_startswith(cl->envp[i], "HOME="))
+            return;
+    if (cl->envc < UK_MAX_ENVS)
+        cl->envp[cl->envc++] = "HOME=/";
+}
+
 void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline *cl)
 {
     char *out = buf;
@@ -149,4 +159,5 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             uk_pr_debug("ignoring command-line option '%s'\n", tok);
         }
     }
+    default_environment(cl);
 }

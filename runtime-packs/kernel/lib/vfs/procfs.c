@@ -1,5 +1,5 @@
-/* procfs.c - the /proc and /sys files that runtimes read, generated when opened from the kernel's
- * real state: memory from the frame allocator, one CPU, the program's name. */
+/* procfs.c - the /proc, /sys and /etc files that runtimes read, generated when opened from the kernel's
+ * real state: memory from the frame allocator, one CPU, the program's name, its root identity. */
 #include <uk/boot.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
@@ -46,6 +46,16 @@ static usize cmdline_file(char *b, usize n)
 
 static usize empty(char *b, usize n) { (void)b, (void)n; return 0; }
 
+/* The files of /etc that libc and runtimes read: one user and group (root, the program's identity),
+ * loopback names for getaddrinfo, and the host name. */
+static usize etc_passwd(char *b, usize n) { return (usize)uk_snprintf(b, n, "root:x:0:0:root:/:/sbin/nologin\n"); }
+static usize etc_group(char *b, usize n) { return (usize)uk_snprintf(b, n, "root:x:0:\n"); }
+static usize etc_hosts(char *b, usize n)
+{
+    return (usize)uk_snprintf(b, n, "127.0.0.1 localhost unikraft\n::1 localhost ip6-localhost\n");
+}
+static usize etc_hostname(char *b, usize n) { return (usize)uk_snprintf(b, n, "unikraft\n"); }
+
 void uk_procfs_init(void)
 {
     uk_vfs_add_generated("/proc/meminfo", meminfo);
@@ -53,6 +63,10 @@ void uk_procfs_init(void)
     uk_vfs_add_generated("/proc/self/stat", stat_line);
     uk_vfs_add_generated("/proc/self/cmdline", cmdline_file);
     uk_vfs_add_generated("/proc/self/environ", empty);
+    uk_vfs_add_generated("/etc/passwd", etc_passwd);
+    uk_vfs_add_generated("/etc/group", etc_group);
+    uk_vfs_add_generated("/etc/hosts", etc_hosts);
+    uk_vfs_add_generated("/etc/hostname", etc_hostname);
     uk_vfs_add_generated("/sys/devices/system/cpu/possible", one_cpu);
     uk_vfs_add_generated("/sys/devices/system/cpu/online", one_cpu);
     uk_vfs_add_generated("/sys/devices/system/cpu/present", one_cpu);
