@@ -17,6 +17,8 @@ struct uk_appinfo {
     char cmdline[2048];
 };
 extern const volatile struct uk_appinfo uk_appinfo;
+/* The program name from .uk.appinfo (argv[0]), copied at boot. */
+extern char uk_app_name[64];
 
 struct uk_cmdline {
     int argc, envc;

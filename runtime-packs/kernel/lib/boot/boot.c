@@ -50,6 +50,8 @@ static void map_image(void)
     uk_memset(__prog_bss_start, 0, __prog_bss_end - __prog_bss_start);
 }
 
+char uk_app_name[64];
+
 static const char *appinfo_string(const volatile char *s, char *dst, usize size)
 {
     usize i = 0;
@@ -61,12 +63,12 @@ static const char *appinfo_string(const volatile char *s, char *dst, usize size)
 
 UK_NORETURN void uk_boot_main(void)
 {
-    static char argv0[64], default_cmdline[2048 + 4096];
+    static char default_cmdline[2048 + 4096];
     static struct uk_cmdline cl;
 
     uk_vm_init();
     map_image();
-    appinfo_string(uk_appinfo.name, argv0, sizeof(argv0));
+    appinfo_string(uk_appinfo.name, uk_app_name, sizeof(uk_app_name));
     const char *cmdline = uk_bootinfo.cmdline;
     if (!uk_cmdline_has_user_content(cmdline)) {
         /* The image's default line, then what the launcher added (uk.walltime=) so it still applies. */
@@ -75,12 +77,12 @@ UK_NORETURN void uk_boot_main(void)
         uk_strlcpy(default_cmdline + uk_strlen(default_cmdline), cmdline, sizeof(default_cmdline) / 2);
         cmdline = default_cmdline;
     }
-    uk_cmdline_parse(cmdline, argv0, &cl);
+    uk_cmdline_parse(cmdline, uk_app_name, &cl);
     uk_time_init();
     uk_console_irq_init();
     uk_files_init();
     uk_vfs_init();
-    uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", argv0,
+    uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name,
                uk_pmm_total_pages() * UK_PAGE_SIZE >> 20, cl.argc - 1);
 
     /* Whatever is free now, less a reserve for page tables, kernel stacks and files in /tmp. */

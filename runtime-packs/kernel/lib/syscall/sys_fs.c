@@ -196,11 +196,7 @@ long sys_readlinkat(long dirfd, long upath, long buf, long size)
         r = uk_fs_resolve(dirfd, upath, &vn);
         return r ? r : -EINVAL;
     }
-    target[0] = '/';
-    usize i = 0;
-    for (; i < 63 && uk_appinfo.name[i]; i++)
-        target[i + 1] = uk_appinfo.name[i];
-    target[i + 1] = 0;
+    uk_snprintf(target, sizeof(target), "/%s", uk_app_name);
     usize len = UK_MIN(uk_strlen(target), (usize)size);
     return uk_user_copy_to((void *)buf, target, len) ? (long)len : -EFAULT;
 }

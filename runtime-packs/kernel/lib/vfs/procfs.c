@@ -27,21 +27,14 @@ static usize uptime(char *b, usize n)
 
 static usize stat_line(char *b, usize n)
 {
-    char name[16];
-    usize i = 0;
-    for (; i < sizeof(name) - 1 && uk_appinfo.name[i]; i++)
-        name[i] = uk_appinfo.name[i];
-    name[i] = 0;
-    return (usize)uk_snprintf(b, n, "1 (%s) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n", name);
+    char comm[16]; /* Linux keeps 15 characters of the name */
+    uk_strlcpy(comm, uk_app_name, sizeof(comm));
+    return (usize)uk_snprintf(b, n, "1 (%s) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n", comm);
 }
 
 static usize cmdline_file(char *b, usize n)
 {
-    usize i = 0;
-    for (; i + 1 < n && i < 63 && uk_appinfo.name[i]; i++)
-        b[i] = uk_appinfo.name[i];
-    b[i++] = 0;
-    return i;
+    return (usize)uk_snprintf(b, n, "%s", uk_app_name) + 1; /* one argument, NUL-terminated */
 }
 
 static usize empty(char *b, usize n) { (void)b, (void)n; return 0; }
