@@ -1,6 +1,5 @@
 /* sys_misc.c - identity, limits, system information, clocks, randomness and the like. */
 #include <uk/arch.h>
-#include <uk/boot.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
