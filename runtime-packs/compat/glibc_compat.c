@@ -60,8 +60,9 @@ cpu_set_t *__sched_cpualloc(size_t count) { return calloc(1, (count + 63) / 64 *
 void __sched_cpufree(cpu_set_t *set) { free(set); }
 
 /* C++ objects in the runtime register destructors against this handle (crtbegin provides it
- * in a gcc link; the image is linked without gcc's crt files). */
-void *__dso_handle = &__dso_handle;
+ * in a gcc link; x86_64 images are linked without gcc's crt files). Weak: arm64 packs link
+ * crtbeginT.o, whose definition wins. */
+__attribute__((weak)) void *__dso_handle = &__dso_handle;
 
 /* musl's static dladdr always fails. The runtime uses it to find the image that holds an
  * address (stack traces, module lookup): the whole program is one image, so report it. */

@@ -22,9 +22,16 @@ public static class QemuCommand
     public static string DebianPackage(string architecture) =>
         architecture == "arm64" ? "qemu-system-arm" : "qemu-system-x86";
 
-    /// <summary>The accelerator that <c>--accel</c> resolves to on this host: <c>kvm</c> or <c>tcg</c>.</summary>
+    /// <summary>
+    /// The accelerator that <c>--accel</c> resolves to on this host: <c>kvm</c> or <c>tcg</c>. <c>auto</c> is KVM
+    /// only when the guest CPU is the host's (<see cref="HostFacts.KvmUsable"/>): an arm64 guest on an x86_64
+    /// host always runs under TCG with <c>-cpu max</c>.
+    /// </summary>
     public static string ResolveAccel(LaunchOptions options, HostFacts host) =>
         options.Accel == "auto" ? (host.KvmUsable ? "kvm" : "tcg") : options.Accel;
+
+    /// <summary>True for an image of a Firecracker RID (unikraft-fc-*), named <c>&lt;name&gt;.fc</c>.</summary>
+    public static bool IsFirecrackerImage(string image) => image.EndsWith(".fc", StringComparison.Ordinal);
 
     /// <summary>Builds the arguments (without the QEMU binary itself).</summary>
     public static IReadOnlyList<string> Build(LaunchOptions options, HostFacts host)
@@ -36,6 +43,8 @@ public static class QemuCommand
         {
             "microvm" => ["-M", "microvm,acpi=off"],
             "q35" when host.QbootPath is not null => ["-M", "q35", "-bios", host.QbootPath],
+            // Firecracker's arm64 VMs have a GICv3; its images get one on QEMU too (virt's default is a GICv2).
+            "virt" when IsFirecrackerImage(options.Image) => ["-M", "virt,gic-version=3"],
             _ => ["-M", machine],
         });
         args.AddRange(["-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", options.Memory]);

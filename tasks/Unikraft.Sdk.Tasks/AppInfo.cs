@@ -6,7 +6,9 @@ namespace Unikraft.Sdk.Tasks;
 
 /// <summary>
 /// The layout of the build-time application info of docs/runtime-pack.md: magic "UKAPPINF", u32 version 1,
-/// u32 reserved, char[64] program name at 16, reserved up to 256, char[2048] default command line at 256.
+/// u32 reserved, char[64] program name at 16, the program headers' u16 entry size at 80, u16 count at 82,
+/// u32 reserved at 84 and u64 virtual address at 88 (the arm64 Image overwrites the in-memory ELF header, so
+/// the kernel finds its segments here), reserved up to 256, char[2048] default command line at 256.
 /// </summary>
 public static class AppInfo
 {
@@ -18,6 +20,12 @@ public static class AppInfo
 
     /// <summary>The offset and size of the program name field (NUL-terminated).</summary>
     public const int NameOffset = 16, NameSize = 64;
+
+    /// <summary>The offsets of the program header fields: u16 e_phentsize, u16 e_phnum, u64 address in memory.</summary>
+    public const int ProgramHeaderEntrySizeOffset = 80, ProgramHeaderCountOffset = 82, ProgramHeaderAddressOffset = 88;
+
+    /// <summary>The size of the program header fields at 80; the rest of the area up to 256 is reserved.</summary>
+    public const int ProgramHeaderFieldsSize = 16;
 
     /// <summary>The offset and size of the default command line field (NUL-terminated).</summary>
     public const int CommandLineOffset = 256, CommandLineSize = 2048;
@@ -40,31 +48,43 @@ public static class AppInfo
         using var file = new FileStream(imagePath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         byte[] data = new byte[file.Length];
         file.ReadExactly(data);
-        ElfSection section = FindSection(imagePath, data);
+        ElfImage image = ParseImage(imagePath, data);
+        ElfSection section = FindSection(imagePath, image, data);
 
         Span<byte> contents = data.AsSpan((int)section.Offset, MinimumSize);
         CheckHeader(imagePath, contents);
         Magic.CopyTo(contents);
         BinaryPrimitives.WriteUInt32LittleEndian(contents[8..], Version);
         Fill(contents.Slice(NameOffset, NameSize), name);
+        // The program header fields (16 bytes); phnum 0 tells the kernel to read its ELF header instead.
+        contents.Slice(ProgramHeaderEntrySizeOffset, ProgramHeaderFieldsSize).Clear();
+        if (image.ProgramHeaderAddress is { } address && image.Segments.Count > 0)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(contents[ProgramHeaderEntrySizeOffset..], image.ProgramHeaderEntrySize);
+            BinaryPrimitives.WriteUInt16LittleEndian(contents[ProgramHeaderCountOffset..], (ushort)image.Segments.Count);
+            BinaryPrimitives.WriteUInt64LittleEndian(contents[ProgramHeaderAddressOffset..], address);
+        }
+
         Fill(contents.Slice(CommandLineOffset, CommandLineSize), line);
 
         file.Position = (long)section.Offset;
         file.Write(contents);
     }
 
-    private static ElfSection FindSection(string imagePath, byte[] data)
+    private static ElfImage ParseImage(string imagePath, byte[] data)
     {
-        ElfImage image;
         try
         {
-            image = ElfImage.Parse(data);
+            return ElfImage.Parse(data);
         }
         catch (InvalidDataException e)
         {
             throw new UnikraftException(nameof(Strings.NotAnElfImage), imagePath, e.Message);
         }
+    }
 
+    private static ElfSection FindSection(string imagePath, ElfImage image, byte[] data)
+    {
         ElfSection section = image.FindSection(SectionName)
             ?? throw new UnikraftException(nameof(Strings.AppInfoSectionMissing), imagePath, SectionName);
         string? problem = section.Type == ElfSection.TypeNoBits ? "it has no contents in the file (SHT_NOBITS)."

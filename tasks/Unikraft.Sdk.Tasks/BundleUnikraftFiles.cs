@@ -34,7 +34,8 @@ public sealed class BundleUnikraftFiles : UnikraftTask
             "aarch64elf" or "aarch64linux" => ("elf64-littleaarch64", "aarch64"),
             _ => throw new UnikraftException(nameof(Strings.InvalidPropertyValue), "UnikraftLdEmulation", LdEmulation, "no object format is known for it"),
         };
-        string objcopy = ExecutableSearch.Find(ObjCopy) ?? throw new UnikraftException(nameof(Strings.LinkerNotFound), ObjCopy);
+        string objcopy = ExecutableSearch.Find(ObjCopy)
+            ?? throw new UnikraftException(nameof(Strings.ObjCopyNotFound), ObjCopy, UnikraftTarget.BinutilsDebianPackage(ObjCopy));
 
         var contents = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (ITaskItem item in Files)

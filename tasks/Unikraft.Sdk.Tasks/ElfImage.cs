@@ -1,4 +1,5 @@
-// Minimal reader of little-endian ELF64 files: the section headers and their names, nothing more.
+// Minimal reader of little-endian ELF64 files: the entry point, the program headers, the section headers
+// and their names, nothing more.
 using System.Buffers.Binary;
 using System.Text;
 
@@ -17,11 +18,31 @@ public sealed record ElfSection(string Name, uint Type, ulong Flags, ulong Addre
     public const uint TypeNoBits = 8;
 }
 
-/// <summary>The section table of an ELF64 little-endian file.</summary>
+/// <summary>One entry of the program header table.</summary>
+/// <param name="Type">p_type (1 = PT_LOAD).</param>
+/// <param name="Flags">p_flags (1 = X, 2 = W, 4 = R).</param>
+/// <param name="Offset">p_offset, where the segment's bytes start in the file.</param>
+/// <param name="VirtualAddress">p_vaddr.</param>
+/// <param name="FileSize">p_filesz, the bytes taken from the file.</param>
+/// <param name="MemorySize">p_memsz, the bytes in memory (the rest up to it is zero, e.g. .bss).</param>
+public sealed record ElfSegment(uint Type, uint Flags, ulong Offset, ulong VirtualAddress, ulong FileSize, ulong MemorySize)
+{
+    /// <summary>PT_LOAD: a segment that the loader copies into memory.</summary>
+    public const uint TypeLoad = 1;
+}
+
+/// <summary>The header, program header table and section table of an ELF64 little-endian file.</summary>
 public sealed class ElfImage
 {
+    /// <summary>e_machine of AArch64.</summary>
+    public const ushort MachineAArch64 = 183;
+
+    /// <summary>e_machine of x86-64.</summary>
+    public const ushort MachineX86_64 = 62;
+
     private const int HeaderSize = 64;
     private const int SectionHeaderSize = 64;
+    private const int ProgramHeaderSize = 56;
     private const ushort SectionIndexExtended = 0xffff;
 
     private ElfImage(ushort machine, IReadOnlyList<ElfSection> sections)
@@ -32,6 +53,31 @@ public sealed class ElfImage
 
     /// <summary>e_machine: 62 for x86-64, 183 for AArch64.</summary>
     public ushort Machine { get; }
+
+    /// <summary>e_entry, the entry point's virtual address.</summary>
+    public ulong Entry { get; private init; }
+
+    /// <summary>e_phoff, where the program header table is in the file (0: none).</summary>
+    public ulong ProgramHeaderOffset { get; private init; }
+
+    /// <summary>e_phentsize, the size of one program header.</summary>
+    public ushort ProgramHeaderEntrySize { get; private init; }
+
+    /// <summary>The program headers in table order.</summary>
+    public IReadOnlyList<ElfSegment> Segments { get; private init; } = [];
+
+    /// <summary>The PT_LOAD segments in table order.</summary>
+    public IEnumerable<ElfSegment> LoadSegments => Segments.Where(s => s.Type == ElfSegment.TypeLoad);
+
+    /// <summary>
+    /// The virtual address of the program header table: p_vaddr + (e_phoff - p_offset) of the PT_LOAD whose
+    /// file bytes hold e_phoff, or null when no loaded segment holds it.
+    /// </summary>
+    public ulong? ProgramHeaderAddress =>
+        ProgramHeaderOffset == 0 ? null
+        : LoadSegments.FirstOrDefault(s => ProgramHeaderOffset >= s.Offset && ProgramHeaderOffset < s.Offset + s.FileSize) is { } load
+            ? load.VirtualAddress + (ProgramHeaderOffset - load.Offset)
+            : null;
 
     /// <summary>The sections in table order (index 0 is the null section).</summary>
     public IReadOnlyList<ElfSection> Sections { get; }
@@ -53,13 +99,26 @@ public sealed class ElfImage
         }
 
         ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(data[18..]);
+        ulong entry = BinaryPrimitives.ReadUInt64LittleEndian(data[24..]);
+        ulong programOffset = BinaryPrimitives.ReadUInt64LittleEndian(data[32..]);
+        ushort programEntrySize = BinaryPrimitives.ReadUInt16LittleEndian(data[54..]);
+        ushort programCount = BinaryPrimitives.ReadUInt16LittleEndian(data[56..]);
+        IReadOnlyList<ElfSegment> segments = ParseSegments(data, programOffset, programEntrySize, programCount);
+        ElfImage Result(IReadOnlyList<ElfSection> sections) => new(machine, sections)
+        {
+            Entry = entry,
+            ProgramHeaderOffset = programOffset,
+            ProgramHeaderEntrySize = programEntrySize,
+            Segments = segments,
+        };
+
         ulong tableOffset = BinaryPrimitives.ReadUInt64LittleEndian(data[40..]);
         ushort entrySize = BinaryPrimitives.ReadUInt16LittleEndian(data[58..]);
         uint count = BinaryPrimitives.ReadUInt16LittleEndian(data[60..]);
         uint namesIndex = BinaryPrimitives.ReadUInt16LittleEndian(data[62..]);
         if (tableOffset == 0)
         {
-            return new ElfImage(machine, []);
+            return Result([]);
         }
 
         if (entrySize != SectionHeaderSize)
@@ -105,7 +164,36 @@ public sealed class ElfImage
                 BinaryPrimitives.ReadUInt64LittleEndian(header[32..])));
         }
 
-        return new ElfImage(machine, sections);
+        return Result(sections);
+    }
+
+    private static IReadOnlyList<ElfSegment> ParseSegments(ReadOnlySpan<byte> data, ulong offset, ushort entrySize, ushort count)
+    {
+        if (offset == 0 || count == 0)
+        {
+            return [];
+        }
+
+        if (entrySize != ProgramHeaderSize)
+        {
+            throw new InvalidDataException($"the program header size is {entrySize}, not {ProgramHeaderSize}.");
+        }
+
+        ReadOnlySpan<byte> table = Slice(data, offset, (ulong)count * ProgramHeaderSize, "the program header table");
+        var segments = new List<ElfSegment>(count);
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<byte> header = table.Slice(i * ProgramHeaderSize, ProgramHeaderSize);
+            segments.Add(new ElfSegment(
+                BinaryPrimitives.ReadUInt32LittleEndian(header),
+                BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(header[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(header[32..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(header[40..])));
+        }
+
+        return segments;
     }
 
     /// <summary>The first section called <paramref name="name"/>, or null.</summary>

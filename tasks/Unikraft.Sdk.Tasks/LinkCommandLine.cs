@@ -8,17 +8,26 @@ namespace Unikraft.Sdk.Tasks;
 /// <param name="NativeLibraries">The NativeAOT archives and objects, in dependency order.</param>
 /// <param name="OutputImage">The image to write.</param>
 /// <param name="KeepDebugSymbols">False adds <c>--strip-debug</c>.</param>
+/// <param name="HasCrtBeginEnd">The pack has crtbeginT.o and crtend.o: link them after crti.o and before crtn.o.</param>
 public sealed record LinkInputs(
     string NativeDirectory,
     string LdEmulation,
     string ApplicationObject,
     IReadOnlyList<string> NativeLibraries,
     string OutputImage,
-    bool KeepDebugSymbols);
+    bool KeepDebugSymbols,
+    bool HasCrtBeginEnd = false);
 
 /// <summary>Turns <see cref="LinkInputs"/> into the exact argument list that <c>ld</c> receives.</summary>
 public static class LinkCommandLine
 {
+    /// <summary>GCC's static-program start and end objects, present in arm64 packs.</summary>
+    public const string CrtBegin = "crtbeginT.o", CrtEnd = "crtend.o";
+
+    /// <summary>True when the pack in <paramref name="nativeDirectory"/> has both <see cref="CrtBegin"/> and <see cref="CrtEnd"/>.</summary>
+    public static bool PackHasCrtBeginEnd(string nativeDirectory) =>
+        File.Exists(Path.Combine(nativeDirectory, CrtBegin)) && File.Exists(Path.Combine(nativeDirectory, CrtEnd));
+
     /// <summary>True for the inputs ld can link statically: archives and objects.</summary>
     public static bool IsLinkable(string path) =>
         path.EndsWith(".a", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".o", StringComparison.OrdinalIgnoreCase);
@@ -35,8 +44,20 @@ public static class LinkCommandLine
             "--whole-archive", Pack("libukcore.a"), "--no-whole-archive",
             Pack("crt1.o"), Pack("crti.o"), inputs.ApplicationObject,
         };
+        // GCC's crtbeginT.o/crtend.o (arm64 packs) bracket the program's objects like gcc -static places them.
+        if (inputs.HasCrtBeginEnd)
+        {
+            arguments.Insert(arguments.IndexOf(Pack("crti.o")) + 1, Pack(CrtBegin));
+        }
+
         arguments.AddRange(inputs.NativeLibraries);
-        arguments.AddRange([Pack("libukcompat.a"), Pack("libc.a"), Pack("libgcc.a"), Pack("libgcc_eh.a"), Pack("crtn.o")]);
+        arguments.AddRange([Pack("libukcompat.a"), Pack("libc.a"), Pack("libgcc.a"), Pack("libgcc_eh.a")]);
+        if (inputs.HasCrtBeginEnd)
+        {
+            arguments.Add(Pack(CrtEnd));
+        }
+
+        arguments.Add(Pack("crtn.o"));
         if (!inputs.KeepDebugSymbols)
         {
             arguments.Add("--strip-debug");

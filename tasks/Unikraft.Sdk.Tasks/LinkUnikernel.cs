@@ -4,8 +4,9 @@ using Microsoft.Build.Framework;
 namespace Unikraft.Sdk.Tasks;
 
 /// <summary>
-/// Runs the link line of docs/runtime-pack.md with GNU ld and writes the program name and default command line
-/// into the image. ld's stderr lines become UKSDK1021 errors (UKSDK1022 warnings when ld succeeds); a failed
+/// Runs the link line of docs/runtime-pack.md with GNU ld and writes the program name, default command line and
+/// program header location into .uk.appinfo. For the image format <c>arm64-image</c> ld writes
+/// <c>&lt;image&gt;.elf</c> and the image is the arm64 Image made from it (<see cref="Arm64Image"/>). ld's stderr lines become UKSDK1021 errors (UKSDK1022 warnings when ld succeeds); a failed
 /// link or patch deletes the image so that the next build links again.
 /// </summary>
 public sealed class LinkUnikernel : UnikraftTask
@@ -42,6 +43,16 @@ public sealed class LinkUnikernel : UnikraftTask
     /// <summary>The kernel command line used when the boot loader passes none; at most 2047 UTF-8 bytes.</summary>
     public string DefaultCommandLine { get; set; } = "";
 
+    /// <summary>The image format of the pack: <c>elf</c> (default) or <c>arm64-image</c>.</summary>
+    public string ImageFormat { get; set; } = ImageFormats.Elf;
+
+    /// <summary>The linked ELF: the image itself, or <c>&lt;image&gt;.elf</c> next to an arm64 Image.</summary>
+    [Output]
+    public string LinkedElf { get; private set; } = "";
+
+    /// <summary>The suffix of the linked ELF next to an image of another format.</summary>
+    public const string ElfSuffix = ".elf";
+
     /// <summary>The arguments that ld received, for logs and tests.</summary>
     [Output]
     public string[] LinkerArguments { get; private set; } = [];
@@ -49,7 +60,14 @@ public sealed class LinkUnikernel : UnikraftTask
     /// <inheritdoc />
     protected override void ExecuteCore()
     {
-        string linker = ExecutableSearch.Find(Linker) ?? throw new UnikraftException(nameof(Strings.LinkerNotFound), Linker);
+        if (!ImageFormats.IsKnown(ImageFormat))
+        {
+            throw new UnikraftException(nameof(Strings.InvalidPropertyValue), nameof(ImageFormat), ImageFormat,
+                $"expected {string.Join(" or ", ImageFormats.All)}.");
+        }
+
+        string linker = ExecutableSearch.Find(Linker)
+            ?? throw new UnikraftException(nameof(Strings.LinkerNotFound), Linker, UnikraftTarget.BinutilsDebianPackage(Linker));
         var libraries = new List<string>();
         foreach (ITaskItem item in NativeLibraries)
         {
@@ -64,28 +82,41 @@ public sealed class LinkUnikernel : UnikraftTask
         }
 
         string image = Path.GetFullPath(OutputImage);
+        bool convert = ImageFormat != ImageFormats.Elf;
+        string elf = convert ? image + ElfSuffix : image;
         LinkerArguments = [.. LinkCommandLine.Build(new LinkInputs(
-            RuntimePackNativeDirectory, LdEmulation, NativeObject, libraries, image, Debug))];
+            RuntimePackNativeDirectory, LdEmulation, NativeObject, libraries, elf, Debug,
+            LinkCommandLine.PackHasCrtBeginEnd(RuntimePackNativeDirectory)))];
         Directory.CreateDirectory(Path.GetDirectoryName(image)!);
         File.Delete(image);
+        File.Delete(elf);
 
         LogMessage(MessageImportance.High, $"Linking unikernel image {image}");
         LogMessage(MessageImportance.Normal, LinkCommandLine.Format(linker, LinkerArguments));
         try
         {
-            Link(linker, image);
-            AppInfo.Patch(image, AppName, DefaultCommandLine);
+            Link(linker, elf);
+            AppInfo.Patch(elf, AppName, DefaultCommandLine);
+            if (convert)
+            {
+                Arm64Image.Write(elf, image);
+            }
         }
         catch
         {
             File.Delete(image);
+            File.Delete(elf);
             throw;
         }
 
         if (Log.HasLoggedErrors)
         {
             File.Delete(image);
+            File.Delete(elf);
+            return;
         }
+
+        LinkedElf = elf;
     }
 
     private void Link(string linker, string image)

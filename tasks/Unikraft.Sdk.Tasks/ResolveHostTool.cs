@@ -9,6 +9,9 @@ public enum HostToolKind
     /// <summary>GNU ld from binutils (UKSDK1010 when missing).</summary>
     Linker,
 
+    /// <summary>GNU objcopy from binutils (UKSDK1013 when missing).</summary>
+    ObjCopy,
+
     /// <summary>A QEMU system emulator (UKSDK1011 when missing).</summary>
     Qemu,
 }
@@ -20,11 +23,11 @@ public sealed class ResolveHostTool : UnikraftTask
     [Required]
     public string Name { get; set; } = "";
 
-    /// <summary><c>Linker</c> or <c>Qemu</c>: selects the error and its install hint.</summary>
+    /// <summary><c>Linker</c>, <c>ObjCopy</c> or <c>Qemu</c>: selects the error and its install hint.</summary>
     [Required]
     public string Kind { get; set; } = "";
 
-    /// <summary>The Debian package to suggest for QEMU, e.g. <c>qemu-system-x86</c>.</summary>
+    /// <summary>The Debian package to suggest for QEMU (binutils tools: derived from the name), e.g. <c>qemu-system-x86</c>.</summary>
     public string DebianPackage { get; set; } = "";
 
     /// <summary>The full path of the tool.</summary>
@@ -36,7 +39,7 @@ public sealed class ResolveHostTool : UnikraftTask
     {
         if (!Enum.TryParse(Kind, ignoreCase: true, out HostToolKind kind))
         {
-            throw new UnikraftException(nameof(Strings.InvalidPropertyValue), nameof(Kind), Kind, "expected Linker or Qemu.");
+            throw new UnikraftException(nameof(Strings.InvalidPropertyValue), nameof(Kind), Kind, "expected Linker, ObjCopy or Qemu.");
         }
 
         FullPath = ExecutableSearch.Find(Name) ?? "";
@@ -44,7 +47,11 @@ public sealed class ResolveHostTool : UnikraftTask
         {
             if (kind == HostToolKind.Linker)
             {
-                LogError(nameof(Strings.LinkerNotFound), Name);
+                LogError(nameof(Strings.LinkerNotFound), Name, UnikraftTarget.BinutilsDebianPackage(Name));
+            }
+            else if (kind == HostToolKind.ObjCopy)
+            {
+                LogError(nameof(Strings.ObjCopyNotFound), Name, UnikraftTarget.BinutilsDebianPackage(Name));
             }
             else
             {

@@ -51,6 +51,14 @@ public sealed class ResolveUnikraftRuntimePack : UnikraftTask
     [Output]
     public string DefaultMachine { get; private set; } = "";
 
+    /// <summary>The GNU ld that links the image (pack.json's "linker", else the RID's default).</summary>
+    [Output]
+    public string Linker { get; private set; } = "";
+
+    /// <summary>The image format (pack.json's "imageFormat", else the RID's default): elf or arm64-image.</summary>
+    [Output]
+    public string ImageFormat { get; private set; } = "";
+
     /// <inheritdoc />
     protected override void ExecuteCore()
     {
@@ -78,6 +86,9 @@ public sealed class ResolveUnikraftRuntimePack : UnikraftTask
         LdEmulation = manifest.LdEmulation ?? target.LdEmulation;
         QemuBinary = manifest.QemuBinary ?? target.QemuBinary;
         DefaultMachine = manifest.DefaultMachine ?? target.DefaultMachine;
+        // Packs from before these fields were x86_64 packs, whose defaults are ld and a plain ELF image.
+        Linker = manifest.Linker ?? target.Linker;
+        ImageFormat = manifest.ImageFormat ?? target.ImageFormat;
     }
 
     private string FindNativeDirectory(UnikraftTarget target)

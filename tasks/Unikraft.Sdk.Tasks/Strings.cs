@@ -27,6 +27,8 @@ internal static class Strings
 
     public static string LinkerNotFound => Get(nameof(LinkerNotFound));
 
+    public static string ObjCopyNotFound => Get(nameof(ObjCopyNotFound));
+
     public static string QemuNotFound => Get(nameof(QemuNotFound));
 
     public static string RunNotSupported => Get(nameof(RunNotSupported));
@@ -54,6 +56,8 @@ internal static class Strings
     public static string CommandLineTooLong => Get(nameof(CommandLineTooLong));
 
     public static string NotAnElfImage => Get(nameof(NotAnElfImage));
+
+    public static string ImageConversionFailed => Get(nameof(ImageConversionFailed));
 
     public static string InvalidPropertyValue => Get(nameof(InvalidPropertyValue));
 

@@ -10,6 +10,8 @@ namespace Unikraft.Sdk.Tasks;
 /// <param name="QemuBinary">The QEMU system emulator for this CPU.</param>
 /// <param name="QemuDebianPackage">The Debian package that installs <paramref name="QemuBinary"/>.</param>
 /// <param name="DefaultMachine">The QEMU machine when UnikraftQemuMachine is empty.</param>
+/// <param name="Linker">The GNU ld when neither UnikraftLinker nor the pack names one.</param>
+/// <param name="ImageFormat">The image format when the pack does not name one.</param>
 public sealed record UnikraftTarget(
     string RuntimeIdentifier,
     string Backend,
@@ -18,17 +20,23 @@ public sealed record UnikraftTarget(
     string LdEmulation,
     string QemuBinary,
     string QemuDebianPackage,
-    string DefaultMachine)
+    string DefaultMachine,
+    string Linker,
+    string ImageFormat)
 {
     private const string Prefix = "unikraft-";
 
     /// <summary>The supported targets, in the order error messages list them.</summary>
     public static IReadOnlyList<UnikraftTarget> All { get; } =
     [
-        new("unikraft-qemu-x64", "qemu", "x64", "x86_64", "elf_x86_64", "qemu-system-x86_64", "qemu-system-x86", "microvm"),
-        new("unikraft-qemu-arm64", "qemu", "arm64", "aarch64", "aarch64linux", "qemu-system-aarch64", "qemu-system-arm", "virt"),
-        new("unikraft-fc-x64", "fc", "x64", "x86_64", "elf_x86_64", "qemu-system-x86_64", "qemu-system-x86", "microvm"),
-        new("unikraft-fc-arm64", "fc", "arm64", "aarch64", "aarch64linux", "qemu-system-aarch64", "qemu-system-arm", "virt"),
+        new("unikraft-qemu-x64", "qemu", "x64", "x86_64", "elf_x86_64", "qemu-system-x86_64", "qemu-system-x86", "microvm",
+            "ld", ImageFormats.Elf),
+        new("unikraft-qemu-arm64", "qemu", "arm64", "aarch64", "aarch64linux", "qemu-system-aarch64", "qemu-system-arm", "virt",
+            "aarch64-linux-gnu-ld", ImageFormats.Arm64Image),
+        new("unikraft-fc-x64", "fc", "x64", "x86_64", "elf_x86_64", "qemu-system-x86_64", "qemu-system-x86", "microvm",
+            "ld", ImageFormats.Elf),
+        new("unikraft-fc-arm64", "fc", "arm64", "aarch64", "aarch64linux", "qemu-system-aarch64", "qemu-system-arm", "virt",
+            "aarch64-linux-gnu-ld", ImageFormats.Arm64Image),
     ];
 
     /// <summary>The supported RIDs, separated by ", ".</summary>
@@ -42,6 +50,19 @@ public sealed record UnikraftTarget(
 
     /// <summary>The Linux RID whose NativeAOT runtime the image uses.</summary>
     public string LinuxRuntimeIdentifier => "linux-" + Architecture;
+
+    /// <summary>
+    /// The Debian package that installs the binutils tool <paramref name="tool"/>: <c>binutils-aarch64-linux-gnu</c>
+    /// for <c>aarch64-linux-gnu-*</c>, <c>binutils-x86-64-linux-gnu</c> for <c>x86_64-linux-gnu-*</c>, else <c>binutils</c>.
+    /// </summary>
+    public static string BinutilsDebianPackage(string tool)
+    {
+        string name = Path.GetFileName(tool);
+        int dash = name.LastIndexOf('-');
+        return dash > 0 && name[..dash].Split('-') is [_, "linux", "gnu"]
+            ? "binutils-" + name[..dash].Replace('_', '-')
+            : "binutils";
+    }
 
     /// <summary>Finds the target of <paramref name="runtimeIdentifier"/>, or null when it is not supported.</summary>
     public static UnikraftTarget? Find(string? runtimeIdentifier) =>

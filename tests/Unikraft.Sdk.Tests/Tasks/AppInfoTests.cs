@@ -63,7 +63,7 @@ public sealed class AppInfoTests
     }
 
     [TestMethod]
-    public void GivenAKernelFilledHeader_ItKeepsReservedBytes()
+    public void GivenAKernelFilledHeader_ItKeepsReservedBytesAfterTheProgramHeaderFields()
     {
         string image = ElfImageTests.BuildImage("appinfo-filled", """
                     .section .uk.appinfo, "a"
@@ -76,7 +76,7 @@ public sealed class AppInfoTests
 
         AppInfo.Patch(image, "Hello", "x");
 
-        Assert.IsTrue(Section(image).AsSpan(80, 176).ToArray().All(b => b == 0x5a));
+        Assert.IsTrue(Section(image).AsSpan(96, 160).ToArray().All(b => b == 0x5a));
     }
 
     [TestMethod]
