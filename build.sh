@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Unikraft.Sdk end to end: host prerequisites, the kernel core and runtime packs (make -C runtime-packs),
-# then the NuGet packages (runtime pack, Unikraft.Sdk, Unikraft.Templates) into artifacts/packages.
+# Builds Unikraft.Sdk end to end: host prerequisites (x86_64 and the arm64 cross toolchain), OpenSSL for both
+# architectures, the kernel core and runtime packs of the four RIDs (make -C runtime-packs), then the NuGet
+# packages (runtime packs, Unikraft.Sdk, Unikraft.Templates) into artifacts/packages.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,7 +13,8 @@ RUN_TESTS=0
 usage() {
   cat <<USAGE
 usage: ./build.sh [--skip-deps] [--configuration|-c Release|Debug] [--test]
-  --skip-deps        do not check or install the host packages (binutils, gcc, make, musl, QEMU)
+  --skip-deps        do not check or install the host packages (binutils, gcc, make, musl, QEMU, and
+                     their arm64 counterparts: the aarch64 cross gcc/binutils, musl-dev:arm64, qemu-system-arm)
   --configuration    the .NET build configuration (default: Release)
   --test             run the test suite (tests/Unikraft.Sdk.Tests) after building
 USAGE
@@ -31,24 +33,54 @@ done
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Each prerequisite as "debian-package:probe", where the probe is a command name or an absolute file path.
+# Each prerequisite as "debian-package=probe", where the probe is a command name or an absolute file path.
+# A package named "<name>:arm64" is of the foreign architecture arm64 (dpkg --add-architecture arm64).
 PREREQUISITES=(
-  "binutils:ld"
-  "gcc:gcc"
-  "make:make"
-  "musl-dev:/usr/lib/x86_64-linux-musl/libc.a"
-  "musl-tools:musl-gcc"
-  "qemu-system-x86:qemu-system-x86_64"
+  "binutils=ld"
+  "gcc=gcc"
+  "make=make"
+  "musl-dev=/usr/lib/x86_64-linux-musl/libc.a"
+  "musl-tools=musl-gcc"
+  "qemu-system-x86=qemu-system-x86_64"
+  "binutils-aarch64-linux-gnu=aarch64-linux-gnu-ld"
+  "gcc-aarch64-linux-gnu=aarch64-linux-gnu-gcc"
+  "musl-dev:arm64=/usr/lib/aarch64-linux-musl/libc.a"
+  "qemu-system-arm=qemu-system-aarch64"
 )
 
 missing_packages() {
   local entry package probe
   for entry in "${PREREQUISITES[@]}"; do
-    package="${entry%%:*}" probe="${entry#*:}"
+    package="${entry%%=*}" probe="${entry#*=}"
     if [[ "$probe" == /* ]]; then [[ -e "$probe" ]] || echo "$package"
     else command -v "$probe" >/dev/null 2>&1 || echo "$package"
     fi
   done
+}
+
+# Lets apt install arm64 packages (musl-dev:arm64) next to the host's. Debian serves every architecture from
+# the same mirrors. Ubuntu serves arm64 from its ports archive only: the existing Ubuntu sources are limited
+# to the host's architecture and a ports source for arm64 is added (/etc/apt/sources.list.d/unikraft-sdk-arm64-ports.*).
+enable_arm64_packages() {
+  local sudo=("$@") host codename file
+  dpkg --print-foreign-architectures | grep -qx arm64 && return 0
+  host="$(dpkg --print-architecture)"
+  if [[ "$host" != arm64 ]] && grep -qs '^ID=ubuntu' /etc/os-release; then
+    codename="$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)"
+    echo "enabling arm64 packages from Ubuntu's ports archive for $codename"
+    for file in /etc/apt/sources.list.d/*.sources; do
+      [[ -f "$file" && "$file" != *unikraft-sdk* ]] || continue
+      grep -q '^Architectures:' "$file" ||
+        "${sudo[@]}" sed -i "/^URIs:.*ubuntu\.com/a Architectures: $host" "$file"
+    done
+    [[ -f /etc/apt/sources.list ]] &&
+      "${sudo[@]}" sed -i -E "s#^deb (https?://[^ ]*ubuntu\.com)#deb [arch=$host] \1#" /etc/apt/sources.list
+    printf '%s\n' "Types: deb" "URIs: http://ports.ubuntu.com/ubuntu-ports" \
+      "Suites: $codename $codename-updates $codename-security" "Components: main universe" "Architectures: arm64" |
+      "${sudo[@]}" tee /etc/apt/sources.list.d/unikraft-sdk-arm64-ports.sources >/dev/null
+  fi
+  echo "dpkg --add-architecture arm64"
+  "${sudo[@]}" dpkg --add-architecture arm64
 }
 
 install_prerequisites() {
@@ -67,6 +99,9 @@ install_prerequisites() {
       sudo=(sudo)
     fi
     echo "installing: ${missing[*]}"
+    if [[ " ${missing[*]}" == *":arm64"* ]]; then
+      enable_arm64_packages "${sudo[@]}"
+    fi
     "${sudo[@]}" apt-get update
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
@@ -97,8 +132,9 @@ fi
 VERSION="$(dotnet msbuild "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -getProperty:Version -p:Configuration="$CONFIGURATION")"
 mkdir -p "$PACKAGES"
 
-step "OpenSSL and the crypto shim for musl (runtime-packs/openssl/build-openssl.sh)"
-"$ROOT/runtime-packs/openssl/build-openssl.sh" "$ROOT/artifacts/openssl/x86_64"
+step "OpenSSL and the crypto shim for musl (runtime-packs/openssl/build-openssl.sh), x86_64 and arm64"
+"$ROOT/runtime-packs/openssl/build-openssl.sh" "$ROOT/artifacts/openssl/x86_64" x86_64
+"$ROOT/runtime-packs/openssl/build-openssl.sh" "$ROOT/artifacts/openssl/arm64" arm64
 
 step "Kernel core and runtime packs (make -C runtime-packs)"
 make -C "$ROOT/runtime-packs"
