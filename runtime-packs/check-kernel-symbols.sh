@@ -4,12 +4,12 @@
 # call into musl or the runtime by accident nor collide with them.
 set -euo pipefail
 obj=$1
-bad=$(nm -u "$obj" | awk '{print $2}' | grep -Ev '^(_start|_end|__ehdr_start|__prog_.*|__uk_.*|_binary_ukinitrd_cpio_(start|end))$' || true)
+bad=$(${NM:-nm} -u "$obj" | awk '{print $2}' | grep -Ev '^(_start|_end|__ehdr_start|__prog_.*|__uk_.*|_binary_ukinitrd_cpio_(start|end))$' || true)
 if [ -n "$bad" ]; then
   echo "kernel core references symbols it must not (use uk_* helpers): $bad" >&2
   exit 1
 fi
-bad=$(nm -g --defined-only "$obj" | awk '{print $3}' | grep -Ev '^(uk_|ukplat_|ns16550_|sys_|__uk_)' || true)
+bad=$(${NM:-nm} -g --defined-only "$obj" | awk '{print $3}' | grep -Ev '^(uk_|ukplat_|ns16550_|sys_|__uk_)' || true)
 if [ -n "$bad" ]; then
   echo "kernel core exports symbols outside its prefixes (uk_, sys_, ns16550_): $bad" >&2
   exit 1

@@ -1,5 +1,5 @@
 /* paging_x86_64.c - the kernel's 4-level page tables: the direct map of RAM (2 MiB pages), 4 KiB
- * mappings for the image and the program's memory, MMIO windows, and guarded kernel stacks. */
+ * mappings for the image and the program's memory, and MMIO windows. */
 #include <uk/arch.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
@@ -139,40 +139,4 @@ void *uk_mmio_map(u64 pa, usize size)
         if (uk_page_map(UK_DIRECTMAP_BASE + off, off, UK_PROT_READ | UK_PROT_WRITE | UK_PROT_NOCACHE))
             uk_panic("cannot map MMIO at %lx", pa);
     return uk_phys_to_virt(pa);
-}
-
-/* Kernel stacks: 64 KiB slots, the lowest 32 KiB left unmapped as a guard. */
-#define KSTACK_SLOT (64 * 1024UL)
-static uptr kstack_next = UK_KSTACK_BASE;
-static uptr kstack_free_list[64];
-static int kstack_nfree;
-
-void *uk_kstack_alloc(void)
-{
-    uptr slot = kstack_nfree ? kstack_free_list[--kstack_nfree] : (kstack_next += KSTACK_SLOT) - KSTACK_SLOT;
-    uptr base = slot + KSTACK_SLOT - UK_KSTACK_SIZE;
-    for (uptr va = base; va < slot + KSTACK_SLOT; va += UK_PAGE_SIZE) {
-        u64 pa = uk_pmm_alloc(1);
-        if (!pa || uk_page_map(va, pa, UK_PROT_READ | UK_PROT_WRITE)) {
-            while (va > base) {
-                va -= UK_PAGE_SIZE;
-                uk_pmm_free(uk_page_unmap(va), 1);
-            }
-            if (pa)
-                uk_pmm_free(pa, 1);
-            if (kstack_nfree < (int)UK_ARRAY_SIZE(kstack_free_list))
-                kstack_free_list[kstack_nfree++] = slot;
-            return NULL;
-        }
-    }
-    return (void *)(slot + KSTACK_SLOT);
-}
-
-void uk_kstack_free(void *top)
-{
-    uptr slot = (uptr)top - KSTACK_SLOT;
-    for (uptr va = slot + KSTACK_SLOT - UK_KSTACK_SIZE; va < (uptr)top; va += UK_PAGE_SIZE)
-        uk_pmm_free(uk_page_unmap(va), 1);
-    if (kstack_nfree < (int)UK_ARRAY_SIZE(kstack_free_list))
-        kstack_free_list[kstack_nfree++] = slot;
 }

@@ -110,5 +110,18 @@ extern struct uk_cpu uk_cpu0;
 #define UK_SYSCALL_RET(f) ((f)->rax)
 #define UK_FRAME_SP(f) ((f)->rsp)
 #define UK_FRAME_PC(f) ((f)->rip)
+/* The frame returns through iretq with every register restored (not sysret's rcx/r11). */
+#define UK_FRAME_FULL_RESTORE(f) ((f)->vector = 0)
+
+/* struct stat of the x86_64 syscall ABI. */
+struct uk_linux_stat {
+    u64 dev, ino, nlink;
+    u32 mode, uid, gid, pad0;
+    u64 rdev;
+    s64 size, blksize, blocks;
+    u64 atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+    s64 unused[3];
+};
+_Static_assert(sizeof(struct uk_linux_stat) == 144, "struct stat layout (x86_64)");
 
 #endif

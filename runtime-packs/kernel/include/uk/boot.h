@@ -13,7 +13,12 @@ struct uk_appinfo {
     u32 version;
     u32 reserved;
     char name[64];
-    char reserved2[176];
+    /* Where the program headers are in memory (AT_PHDR), filled by the link task: images whose
+     * first bytes are a boot header (arm64 Image) no longer hold the ELF header. 0 = not filled. */
+    u16 phentsize, phnum;
+    u32 reserved2;
+    u64 phdr;
+    char reserved3[160];
     char cmdline[2048];
 };
 extern const volatile struct uk_appinfo uk_appinfo;

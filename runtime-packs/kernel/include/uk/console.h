@@ -11,6 +11,10 @@ void ns16550_init(u16 base);
 void ns16550_write(u16 base, const char *buf, usize len);
 usize ns16550_read(u16 base, char *buf, usize len);
 void ns16550_enable_rx_irq(u16 base);
+/* PL011 driver (drivers/uart) on a mapped MMIO base. */
+void uk_pl011_write(u8 *base, const char *buf, usize len);
+usize uk_pl011_read(u8 *base, char *buf, usize len);
+void uk_pl011_enable_rx_irq(u8 *base);
 /* Platform: console input by interrupt, once interrupt routing is up. */
 void uk_console_irq_init(void);
 

@@ -11,6 +11,7 @@ struct uk_bootinfo {
     int nram;
     const char *cmdline; /* a kernel copy; never NULL */
     u64 max_phys;
+    u64 image_pa_offset; /* physical minus linked address of the image (0 when loaded where linked) */
 };
 extern struct uk_bootinfo uk_bootinfo;
 

@@ -26,11 +26,11 @@ extern char __uk_data_start[], __uk_data_end[], __uk_image_end[];
 extern char _start[];
 void uk_paging_activate(void);
 
-static void map_identity(const char *start, const char *end, int prot, bool program)
+static void map_image_range(const char *start, const char *end, int prot, bool program)
 {
     uptr s = UK_ALIGN_DOWN((uptr)start, UK_PAGE_SIZE), e = UK_ALIGN_UP((uptr)end, UK_PAGE_SIZE);
     for (uptr va = s; va < e; va += UK_PAGE_SIZE)
-        if (uk_page_map(va, va, prot))
+        if (uk_page_map(va, va + uk_bootinfo.image_pa_offset, prot))
             uk_panic("no memory for the image's page tables");
     if (program && e > s && uk_vm_add(s, e - s, prot & ~UK_PROT_USER, UK_VM_IMAGE))
         uk_panic("overlapping image segments");
@@ -39,12 +39,12 @@ static void map_identity(const char *start, const char *end, int prot, bool prog
 static void map_image(void)
 {
     const int R = UK_PROT_READ, W = UK_PROT_WRITE, X = UK_PROT_EXEC, U = UK_PROT_USER;
-    map_identity(__prog_text_start, __prog_text_end, R | X | U, true);
-    map_identity(__prog_rodata_start, __prog_rodata_end, R | U, true);
-    map_identity(__prog_data_start, __prog_data_end, R | W | U, true);
-    map_identity(__uk_text_start, __uk_text_end, R | X, false);
-    map_identity(__uk_rodata_start, __uk_rodata_end, R, false);
-    map_identity(__uk_data_start, __uk_data_end, R | W, false);
+    map_image_range(__prog_text_start, __prog_text_end, R | X | U, true);
+    map_image_range(__prog_rodata_start, __prog_rodata_end, R | U, true);
+    map_image_range(__prog_data_start, __prog_data_end, R | W | U, true);
+    map_image_range(__uk_text_start, __uk_text_end, R | X, false);
+    map_image_range(__uk_rodata_start, __uk_rodata_end, R, false);
+    map_image_range(__uk_data_start, __uk_data_end, R | W, false);
     uk_paging_activate();
     /* The loader zero-fills .bss, but do not rely on every loader doing so. */
     uk_memset(__prog_bss_start, 0, __prog_bss_end - __prog_bss_start);

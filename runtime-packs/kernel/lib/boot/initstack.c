@@ -60,10 +60,12 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
     uk_user_copy_to((void *)sp, rnd, sizeof(rnd));
     uptr random_u = sp;
 
+    /* Program headers: where the link task recorded them, else from the image's own ELF header. */
+    bool recorded = uk_appinfo.phnum != 0;
     u64 auxv[] = {
-        AT_PHDR, (u64)&__ehdr_start + __ehdr_start.phoff,
-        AT_PHENT, __ehdr_start.phentsize,
-        AT_PHNUM, __ehdr_start.phnum,
+        AT_PHDR, recorded ? uk_appinfo.phdr : (u64)&__ehdr_start + __ehdr_start.phoff,
+        AT_PHENT, recorded ? uk_appinfo.phentsize : __ehdr_start.phentsize,
+        AT_PHNUM, recorded ? uk_appinfo.phnum : __ehdr_start.phnum,
         AT_PAGESZ, UK_PAGE_SIZE,
         AT_BASE, 0,
         AT_FLAGS, 0,

@@ -2,7 +2,7 @@
 #include <uk/irq.h>
 #include <uk/print.h>
 
-#define MAX_IRQS 32
+#define MAX_IRQS 256 /* x86: IOAPIC pins; arm64: GIC INTIDs (SPIs from 32) */
 
 static struct {
     uk_irq_handler fn;

@@ -100,20 +100,10 @@ long sys_openat(long dirfd, long upath, long flags, long mode)
 
 long sys_open(long path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
 
-/* struct stat of x86_64. */
-struct stat_k {
-    u64 dev, ino, nlink;
-    u32 mode, uid, gid, pad0;
-    u64 rdev;
-    s64 size, blksize, blocks;
-    u64 atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-    s64 unused[3];
-};
-_Static_assert(sizeof(struct stat_k) == 144, "struct stat layout (x86_64)");
 
 static long fill_stat(struct uk_vnode *vn, u32 mode_if_no_node, long ust)
 {
-    struct stat_k st;
+    struct uk_linux_stat st;
     uk_memset(&st, 0, sizeof(st));
     st.dev = 1;
     st.nlink = 1;

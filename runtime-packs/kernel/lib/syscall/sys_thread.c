@@ -38,7 +38,11 @@ static long read_timespec(long uts, u64 *ns)
     return 0;
 }
 
+#ifdef UK_CLONE_TLS_BEFORE_CTID
+long sys_clone(long flags, long newsp, long ptid, long tls, long ctid)
+#else
 long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
+#endif
 {
     const long need = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
     if ((flags & need) != need) {
@@ -49,7 +53,7 @@ long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
     UK_SYSCALL_RET(&child) = 0;
     if (newsp)
         UK_FRAME_SP(&child) = newsp;
-    child.vector = 0; /* return through the full restore path */
+    UK_FRAME_FULL_RESTORE(&child);
     struct uk_thread *t = uk_thread_create(&child, flags & CLONE_SETTLS ? (u64)tls : uk_thread_current()->tls);
     if (!t)
         return -EAGAIN;

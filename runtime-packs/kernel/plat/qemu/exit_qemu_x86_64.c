@@ -1,4 +1,4 @@
-/* exit_qemu.c - power-off on QEMU: the launcher reads the exit code from the control port, so nothing
+/* exit_qemu_x86_64.c - power-off on QEMU: the launcher reads the exit code from the control port, so nothing
  * is printed (see plat/pvh/exit_pvh.c). */
 #include <uk/plat.h>
 

@@ -1,4 +1,4 @@
-/* ns16550.c - 16550 UART on an x86 I/O port: polled output in 16-byte bursts (one VM exit per burst
+/* ns16550_x86_64.c - 16550 UART on an x86 I/O port: polled output in 16-byte bursts (one VM exit per burst
  * with `rep outsb`), input read by the console's interrupt handler. */
 #include <uk/arch.h>
 #include <uk/console.h>

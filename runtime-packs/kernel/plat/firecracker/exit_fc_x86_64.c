@@ -1,4 +1,4 @@
-/* exit_fc.c - power-off on Firecracker, which has no exit device: a non-zero exit code is printed on
+/* exit_fc_x86_64.c - power-off on Firecracker, which has no exit device: a non-zero exit code is printed on
  * the console (the only channel to the host there), then the reset ends the VM (plat/pvh/exit_pvh.c;
  * the QEMU ports it also writes let the same image report its code in QEMU microvm tests). */
 #include <uk/plat.h>

@@ -1,0 +1,148 @@
+/* signal_arm64.c - Linux arm64 signal frames: a {x29, x30} frame record at the top, below it
+ * rt_sigframe {siginfo, ucontext} whose mcontext holds fault_address, x0-x30, sp, pc, pstate and the
+ * records fpsimd_context, esr_context (faults) and the terminator; the handler gets x0-x2 = sig, &info,
+ * &uc, x29 = the record, x30 = sa_restorer. rt_sigreturn validates what it restores. */
+#include <uk/arch.h>
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/signal.h>
+#include <uk/syscall.h>
+
+#define FPSIMD_MAGIC 0x46508001u
+#define FPSIMD_SIZE 528
+#define ESR_MAGIC 0x45535201u
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+
+struct sigcontext_k {
+    u64 fault_address;
+    u64 regs[31];
+    u64 sp, pc, pstate;
+    u8 reserved[4096] __attribute__((aligned(16)));
+};
+
+struct ucontext_k {
+    u64 flags;
+    u64 link;
+    u64 ss_sp;
+    s32 ss_flags, pad;
+    u64 ss_size;
+    u64 sigmask;
+    u8 unused[120];
+    struct sigcontext_k mc;
+};
+
+struct siginfo_k {
+    s32 signo, errno_, code, pad;
+    union {
+        struct {
+            s32 pid;
+            u32 uid;
+        } kill;
+        u64 addr;
+        u8 bytes[112];
+    };
+};
+
+struct rt_sigframe_k {
+    struct siginfo_k info;
+    struct ucontext_k uc;
+};
+
+_Static_assert(__builtin_offsetof(struct ucontext_k, mc) == 176, "ucontext layout");
+_Static_assert(__builtin_offsetof(struct sigcontext_k, reserved) == 288, "sigcontext layout");
+_Static_assert(sizeof(struct rt_sigframe_k) % 16 == 0, "sigframe alignment");
+
+void uk_fpu_save(void *area);
+void uk_fpu_restore(void *area);
+
+static bool on_altstack(struct uk_thread *t, u64 sp)
+{
+    return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
+}
+
+bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
+                          const struct uk_sigaction *sa, u64 oldmask)
+{
+    struct uk_thread *t = uk_thread_current();
+    u64 sp = f->sp;
+    if ((sa->flags & UK_SA_ONSTACK) && t->altstack_size && !on_altstack(t, sp))
+        sp = t->altstack_sp + t->altstack_size;
+    u64 record = UK_ALIGN_DOWN(sp - 16, 16);
+    u64 frame_addr = UK_ALIGN_DOWN(record - sizeof(struct rt_sigframe_k), 16);
+    if (!uk_user_access_ok((void *)frame_addr, sp - frame_addr, true))
+        return false;
+
+    struct rt_sigframe_k *fr = (struct rt_sigframe_k *)frame_addr;
+    uk_memset(fr, 0, sizeof(*fr));
+    ((u64 *)record)[0] = f->x[29];
+    ((u64 *)record)[1] = f->x[30];
+    fr->info.signo = sig;
+    fr->info.code = si->code;
+    if (si->code == UK_SI_TKILL)
+        fr->info.kill.pid = si->pid;
+    else
+        fr->info.addr = si->addr;
+    fr->uc.ss_sp = t->altstack_sp;
+    fr->uc.ss_size = t->altstack_size;
+    fr->uc.ss_flags = t->altstack_size ? (on_altstack(t, f->sp) ? SS_ONSTACK : 0) : SS_DISABLE;
+    fr->uc.sigmask = oldmask;
+    struct sigcontext_k *mc = &fr->uc.mc;
+    mc->fault_address = sig == UK_SIGSEGV || sig == UK_SIGBUS ? si->addr : 0;
+    for (int i = 0; i < 31; i++)
+        mc->regs[i] = f->x[i];
+    mc->sp = f->sp;
+    mc->pc = f->pc;
+    mc->pstate = f->pstate;
+    /* Records: FP/SIMD registers (live in the CPU), the fault's ESR, the terminator. */
+    u32 *fp = (u32 *)mc->reserved;
+    fp[0] = FPSIMD_MAGIC;
+    fp[1] = FPSIMD_SIZE;
+    uk_fpu_save(fp);
+    u32 *next = (u32 *)(mc->reserved + FPSIMD_SIZE);
+    if (f->esr && (sig == UK_SIGSEGV || sig == UK_SIGBUS)) {
+        next[0] = ESR_MAGIC;
+        next[1] = 16;
+        *(u64 *)&next[2] = f->esr;
+        next += 4;
+    }
+    next[0] = next[1] = 0;
+
+    f->x[0] = (u64)sig;
+    f->x[1] = (u64)&fr->info;
+    f->x[2] = (u64)&fr->uc;
+    f->x[29] = record;
+    f->x[30] = sa->restorer;
+    f->sp = frame_addr;
+    f->pc = sa->handler;
+    f->pstate &= UK_PSTATE_NZCV; /* EL0t; single-step and the rest cleared */
+    return true;
+}
+
+long sys_rt_sigreturn(void)
+{
+    struct uk_trapframe *f = uk_syscall_frame();
+    struct uk_thread *t = uk_thread_current();
+    struct rt_sigframe_k *fr = (struct rt_sigframe_k *)f->sp;
+    if ((f->sp & 15) || !uk_user_access_ok(fr, sizeof(*fr), false))
+        goto bad;
+    const struct sigcontext_k *mc = &fr->uc.mc;
+    if (mc->pc >= UK_USER_TOP || (mc->sp & 15) || mc->sp >= UK_USER_TOP)
+        goto bad;
+    const u32 *fp = (const u32 *)mc->reserved;
+    if (fp[0] == FPSIMD_MAGIC && fp[1] == FPSIMD_SIZE)
+        uk_fpu_restore((void *)fp);
+    for (int i = 0; i < 31; i++)
+        f->x[i] = mc->regs[i];
+    f->sp = mc->sp;
+    f->pc = mc->pc;
+    f->pstate = mc->pstate & UK_PSTATE_NZCV;
+    t->sigmask = fr->uc.sigmask & ~((1UL << (UK_SIGKILL - 1)) | (1UL << (UK_SIGSTOP - 1)));
+    return (long)f->x[0]; /* the dispatcher stores this back into x0 */
+bad:
+    uk_printk("[uk] rt_sigreturn with a corrupt signal frame at %#lx\n", (u64)fr);
+    uk_signal_kill_program(UK_SIGSEGV);
+}

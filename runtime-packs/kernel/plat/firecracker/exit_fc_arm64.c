@@ -1,0 +1,17 @@
+/* exit_fc_arm64.c - power-off on Firecracker arm64, which has no exit device: a non-zero exit code is
+ * printed on the console (the only channel to the host there), then PSCI SYSTEM_OFF ends the VM. */
+#include <uk/plat.h>
+#include <uk/print.h>
+#include <uk/stats.h>
+
+UK_NORETURN void uk_dtb_power_off(void);
+
+UK_NORETURN void uk_plat_exit(int code)
+{
+    uk_stats_print();
+    if (code == UK_EXIT_PANIC)
+        uk_printk("[uk] exit: kernel panic\n");
+    else if (code != 0)
+        uk_printk("[uk] exit: code %d\n", code);
+    uk_dtb_power_off();
+}
