@@ -15,6 +15,11 @@ void ns16550_enable_rx_irq(u16 base);
 void uk_pl011_write(u8 *base, const char *buf, usize len);
 usize uk_pl011_read(u8 *base, char *buf, usize len);
 void uk_pl011_enable_rx_irq(u8 *base);
+/* 16550 on MMIO, registers one byte apart (drivers/uart, arm64). */
+void uk_ns16550_mmio_init(u8 *base);
+void uk_ns16550_mmio_write(u8 *base, const char *buf, usize len);
+usize uk_ns16550_mmio_read(u8 *base, char *buf, usize len);
+void uk_ns16550_mmio_enable_rx_irq(u8 *base);
 /* Platform: console input by interrupt, once interrupt routing is up. */
 void uk_console_irq_init(void);
 

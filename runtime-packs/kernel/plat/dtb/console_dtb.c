@@ -1,5 +1,6 @@
-/* console_dtb.c - the console of device-tree platforms: the PL011 the device tree names (QEMU virt),
- * with LF → CRLF. Until the real page tables exist it is reached through the early direct map. */
+/* console_dtb.c - the console of device-tree platforms: the UART the device tree names, a PL011 (QEMU
+ * virt) or a 16550 on MMIO (Firecracker, which adds it when the command line has console=), with
+ * LF → CRLF. Until the real page tables exist it is reached through the early direct map. */
 #include <uk/console.h>
 #include <uk/fdt.h>
 #include <uk/irq.h>
@@ -8,11 +9,25 @@
 
 static struct uk_fdt_dev uart;
 static u8 *base;
+static bool is_16550;
 
 void uk_console_init(void)
 {
-    if (uk_fdt_find_compatible("arm,pl011", 0, &uart))
+    if (uk_fdt_find_compatible("arm,pl011", 0, &uart)) {
         base = uk_phys_to_virt(uart.base);
+    } else if (uk_fdt_find_compatible("ns16550a", 0, &uart) || uk_fdt_find_compatible("ns16550", 0, &uart)) {
+        base = uk_phys_to_virt(uart.base);
+        is_16550 = true;
+        uk_ns16550_mmio_init(base);
+    }
+}
+
+static void uart_write(const char *buf, usize len)
+{
+    if (is_16550)
+        uk_ns16550_mmio_write(base, buf, len);
+    else
+        uk_pl011_write(base, buf, len);
 }
 
 /* Maps the UART into the kernel's own tables (after uk_paging_init, before they are activated). */
@@ -29,12 +44,12 @@ void uk_console_write(const char *buf, usize len)
     usize start = 0;
     for (usize i = 0; i < len; i++) {
         if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) {
-            uk_pl011_write(base, buf + start, i - start);
-            uk_pl011_write(base, "\r", 1);
+            uart_write(buf + start, i - start);
+            uart_write("\r", 1);
             start = i;
         }
     }
-    uk_pl011_write(base, buf + start, len - start);
+    uart_write(buf + start, len - start);
 }
 
 static void uart_interrupt(void *arg)
@@ -42,7 +57,7 @@ static void uart_interrupt(void *arg)
     (void)arg;
     char buf[64];
     usize n;
-    while ((n = uk_pl011_read(base, buf, sizeof(buf))))
+    while ((n = is_16550 ? uk_ns16550_mmio_read(base, buf, sizeof(buf)) : uk_pl011_read(base, buf, sizeof(buf))))
         uk_tty_input(buf, n);
 }
 
@@ -51,6 +66,10 @@ void uk_console_irq_init(void)
     if (!base)
         return;
     uart_interrupt(NULL); /* input that arrived before boot */
-    if (uart.irq >= 0 && uk_irq_register(uart.irq, uart_interrupt, NULL))
+    if (uart.irq < 0 || !uk_irq_register(uart.irq, uart_interrupt, NULL))
+        return;
+    if (is_16550)
+        uk_ns16550_mmio_enable_rx_irq(base);
+    else
         uk_pl011_enable_rx_irq(base);
 }
