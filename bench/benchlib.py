@@ -14,11 +14,26 @@ def kvm_accel(requested):
     # A PVM host (kvm_pvm) emulates every kernel entry: see README "This machine's KVM is PVM".
     return "tcg" if os.path.isdir("/sys/module/kvm_pvm") else "kvm"
 
-def cpu_args(accel):
-    return ["-enable-kvm", "-cpu", "host,-arch-capabilities"] if accel == "kvm" else ["-accel", "tcg", "-cpu", "max"]
+def host_arch():
+    """x86_64 or arm64: the architecture whose guests this host can run without emulating the CPU."""
+    return {"aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, "x86_64")
 
-def uk_cmd(image, accel, mem, append="--", ctl=None):
-    """QEMU microvm booting a unikernel image the way the launcher does (control file for the exit line)."""
+def arch_accel(arch, requested):
+    """The accelerator for guests of arch: kvm_accel() for the host's own architecture, TCG for the other."""
+    return kvm_accel(requested) if arch == host_arch() else "tcg"
+
+def cpu_args(accel, arch="x86_64"):
+    if accel == "kvm":
+        return ["-enable-kvm", "-cpu", "host,-arch-capabilities" if arch == "x86_64" else "host"]
+    return ["-accel", "tcg", "-cpu", "max"]
+
+def uk_cmd(image, accel, mem, append="--", ctl=None, arch="x86_64"):
+    """QEMU booting a unikernel image the way the launcher does: x86_64 on microvm (control file for the exit
+    line, isa-debug-exit), arm64 on virt (the kernel leaves through semihosting; QEMU exits with the code)."""
+    if arch == "arm64":
+        return ["qemu-system-aarch64", "-M", "virt", *cpu_args(accel, arch), "-m", mem, "-nodefaults",
+                "-no-user-config", "-nographic", "-no-reboot", "-kernel", image, "-append", append, "-serial", "stdio",
+                "-semihosting-config", "enable=on,target=native"]
     ctl = ctl or tempfile.mktemp(prefix="ukbench-")
     return ["qemu-system-x86_64", "-M", "microvm,acpi=off", *cpu_args(accel), "-m", mem, "-nodefaults",
             "-no-user-config", "-nographic", "-no-reboot", "-kernel", image, "-append", append, "-serial", "stdio",

@@ -1,35 +1,85 @@
 #!/usr/bin/env python3
-"""compare.py - the measuring half of bench/compare.sh. Builds the Linux-microVM variant of each program
-(a static musl link of the same NativeAOT object, as /init of an initramfs), then measures the three
-variants in one run and prints a Markdown table; writes compare.png when matplotlib is there."""
-import argparse, glob, os, statistics, subprocess, sys, time
+"""compare.py - the measuring half of bench/compare.sh. For each architecture it builds the Linux-VM variant of
+each program (a static musl link of the same NativeAOT object, as /init of an initramfs), then measures the
+unikernel, the Linux VM and the native process in one run and prints one Markdown table with a row per
+variant; writes compare.png (a panel per architecture) when matplotlib is there. arm64 on an x86_64 host runs
+under TCG (system emulation for the VMs, qemu-aarch64 user mode for the native process): those rows say so."""
+import argparse, glob, os, re, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import cpu_args, kvm_accel, run, smallest, summary, uk_cmd as uk_boot  # noqa: E402
+from benchlib import arch_accel, cpu_args, host_arch, run, smallest, summary, uk_cmd as uk_boot  # noqa: E402
 
 NATIVE_LIBS = ["libSystem.Native.a", "libSystem.IO.Compression.Native.a", "libbootstrapper.o",
                "libRuntime.WorkstationGC.a", "libeventpipe-disabled.a", "libRuntime.VxsortDisabled.a",
                "libstandalonegc-disabled.a", "libaotminipal.a", "libstdc++compat.a", "libz.a",
                "libbrotlienc.a", "libbrotlidec.a", "libbrotlicommon.a"]
+APPS = [("Hello", "samples/Hello"), ("Conformance", "tests/apps/Conformance")]
+MEM = "256M"
+RID = {"x86_64": "x64", "arm64": "arm64"}
+# Per architecture: the QEMU machine of both VMs, Linux's console, and how a run's guest may take (TCG arm64
+# Linux boots in ~10 s, the conformance program in it takes longer).
+LINUX = {"x86_64": (["qemu-system-x86_64", "-M", "microvm,acpi=off"], "ttyS0", 60),
+         "arm64": (["qemu-system-aarch64", "-M", "virt"], "ttyAMA0", 240)}
 
-def nativeaot_dir():
+def nativeaot_dir(obj, rid):
+    """The NativeAOT runtime pack's native folder that ilc compiled obj against (its .ilc.rsp names it)."""
+    rsp = obj[:-2] + ".ilc.rsp"
+    if os.path.exists(rsp):
+        m = re.search(r"^-r:(.*/runtimes/linux-%s)/lib/" % rid, open(rsp).read(), re.M)
+        if m and os.path.isdir(m.group(1) + "/native"):
+            return m.group(1) + "/native"
     roots = [os.environ.get("NUGET_PACKAGES", ""), os.path.expanduser("~/.nuget/packages")]
     for root in roots:
-        found = sorted(glob.glob(os.path.join(root, "microsoft.netcore.app.runtime.nativeaot.linux-x64", "*",
-                                              "runtimes", "linux-x64", "native")))
+        found = sorted(glob.glob(os.path.join(root, f"microsoft.netcore.app.runtime.nativeaot.linux-{rid}", "*",
+                                              "runtimes", f"linux-{rid}", "native")))
         if found:
             return found[-1]
-    sys.exit("bench: the NativeAOT linux-x64 runtime pack is not in the NuGet cache (publish once first)")
+    sys.exit(f"bench: the NativeAOT linux-{rid} runtime pack is not in the NuGet cache (publish once first)")
 
-def link_static(obj, pack, out):
+def toolchain(arch, pack, out):
+    """The files of the static Linux link: the runtime pack's (musl, glibc shim, libgcc, OpenSSL) where the pack
+    exists, else for arm64 the cross toolchain's and musl-dev:arm64's, with the glibc shim compiled here.
+    'crypto' is None when no OpenSSL built for musl exists (then the conformance program cannot run)."""
+    def pick(name, fallback):
+        return f"{pack}/{name}" if os.path.exists(f"{pack}/{name}") else fallback
+
+    if arch == "x86_64":
+        t = {k: f"{pack}/{k}" for k in ("crt1.o", "crti.o", "crtn.o", "libukcompat.a", "libc.a", "libgcc.a",
+                                         "libgcc_eh.a")}
+        t.update(ld=["ld", "-m", "elf_x86_64"], pre=[], post=[], ossl=pack)
+    else:
+        gcc, musl = "aarch64-linux-gnu-gcc", "/usr/lib/aarch64-linux-musl"
+        gccfile = lambda f: subprocess.run([gcc, f"-print-file-name={f}"], capture_output=True, text=True,
+                                           check=True).stdout.strip()
+        compat = f"{pack}/libukcompat.a"
+        if not os.path.exists(compat):
+            compat = os.path.join(out, "libukcompat.a")
+            src = os.path.join(os.path.dirname(__file__), "..", "runtime-packs", "compat", "glibc_compat.c")
+            subprocess.run([gcc, "-O2", "-fno-pie", "-nostdinc", "-isystem", "/usr/include/aarch64-linux-musl",
+                            "-isystem", gccfile("include"), "-c", src, "-o", compat[:-2] + ".o"], check=True)
+            subprocess.run(["aarch64-linux-gnu-ar", "rcs", compat + ".tmp", compat[:-2] + ".o"], check=True)
+            os.replace(compat + ".tmp", compat)
+        t = {k: pick(k, f"{musl}/{k}") for k in ("crt1.o", "crti.o", "crtn.o", "libc.a")}
+        t.update({k: pick(k, gccfile(k)) for k in ("libgcc.a", "libgcc_eh.a")})
+        # gcc's crtbeginT.o/crtend.o as in the arm64 image's link (__dso_handle, .eh_frame's terminator).
+        t.update({"libukcompat.a": compat}, ld=["aarch64-linux-gnu-ld", "-m", "aarch64linux"],
+                 pre=[pick("crtbeginT.o", gccfile("crtbeginT.o"))], post=[pick("crtend.o", gccfile("crtend.o"))])
+        root = os.path.join(os.path.dirname(__file__), "..")
+        t["ossl"] = next((d for d in (pack, os.path.join(root, "artifacts", "openssl", "arm64"))
+                          if os.path.exists(f"{d}/openssl.json")), None)
+    t["crypto"] = ([f"{t['ossl']}/libSystem.Security.Cryptography.Native.OpenSsl.a", f"{t['ossl']}/libssl.a",
+                    f"{t['ossl']}/libcrypto.a"] if t["ossl"] else None)
+    return t
+
+def link_static(arch, obj, t, out, crypto):
     """The program as a static Linux executable: the unikernel's link line without the kernel core."""
-    n = nativeaot_dir()
-    # The pack's OpenSSL and static crypto shim, as the SDK links them (docs/runtime-pack.md).
-    crypto = ([f"{pack}/libSystem.Security.Cryptography.Native.OpenSsl.a", f"{pack}/libssl.a", f"{pack}/libcrypto.a"]
-              if os.path.exists(f"{pack}/openssl.json") else [])
-    cmd = (["ld", "-static", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "-o", out,
-            f"{pack}/crt1.o", f"{pack}/crti.o", obj] + [os.path.join(n, l) for l in NATIVE_LIBS] + crypto +
-           [f"{pack}/libukcompat.a", f"{pack}/libc.a", f"{pack}/libgcc.a", f"{pack}/libgcc_eh.a", f"{pack}/crtn.o"])
+    n = nativeaot_dir(obj, RID[arch])
+    libs = [os.path.join(n, l) for l in NATIVE_LIBS if os.path.exists(os.path.join(n, l))]
+    # Without OpenSSL for musl, NativeAOT's dlopen shim (which finds no libssl in a static program).
+    extra = t["crypto"] or ([os.path.join(n, "libSystem.Security.Cryptography.Native.OpenSsl.a")] if crypto else [])
+    cmd = (t["ld"] + ["-static", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "-o", out, t["crt1.o"],
+                      t["crti.o"]] + t["pre"] + [obj] + libs + extra +
+           [t["libukcompat.a"], t["libc.a"], t["libgcc.a"], t["libgcc_eh.a"]] + t["post"] + [t["crtn.o"]])
     subprocess.run(cmd, check=True)
 
 def cpio_entry(f, name, mode, data=b"", ino=0, rdev=(0, 0)):
@@ -47,13 +97,137 @@ def initramfs(init, out):
             cpio_entry(f, name, 0o20666, ino=10 + i, rdev=rdev)
         cpio_entry(f, "TRAILER!!!", 0)
 
-def linux_cmd(kernel, initrd, accel, mem, args):
-    return ["qemu-system-x86_64", "-M", "microvm,acpi=off", *cpu_args(accel), "-m", mem, "-nodefaults",
-            "-no-user-config", "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd, "-serial", "stdio",
-            "-append", "console=ttyS0 quiet loglevel=0 panic=-1 CONFORMANCE=yes -- " + " ".join(args)]
+def linux_cmd(arch, kernel, initrd, accel, mem):
+    machine, console, _ = LINUX[arch]
+    return [*machine, *cpu_args(accel, arch), "-m", mem, "-nodefaults", "-no-user-config", "-nographic",
+            "-no-reboot", "-kernel", kernel, "-initrd", initrd, "-serial", "stdio",
+            "-append", f"console={console} quiet loglevel=0 panic=-1 CONFORMANCE=yes --"]
 
-def uk_cmd(image, accel, mem, args):
-    return uk_boot(image, accel, mem, "env.CONFORMANCE=yes -- " + " ".join(args))
+class Variant:
+    """One row: how to launch each app (cmd(app, mem) -> argv, or None when the app cannot run), and results."""
+    def __init__(self, label, arch, na=None, size=None, size_note="", cmd=None, vm=True, timeout=60):
+        self.label, self.arch, self.na, self.size, self.size_note = label, arch, na, size, size_note
+        self.cmd, self.vm, self.timeout = cmd, vm, timeout
+        self.runs, self.min_hello, self.min_conf, self.failed = [], None, None, None
+
+def prepare(arch, a, emulated):
+    """The three variants of arch, with the Linux programs linked and packed."""
+    out = a.out if arch == "x86_64" else os.path.join(a.out, "arm64")
+    tag = f" ({arch}, TCG-emulated)" if emulated else f" ({arch})"
+    if arch == "arm64" and a.arm64_na:
+        return [Variant(f"{v}{tag}", arch, na=a.arm64_na) for v in ("unikernel", "Linux VM", "native process")], "tcg"
+    accel = arch_accel(arch, a.accel)
+    pack = os.path.join(a.root, "artifacts", "runtime-packs", f"unikraft-qemu-{RID[arch]}")
+    t = toolchain(arch, pack, out)
+    kernel = sorted(glob.glob(os.path.join(out, "linux", "vmlinuz-*")))[-1]
+    images, inits, initrds = {}, {}, {}
+    for app, src in APPS:
+        images[app] = os.path.join(out, "uk", app, f"{app}.qemu")
+        if arch == "x86_64":
+            obj = os.path.join(a.root, src, "obj", "Release", "net10.0", "unikraft-qemu-x64", "native", f"{app}.o")
+        else:
+            obj = os.path.join(out, "obj", app, "release_linux-arm64", "native", f"{app}.o")
+        inits[app] = os.path.join(out, "linux", f"{app}.init")
+        link_static(arch, obj, t, inits[app], crypto=app == "Conformance")
+        initrds[app] = os.path.join(out, "linux", f"{app}.cpio")
+        initramfs(inits[app], initrds[app])
+    # Without OpenSSL for musl the conformance program aborts in its crypto checks on Linux (not in the image,
+    # which has its own pack's OpenSSL or none).
+    conf_ok = t["crypto"] is not None
+    timeout = LINUX[arch][2]
+
+    uk_na = a.arm64_uk_na if arch == "arm64" else None
+    if not uk_na and not os.path.exists(images["Hello"]):
+        uk_na = "n/a (not published)"
+    uk = Variant(f"unikernel{tag}", arch, na=uk_na, timeout=timeout,
+                 size=None if uk_na else os.path.getsize(images["Hello"]),
+                 cmd=lambda app, mem: (uk_boot(images[app], accel, mem, "env.CONFORMANCE=yes --", arch=arch)
+                                       if os.path.exists(images[app]) else None))
+    lx_label = "Linux microVM" if arch == "x86_64" else "Linux VM"
+    lx = Variant(f"{lx_label}{tag}", arch, timeout=timeout,
+                 size=os.path.getsize(kernel) + os.path.getsize(initrds["Hello"]), size_note=" (kernel + initramfs)",
+                 cmd=lambda app, mem: (linux_cmd(arch, kernel, initrds[app], accel, mem)
+                                       if app == "Hello" or conf_ok else None))
+    if not conf_ok:
+        lx.min_conf = "n/a (no OpenSSL for musl)"
+    if arch == "x86_64":
+        native = os.path.join(a.out, "native", "Hello")
+        nat = Variant(f"native Linux process{tag}", arch, size=os.path.getsize(native), vm=False,
+                      cmd=lambda app, mem: [native] if app == "Hello" else None)
+    else:
+        # No arm64 CPU here: the Linux VM's /init (static, musl) under qemu-aarch64 user-mode emulation.
+        qemu_user = next((q for q in ("qemu-aarch64", "qemu-aarch64-static")
+                          if subprocess.run(["sh", "-c", f"command -v {q}"], capture_output=True).returncode == 0), None)
+        nat = Variant(f"native process{tag[:-1]}, qemu-aarch64 user mode)", arch, size=os.path.getsize(inits["Hello"]),
+                      vm=False, na=None if qemu_user else "n/a (no qemu-aarch64)",
+                      cmd=lambda app, mem: [qemu_user, inits[app]] if app == "Hello" else None)
+    return [uk, lx, nat], accel
+
+def measure(v, a):
+    if v.na:
+        return
+    v.runs = [run(v.cmd("Hello", MEM), "Hello", timeout=max(120, v.timeout)) for _ in range(a.runs)]
+    bad = next((r for r in v.runs if r[0] is None), None)
+    if bad:
+        v.failed = f"printed no greeting: {bad[3][-300:]!r}"
+        return
+    if not v.vm:
+        return
+
+    def boots(app, marker):
+        return lambda m: marker in run(v.cmd(app, f"{m}M"), marker, timeout=v.timeout)[3]
+
+    v.min_hello = f"{smallest(boots('Hello', 'Hello'), 4, 512)} MiB"
+    if v.min_conf is None:
+        if a.quick:
+            v.min_conf = "skipped (--quick)"
+        elif v.cmd("Conformance", MEM) is None:
+            v.min_conf = "n/a"
+        else:
+            v.min_conf = f"{smallest(boots('Conformance', 'SUMMARY'), 4, 512)} MiB"
+
+def row(v):
+    if v.na:
+        return f"| {v.label} | {v.na} | | | | | |"
+    if v.failed:
+        return f"| {v.label} | failed: {v.failed[:80]} | | | | | |"
+    first, exit_, rss = (summary([r[i] for r in v.runs], *fmt) for i, fmt in
+                         ((0, ("ms", 1000, 0)), (1, ("ms", 1000, 0)), (2, ("MiB", 1, 0))))
+    return (f"| {v.label} | {v.size / 1e6:.2f} MB{v.size_note} | {first} | {exit_} | {v.min_hello or 'n/a'} | "
+            f"{v.min_conf or 'n/a'} | {rss} |")
+
+def chart(arches, a):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("\n(no chart: install python3-matplotlib)")
+        return
+    fig, axes = plt.subplots(1, len(arches), figsize=(6 * len(arches), 4), squeeze=False, sharey=True)
+    for ax, (arch, title, variants) in zip(axes[0], arches):
+        names = ["unikernel", "Linux VM", "native"]
+        for i, v in enumerate(variants):
+            ok = not v.na and not v.failed
+            first = statistics.median(r[0] for r in v.runs) * 1000 if ok else 0
+            exit_ = statistics.median(r[1] for r in v.runs) * 1000 if ok else 0
+            ax.bar(i - 0.2, first, 0.4, color="tab:blue", label="launch to first line" if i == 0 else None)
+            ax.bar(i + 0.2, exit_, 0.4, color="tab:orange", label="launch to exit" if i == 0 else None)
+            if ok:
+                ax.text(i + 0.2, exit_, f"{exit_:.0f}", ha="center", va="bottom", fontsize=8)
+            else:
+                ax.text(i, 1, "n/a", ha="center", va="bottom")
+        ax.set_xticks(range(len(names)), names)
+        ax.set_yscale("log")
+        ax.set_ylim(bottom=1)
+        ax.set_title(title, fontsize=10)
+    axes[0][0].set_ylabel("ms (log scale)")
+    axes[0][0].legend(fontsize=8, loc="upper left")
+    fig.suptitle(f"Hello, median of {a.runs} runs, {time.strftime('%Y-%m-%d')}", fontsize=10)
+    fig.tight_layout()
+    path = os.path.join(a.out, "compare.png")
+    fig.savefig(path, dpi=100)
+    print(f"\nChart: {path}")
 
 def main():
     ap = argparse.ArgumentParser()
@@ -62,81 +236,49 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--accel", default="auto")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--arch", default="all", choices=["all", "x86_64", "arm64"])
+    ap.add_argument("--arm64-na", default="", help="why no arm64 row can be measured (missing tools)")
+    ap.add_argument("--arm64-uk-na", default="", help="why the arm64 unikernel row is n/a")
     a = ap.parse_args()
-    pack = os.path.join(a.root, "artifacts", "runtime-packs", "unikraft-qemu-x64")
-    kernel = sorted(glob.glob(os.path.join(a.out, "linux", "vmlinuz-*")))[-1]
-    images, initrds = {}, {}
-    for app, src in [("Hello", "samples/Hello"), ("Conformance", "tests/apps/Conformance")]:
-        images[app] = os.path.join(a.out, "uk", app, f"{app}.qemu")
-        obj = os.path.join(a.root, src, "obj", "Release", "net10.0", "unikraft-qemu-x64", "native", f"{app}.o")
-        init = os.path.join(a.out, "linux", f"{app}.init")
-        link_static(obj, pack, init)
-        initrds[app] = os.path.join(a.out, "linux", f"{app}.cpio")
-        initramfs(init, initrds[app])
-    native = os.path.join(a.out, "native", "Hello")
+    arches = ["x86_64", "arm64"] if a.arch == "all" else [a.arch]
 
-    accel = kvm_accel(a.accel)
-    note = ""
-    if accel == "kvm" and run(linux_cmd(kernel, initrds["Hello"], "kvm", "256M", []), "Hello", timeout=30)[0] is None:
-        accel, note = "tcg", "The Linux guest did not boot under this host's KVM within 30 s, so both VMs ran under TCG."
-    mem = "256M"
-    uk = [run(uk_cmd(images["Hello"], accel, mem, []), "Hello") for _ in range(a.runs)]
-    lx = [run(linux_cmd(kernel, initrds["Hello"], accel, mem, []), "Hello") for _ in range(a.runs)]
-    nat = [run([native], "Hello") for _ in range(a.runs)]
-    for name, rs in [("unikernel", uk), ("Linux VM", lx), ("native", nat)]:
-        if any(r[0] is None for r in rs):
-            sys.exit(f"bench: the {name} run printed no greeting:\n{rs[0][3][-2000:]}")
+    notes, panels, rows = [], [], []
+    for arch in arches:
+        emulated = arch != host_arch()
+        variants, accel = prepare(arch, a, emulated)
+        if arch == "x86_64" and accel == "kvm":
+            lx = variants[1]
+            if run(lx.cmd("Hello", MEM), "Hello", timeout=30)[0] is None:
+                accel = "tcg"
+                a.accel = "tcg"
+                variants, _ = prepare(arch, a, emulated)
+                notes.append("The Linux guest did not boot under this host's KVM within 30 s, so both x86_64 VMs "
+                             "ran under TCG.")
+        for v in variants:
+            print(f"==> measuring {v.label}", file=sys.stderr)
+            measure(v, a)
+        rows += variants
+        machine = "microvm" if arch == "x86_64" else "virt"
+        panels.append((arch, f"{arch}: QEMU {machine}, {accel.upper()}" + (" (emulated CPU)" if emulated else ""),
+                       variants))
+        notes.append(f"{arch}: both VMs on QEMU {machine} with {accel.upper()}, -m {MEM} for the timed runs"
+                     + (f"; {arch} is emulated on this {host_arch()} host (QEMU TCG for the VMs, qemu-aarch64 user "
+                        "mode for the native process: the Linux VM's static musl /init)" if emulated else "") + ".")
 
-    def uk_ok(app, marker):
-        return lambda m: marker in run(uk_cmd(images[app], accel, m, []), marker, timeout=60)[3]
-
-    def lx_ok(app, marker):
-        return lambda m: marker in run(linux_cmd(kernel, initrds[app], accel, m, []), marker, timeout=60)[3]
-
-    def min_memory(boots_at):
-        return smallest(lambda m: boots_at(f"{m}M"), 4, 512)
-
-    hello_uk, hello_lx = min_memory(uk_ok("Hello", "Hello")), min_memory(lx_ok("Hello", "Hello"))
-    if a.quick:
-        conf_uk = conf_lx = "skipped (--quick)"
-    else:
-        conf_uk = f"{min_memory(uk_ok('Conformance', 'failed'))} MiB"
-        conf_lx = f"{min_memory(lx_ok('Conformance', 'failed'))} MiB"
-
-    sizes = (os.path.getsize(images["Hello"]), os.path.getsize(kernel) + os.path.getsize(initrds["Hello"]),
-             os.path.getsize(native))
-    print(f"Side by side, {a.runs} runs each, QEMU microvm with {accel.upper()}, {time.strftime('%Y-%m-%d')}, "
-          f"{os.cpu_count()} CPUs (x86_64). {note}\n")
-    print("| metric | unikernel | Linux microVM (Debian cloud kernel + initramfs) | native Linux process |")
-    print("|---|---|---|---|")
-    print(f"| image size | {sizes[0] / 1e6:.2f} MB | {sizes[1] / 1e6:.2f} MB (kernel + initramfs) | {sizes[2] / 1e6:.2f} MB |")
-    print(f"| launch to first output line | {summary([r[0] for r in uk], digits=0)} | {summary([r[0] for r in lx], digits=0)} | {summary([r[0] for r in nat], digits=0)} |")
-    print(f"| launch to exit | {summary([r[1] for r in uk], digits=0)} | {summary([r[1] for r in lx], digits=0)} | {summary([r[1] for r in nat], digits=0)} |")
-    print(f"| smallest -m that runs Hello | {hello_uk} MiB | {hello_lx} MiB | n/a |")
-    print(f"| smallest -m that runs the conformance program | {conf_uk} | {conf_lx} | n/a |")
-    print(f"| host RSS of the process (max) | {summary([r[2] for r in uk], 'MiB', 1, 0)} | {summary([r[2] for r in lx], 'MiB', 1, 0)} | {summary([r[2] for r in nat], 'MiB', 1, 0)} |")
-    print("\narm64: not measured yet (no arm64 runtime pack).")
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        labels = ["unikernel", "Linux microVM", "native"]
-        first = [statistics.median(r[0] for r in rs) * 1000 for rs in (uk, lx, nat)]
-        exit_ = [statistics.median(r[1] for r in rs) * 1000 for rs in (uk, lx, nat)]
-        fig, ax = plt.subplots(figsize=(7, 3.5))
-        x = range(len(labels))
-        ax.bar([i - 0.2 for i in x], first, 0.4, label="launch to first line")
-        ax.bar([i + 0.2 for i in x], exit_, 0.4, label="launch to exit")
-        ax.set_xticks(list(x), labels)
-        ax.set_yscale("log")
-        ax.set_ylabel("ms (log scale)")
-        ax.set_title(f"Hello, QEMU microvm ({accel.upper()}), median of {a.runs}")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(a.out, "compare.png"), dpi=100)
-        print(f"\nChart: {os.path.join(a.out, 'compare.png')}")
-    except ImportError:
-        print("\n(no chart: install python3-matplotlib)")
+    print(f"Side by side, {a.runs} runs each (median, min-max), {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, "
+          f"host {host_arch()}.\n")
+    for n in notes:
+        print(f"- {n}")
+    print()
+    print("| variant | image size | launch to first output line | launch to exit | smallest -m that runs Hello | "
+          "smallest -m that runs the conformance program | host RSS of the process (max) |")
+    print("|---|---|---|---|---|---|---|")
+    for v in rows:
+        print(row(v))
+    chart(panels, a)
+    failed = [v.label for v in rows if v.failed]
+    if failed:
+        sys.exit(f"bench: no greeting from {', '.join(failed)}")
 
 if __name__ == "__main__":
     main()
