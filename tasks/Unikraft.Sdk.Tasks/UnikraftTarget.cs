@@ -57,11 +57,9 @@ public sealed record UnikraftTarget(
     /// </summary>
     public static string BinutilsDebianPackage(string tool)
     {
-        string name = Path.GetFileName(tool);
-        int dash = name.LastIndexOf('-');
-        return dash > 0 && name[..dash].Split('-') is [_, "linux", "gnu"]
-            ? "binutils-" + name[..dash].Replace('_', '-')
-            : "binutils";
+        System.Text.RegularExpressions.Match cross =
+            System.Text.RegularExpressions.Regex.Match(Path.GetFileName(tool), "^([a-z0-9_]+)-linux-gnu-");
+        return cross.Success ? $"binutils-{cross.Groups[1].Value.Replace('_', '-')}-linux-gnu" : "binutils";
     }
 
     /// <summary>Finds the target of <paramref name="runtimeIdentifier"/>, or null when it is not supported.</summary>

@@ -5,6 +5,9 @@ internal static class HostTools
 {
     public const string MuslDirectory = "/usr/lib/x86_64-linux-musl";
 
+    /// <summary>Debian's musl-dev:arm64.</summary>
+    public const string MuslArm64Directory = "/usr/lib/aarch64-linux-musl";
+
     public static bool Has(string tool) => Unikraft.Sdk.ExecutableSearch.Find(tool) is not null;
 
     /// <summary>Marks the test Inconclusive unless every tool is on PATH.</summary>
@@ -14,6 +17,16 @@ internal static class HostTools
         if (missing.Length > 0)
         {
             Assert.Inconclusive($"Needs {string.Join(", ", missing)} on PATH (./build.sh installs them).");
+        }
+    }
+
+    /// <summary>Marks the test Inconclusive unless the arm64 cross toolchain and musl-dev:arm64 are installed.</summary>
+    public static void RequireArm64Toolchain()
+    {
+        Require("aarch64-linux-gnu-as", "aarch64-linux-gnu-ld", "aarch64-linux-gnu-ar", "aarch64-linux-gnu-gcc");
+        if (!File.Exists(Path.Combine(MuslArm64Directory, "libc.a")))
+        {
+            Assert.Inconclusive("Needs musl-dev:arm64 (./build.sh installs it).");
         }
     }
 

@@ -45,6 +45,25 @@ internal static class NativeFixtures
         return output;
     }
 
+    /// <summary>Assembles <paramref name="source"/> (text) into an AArch64 object with the cross binutils.</summary>
+    public static string AssembleAArch64(string folder, string name, string source)
+    {
+        HostTools.Require("aarch64-linux-gnu-as");
+        string path = Path.Combine(folder, name + ".S");
+        File.WriteAllText(path, source);
+        string obj = Path.Combine(folder, name + ".o");
+        Check(Command.Run("aarch64-linux-gnu-as", [path, "-o", obj]));
+        return obj;
+    }
+
+    /// <summary>Links AArch64 objects with <c>aarch64-linux-gnu-ld</c> (extra arguments first, e.g. -T script).</summary>
+    public static string LinkAArch64(string output, IEnumerable<string> arguments)
+    {
+        HostTools.Require("aarch64-linux-gnu-ld");
+        Check(Command.Run("aarch64-linux-gnu-ld", new[] { "-m", "aarch64linux", "-o", output }.Concat(arguments)));
+        return output;
+    }
+
     /// <summary>Creates a static archive holding <paramref name="objects"/> (none makes an empty archive).</summary>
     public static string Archive(string output, params string[] objects)
     {

@@ -58,7 +58,7 @@ internal static class TestImages
         Assert.AreEqual(0, result.ExitCode, $"Publishing {appDirectory} for {rid} failed:\n{result}");
 
         string suffix = rid.StartsWith("unikraft-fc-", StringComparison.Ordinal) ? ".fc" : ".qemu";
-        string[] images = Directory.GetFiles(output, "*" + suffix);
+        string[] images = Directory.GetFiles(output).Where(f => f.EndsWith(suffix, StringComparison.Ordinal)).ToArray();
         Assert.HasCount(1, images, $"Expected one {suffix} image in {output}:\n{result}");
         return images[0];
     }

@@ -81,4 +81,26 @@ public sealed class QemuCommandTests
         Assert.AreEqual("qemu-system-aarch64", QemuCommand.DefaultBinary("arm64"));
         Assert.AreEqual("qemu-system-arm", QemuCommand.DebianPackage("arm64"));
     }
+
+    [TestMethod]
+    public void GivenArm64Auto_ItResolvesToTcgWhenKvmIsNotForTheGuest()
+    {
+        LaunchOptions options = Options("--arch", "arm64");
+
+        Assert.AreEqual("tcg", QemuCommand.ResolveAccel(options, NoKvm));
+        StringAssert.EndsWith(Line(options, NoKvm), "-accel tcg -cpu max");
+        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.IsFalse(HostProbe.KvmUsable("arm64"), "an x86_64 host has no KVM for arm64 guests");
+        }
+    }
+
+    [TestMethod]
+    public void GivenAFirecrackerArm64Image_ItGetsAGicV3()
+    {
+        LaunchOptions options = LaunchOptions.Parse(["--image", "/i/Hello.fc", "--arch", "arm64", "--accel", "tcg"]);
+
+        StringAssert.StartsWith(Line(options, NoKvm), "-M virt,gic-version=3 -nodefaults");
+        StringAssert.StartsWith(Line(Options("--arch", "arm64", "--accel", "tcg"), NoKvm), "-M virt -nodefaults");
+    }
 }

@@ -63,6 +63,26 @@ public sealed class AppInfoTests
     }
 
     [TestMethod]
+    public void GivenALinkedImage_ItRecordsWhereTheProgramHeadersAreInMemory()
+    {
+        string image = ElfImageTests.BuildImage("appinfo-phdr", BlankSection);
+
+        AppInfo.Patch(image, "Hello", "");
+
+        byte[] section = Section(image);
+        byte[] file = File.ReadAllBytes(image);
+        ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(32));
+        Assert.AreEqual(BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(54)), BinaryPrimitives.ReadUInt16LittleEndian(section.AsSpan(AppInfo.ProgramHeaderEntrySizeOffset)));
+        Assert.AreEqual(BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(56)), BinaryPrimitives.ReadUInt16LittleEndian(section.AsSpan(AppInfo.ProgramHeaderCountOffset)));
+        Assert.AreEqual(0u, BinaryPrimitives.ReadUInt32LittleEndian(section.AsSpan(84)), "reserved");
+        ulong address = BinaryPrimitives.ReadUInt64LittleEndian(section.AsSpan(AppInfo.ProgramHeaderAddressOffset));
+        // The address maps back to e_phoff through the PT_LOAD that holds it.
+        ElfSegment load = ElfImage.Load(image).LoadSegments.Single(s => address >= s.VirtualAddress && address < s.VirtualAddress + s.FileSize);
+        Assert.AreEqual(phoff, address - load.VirtualAddress + load.Offset);
+        Assert.IsTrue(section.AsSpan(96, 160).IndexOfAnyExcept((byte)0) < 0, "the rest of the reserved area stays 0");
+    }
+
+    [TestMethod]
     public void GivenAKernelFilledHeader_ItKeepsReservedBytesAfterTheProgramHeaderFields()
     {
         string image = ElfImageTests.BuildImage("appinfo-filled", """

@@ -27,6 +27,33 @@ public sealed class LinkCommandLineTests
     }
 
     [TestMethod]
+    public void GivenAPackWithCrtBeginAndEnd_TheyBracketTheProgramInsideCrtiAndCrtn()
+    {
+        LinkInputs inputs = new("/pack/", "aarch64linux", "obj/app.o", ["/aot/libRuntime.WorkstationGC.a"], "/out/app.qemu.elf",
+            KeepDebugSymbols: true, HasCrtBeginEnd: true);
+        string[] expected =
+        [
+            "-static", "-nostdlib", "-m", "aarch64linux", "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack", "-T", "/pack/unikraft.ld",
+            "-o", "/out/app.qemu.elf", "--whole-archive", "/pack/libukcore.a", "--no-whole-archive",
+            "/pack/crt1.o", "/pack/crti.o", "/pack/crtbeginT.o", "obj/app.o", "/aot/libRuntime.WorkstationGC.a",
+            "/pack/libukcompat.a", "/pack/libc.a", "/pack/libgcc.a", "/pack/libgcc_eh.a", "/pack/crtend.o", "/pack/crtn.o",
+        ];
+
+        CollectionAssert.AreEqual(expected, LinkCommandLine.Build(inputs).ToArray());
+    }
+
+    [TestMethod]
+    public void GivenAPackFolder_CrtBeginAndEndCountOnlyWhenBothExist()
+    {
+        string pack = NativeFixtures.NewFolder("crtbegin");
+        Assert.IsFalse(LinkCommandLine.PackHasCrtBeginEnd(pack));
+        File.WriteAllText(Path.Combine(pack, "crtbeginT.o"), "");
+        Assert.IsFalse(LinkCommandLine.PackHasCrtBeginEnd(pack));
+        File.WriteAllText(Path.Combine(pack, "crtend.o"), "");
+        Assert.IsTrue(LinkCommandLine.PackHasCrtBeginEnd(pack));
+    }
+
+    [TestMethod]
     public void GivenDebug_ItKeepsDebugSymbols()
     {
         IReadOnlyList<string> arguments = LinkCommandLine.Build(Inputs(keepDebugSymbols: true));

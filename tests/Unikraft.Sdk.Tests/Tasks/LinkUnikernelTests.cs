@@ -125,4 +125,52 @@ public sealed class LinkUnikernelTests
         Assert.IsFalse(succeeded);
         Assert.AreEqual("UKSDK1010", engine.Errors.Single().Code);
     }
+
+    [TestMethod]
+    public void GivenTheArm64ImageFormat_ItLinksTheElfWithCrtBeginAndWritesTheImageFromIt()
+    {
+        string native = FakeRuntimePack.ForArm64("unikraft-qemu-arm64");
+        string folder = NativeFixtures.NewFolder("link-arm64");
+        string app = NativeFixtures.AssembleAArch64(folder, "app", ".text\n.globl main\nmain: mov w0, #7\nret\n");
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+        var task = new LinkUnikernel
+        {
+            NativeObject = app,
+            RuntimePackNativeDirectory = native,
+            LdEmulation = "aarch64linux",
+            OutputImage = image,
+            AppName = "Hello",
+            Linker = "aarch64-linux-gnu-ld",
+            ImageFormat = ImageFormats.Arm64Image,
+        };
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded, string.Join('\n', engine.Errors.Select(e => e.Message)));
+        string elf = image + LinkUnikernel.ElfSuffix;
+        Assert.AreEqual(elf, task.LinkedElf);
+        Assert.AreEqual(elf, task.LinkerArguments[task.LinkerArguments.ToList().IndexOf("-o") + 1]);
+        Assert.AreEqual(Path.Combine(native, "crtbeginT.o"), task.LinkerArguments[task.LinkerArguments.ToList().IndexOf(app) - 1]);
+        Assert.IsTrue(Arm64Image.IsImage(File.ReadAllBytes(image)));
+        CollectionAssert.AreEqual(Arm64Image.Convert(File.ReadAllBytes(elf)), File.ReadAllBytes(image), "the image is the converted, patched ELF");
+
+        // The ELF is a static Linux arm64 program (the fake pack has no kernel): main's 7 is its exit status.
+        string? qemu = Unikraft.Sdk.ExecutableSearch.Find("qemu-aarch64-static") ?? Unikraft.Sdk.ExecutableSearch.Find("qemu-aarch64");
+        if (qemu is not null)
+        {
+            Assert.AreEqual(7, Command.Run(qemu, [elf]).ExitCode);
+        }
+    }
+
+    [TestMethod]
+    public void GivenAnUnknownImageFormat_ItFailsWithUKSDK1040()
+    {
+        LinkUnikernel task = Task("/pack/", "app.o", "/tmp/never.qemu");
+        task.ImageFormat = "uimage";
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1040", engine.Errors.Single().Code);
+    }
 }

@@ -68,6 +68,19 @@ public sealed class ResolveUnikraftRuntimePackTests
         Assert.AreEqual("elf_x86_64", task.LdEmulation);
         Assert.AreEqual("qemu-system-x86_64", task.QemuBinary);
         Assert.AreEqual("microvm", task.DefaultMachine);
+        Assert.AreEqual("ld", task.Linker, "packs without \"linker\" link with ld");
+        Assert.AreEqual("elf", task.ImageFormat, "packs without \"imageFormat\" are ELF images");
+    }
+
+    [TestMethod]
+    public void GivenAPackJsonWithLinkerAndImageFormat_ItOutputsThem()
+    {
+        (ResolveUnikraftRuntimePack task, bool succeeded, _) = Resolve(NewPack(manifest:
+            """{"rid":"unikraft-qemu-x64","linker":"aarch64-linux-gnu-ld","imageFormat":"arm64-image"}"""));
+
+        Assert.IsTrue(succeeded);
+        Assert.AreEqual("aarch64-linux-gnu-ld", task.Linker);
+        Assert.AreEqual("arm64-image", task.ImageFormat);
     }
 
     [TestMethod]
