@@ -46,6 +46,7 @@ PREREQUISITES=(
   "gcc-aarch64-linux-gnu=aarch64-linux-gnu-gcc"
   "musl-dev:arm64=/usr/lib/aarch64-linux-musl/libc.a"
   "qemu-system-arm=qemu-system-aarch64"
+  "qemu-user-static=qemu-aarch64-static"
 )
 
 missing_packages() {
