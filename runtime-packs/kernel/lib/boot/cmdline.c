@@ -2,7 +2,8 @@
  * Options: env.NAME=VALUE (program environment), uk.log=error|warn|info|debug, uk.fpu=xsave|fxsave
  * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
- * clock at launch, which the launcher passes; it does not make a line count as the user's). Options of other
+ * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
+ * (print every syscall and its result). Options of other
  * systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted and left to
  * the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
@@ -149,6 +150,9 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             if (!uk_parse_u64(tok + 12, &us) || us < 50 || us > 1000000)
                 bad("uk.slice_us takes 50 to 1000000 (microseconds)", tok);
             uk_sched_slice_ns = us * 1000;
+        } else if (!uk_strcmp(tok, "uk.strace")) {
+            extern bool uk_syscall_trace;
+            uk_syscall_trace = true;
         } else if (!uk_strcmp(tok, "uk.fpu=fxsave")) {
             uk_arch_fpu_fxsave_only();
         } else if (!uk_strcmp(tok, "uk.fpu=xsave")) {

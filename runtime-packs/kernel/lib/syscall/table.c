@@ -36,6 +36,9 @@ static const uk_syscall_fn table[UK_SYSCALL_MAX] = {
     [UK_NR_fdatasync] = (uk_syscall_fn)sys_fsync,
 };
 
+/* uk.strace: every syscall with its first three arguments and its result, on the console. */
+bool uk_syscall_trace;
+
 void uk_syscall(struct uk_trapframe *f)
 {
     u64 nr = UK_SYSCALL_NR(f);
@@ -52,5 +55,8 @@ void uk_syscall(struct uk_trapframe *f)
     }
     long r = fn(UK_SYSCALL_ARG0(f), UK_SYSCALL_ARG1(f), UK_SYSCALL_ARG2(f), UK_SYSCALL_ARG3(f),
                 UK_SYSCALL_ARG4(f), UK_SYSCALL_ARG5(f));
+    if (uk_unlikely(uk_syscall_trace))
+        uk_printk("[uk] syscall %lu(%#lx, %#lx, %#lx) = %ld\n", nr, (u64)UK_SYSCALL_ARG0(f),
+                  (u64)UK_SYSCALL_ARG1(f), (u64)UK_SYSCALL_ARG2(f), r);
     UK_SYSCALL_RET(f) = (u64)r;
 }
