@@ -33,11 +33,18 @@ static usize newly_committed(uptr start, uptr end)
     return (end - start) - already;
 }
 
+/* Large requests (the GC growing its heap) stop this far below the limit, so that the small ones the
+ * runtime makes while it throws and reports OutOfMemoryException (malloc, a thread's stack) still fit. */
+#define COMMIT_RESERVE (4UL << 20)
+#define COMMIT_SMALL (256UL << 10)
+
 bool uk_vm_commit_ok(uptr start, uptr end, int prot)
 {
     if (!commit_limit || !(prot & UK_PROT_WRITE))
         return true;
-    return uk_vm_committed_bytes() + newly_committed(start, end) <= commit_limit;
+    usize more = newly_committed(start, end);
+    usize limit = more > COMMIT_SMALL && commit_limit > 2 * COMMIT_RESERVE ? commit_limit - COMMIT_RESERVE : commit_limit;
+    return uk_vm_committed_bytes() + more <= limit;
 }
 
 void uk_vm_init(void)
