@@ -30,7 +30,7 @@ void uk_arch_dump_frame(const struct uk_trapframe *f)
     uk_printk("  pc %016lx  sp %016lx  pstate %08lx  esr %08lx  far %016lx\n", f->pc, f->sp, f->pstate,
               f->esr, f->far);
     for (int i = 0; i < 30; i += 3)
-        uk_printk("  x%-2d %016lx  x%-2d %016lx  x%-2d %016lx\n", i, f->x[i], i + 1, f->x[i + 1], i + 2,
+        uk_printk("  x%02d %016lx  x%02d %016lx  x%02d %016lx\n", i, f->x[i], i + 1, f->x[i + 1], i + 2,
                   f->x[i + 2]);
     uk_printk("  x30 %016lx\n", f->x[30]);
 }

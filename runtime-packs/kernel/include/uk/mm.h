@@ -74,6 +74,8 @@ bool uk_user_copy_from(void *dst, const void *usrc, usize len);
 bool uk_user_copy_to(void *udst, const void *src, usize len);
 long uk_user_strlen(const char *us, usize max); /* -EFAULT or length */
 usize uk_vm_committed_bytes(void);
+/* How many mmap/mprotect/brk/mremap requests the commit limit refused (ENOMEM). */
+extern usize uk_vm_commit_refusals;
 /* From boot on, writable program memory is limited to this many bytes (0: no limit). */
 void uk_vm_set_commit_limit(usize bytes);
 

@@ -38,13 +38,18 @@ static usize newly_committed(uptr start, uptr end)
 #define COMMIT_RESERVE (4UL << 20)
 #define COMMIT_SMALL (256UL << 10)
 
+usize uk_vm_commit_refusals;
+
 bool uk_vm_commit_ok(uptr start, uptr end, int prot)
 {
     if (!commit_limit || !(prot & UK_PROT_WRITE))
         return true;
     usize more = newly_committed(start, end);
     usize limit = more > COMMIT_SMALL && commit_limit > 2 * COMMIT_RESERVE ? commit_limit - COMMIT_RESERVE : commit_limit;
-    return uk_vm_committed_bytes() + more <= limit;
+    if (uk_vm_committed_bytes() + more <= limit)
+        return true;
+    uk_vm_commit_refusals++;
+    return false;
 }
 
 void uk_vm_init(void)

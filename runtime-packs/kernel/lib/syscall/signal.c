@@ -3,6 +3,7 @@
  * through the program's handler (arch signal frame) or the default action. */
 #include <uk/errno.h>
 #include <uk/klibc.h>
+#include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/sched.h>
@@ -39,6 +40,9 @@ void uk_signal_kill_program(int sig)
     struct uk_thread *t = uk_thread_current();
     uk_printk("[uk] program terminated by %s (signal %d) in thread %d\n", uk_signal_name(sig), sig,
               t ? t->tid : 0);
+    if (uk_vm_commit_refusals)
+        uk_printk("[uk] %lu memory request(s) of the program were refused for lack of memory: give the VM more "
+                  "(-m, UnikraftMemory)\n", uk_vm_commit_refusals);
     uk_plat_exit(128 + sig);
 }
 
