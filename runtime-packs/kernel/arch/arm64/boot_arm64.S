@@ -52,6 +52,7 @@ uk_arm64_entry:
     add x1, x1, :lo12:uk_boot_stack_top
     mov sp, x1
     mov x0, x20
+    mov x1, x19
     bl uk_arm64_early_tables        /* returns the TTBR0 value */
 
     msr ttbr0_el1, x0

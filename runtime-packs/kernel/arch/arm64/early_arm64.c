@@ -2,8 +2,8 @@
  * only uses PC-relative addresses and aligned accesses). They map: the image's virtual addresses onto
  * wherever the loader put it (2 MiB blocks), the 1 GiB around the entry code one-to-one (to survive
  * the instant the MMU comes on), and the direct map: every GiB below the image as device memory (the
- * UART and GIC sit there on QEMU virt and Firecracker) and eight GiB from the image on as RAM. The
- * real tables (paging_arm64.c) replace them once the memory map is known. */
+ * UART and GIC sit there on QEMU virt and Firecracker), eight GiB from the image on and the GiB of the
+ * device tree as RAM. The real tables (paging_arm64.c) replace them once the memory map is known. */
 #include <uk/arch.h>
 #include <uk/mm.h>
 
@@ -36,7 +36,7 @@ static void clean_invalidate(const void *p, usize len)
     uk_dsb(sy);
 }
 
-u64 uk_arm64_early_tables(u64 image_pa)
+u64 uk_arm64_early_tables(u64 image_pa, u64 fdt_pa)
 {
     const u64 normal = D_AF | D_SH_INNER | D_ATTR(ATTR_NORMAL);
     const u64 device = D_AF | D_ATTR(ATTR_DEVICE) | D_PXN | D_UXN;
@@ -54,6 +54,9 @@ u64 uk_arm64_early_tables(u64 image_pa)
     l0[(UK_DIRECTMAP_BASE >> 39) & 511] = (u64)l1_direct | D_TABLE;
     for (u64 g = 0; g < gib + EARLY_RAM_GIB && g < 512; g++)
         l1_direct[g] = (g * GIB) | D_BLOCK | (g < gib ? device : normal | D_PXN | D_UXN);
+    u64 fdt_gib = fdt_pa / GIB; /* Firecracker puts it near the end of RAM, maybe beyond those eight */
+    if (fdt_gib < 512 && fdt_gib >= gib)
+        l1_direct[fdt_gib] = (fdt_gib * GIB) | D_BLOCK | normal | D_PXN | D_UXN;
 
     clean_invalidate(l0, sizeof(l0));
     clean_invalidate(l1_low, sizeof(l1_low));
