@@ -114,6 +114,66 @@ public sealed class Arm64BootTests
     }
 
     [TestMethod]
+    public void GivenEnvironmentFailFast_TheMessageIsPrintedAndTheExitIsSigabrt()
+    {
+        CommandResult result = Boot("failfast");
+
+        Assert.AreEqual(134, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "failing fast on purpose");
+    }
+
+    [TestMethod]
+    public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero()
+    {
+        CommandResult result = Boot("overflow");
+
+        Assert.AreEqual(139, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "stack overflow in thread 1");
+    }
+
+    [TestMethod]
+    public void GivenMoreAllocationThanTheVmHolds_TheProgramGetsOutOfMemoryExceptionAndRecovers()
+    {
+        CommandResult result = Boot(["--memory", "128M"], "oom");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "OOM: PASS");
+    }
+
+    [TestMethod]
+    public void GivenStandardInput_ConsoleReadLineGetsTheLineAndControlDIsEndOfFile()
+    {
+        RequireHelloBoots();
+        CommandResult result = Command.Run(
+            "dotnet",
+            ["exec", LauncherPath, "--image", ProbeImage(Rid), "--arch", "arm64", "--accel", "tcg", "--", "readline"],
+            timeout: TimeSpan.FromMinutes(2),
+            standardInput: "Ada Lovelace\n\u0004");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "got <Ada Lovelace> then <(eof)>");
+    }
+
+    [TestMethod]
+    public void GivenAnEventfd_PollWakesWhenItIsWrittenAndReadTakesTheCount()
+    {
+        CommandResult result = Boot("eventfd");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "EVENTFD: done");
+    }
+
+    [TestMethod]
+    public void GivenAnUnknownKernelOption_TheBootStopsWithTheSyntax()
+    {
+        CommandResult result = Boot(["--kernel-args", "uk.bogus=1"], "hello");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "unknown kernel option: 'uk.bogus=1'");
+        Assert.DoesNotContain("Hello from", result.Output);
+    }
+
+    [TestMethod]
     public void GivenTheConformanceProgram_EveryCheckPasses()
     {
         RequireHelloBoots();
