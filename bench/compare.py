@@ -206,7 +206,7 @@ def chart(arches, a):
         return
     fig, axes = plt.subplots(1, len(arches), figsize=(6 * len(arches), 4), squeeze=False, sharey=True)
     for ax, (arch, title, variants) in zip(axes[0], arches):
-        names = ["unikernel", "Linux VM", "native"]
+        names = ["unikernel", "Linux VM", "native" if arch == host_arch() else "native (qemu-user)"]
         for i, v in enumerate(variants):
             ok = not v.na and not v.failed
             first = statistics.median(r[0] for r in v.runs) * 1000 if ok else 0
