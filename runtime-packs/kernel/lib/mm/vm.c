@@ -33,9 +33,10 @@ static usize newly_committed(uptr start, uptr end)
     return (end - start) - already;
 }
 
-/* Large requests (the GC growing its heap) stop this far below the limit, so that the small ones the
- * runtime makes while it throws and reports OutOfMemoryException (malloc, a thread's stack) still fit. */
-#define COMMIT_RESERVE (4UL << 20)
+/* Large requests (the GC growing its heap) stop a reserve below the limit (1/16 of it, at most 4 MiB),
+ * so that the small ones the runtime makes while it throws and reports OutOfMemoryException (malloc, a
+ * thread's stack) still fit. */
+#define COMMIT_RESERVE_MAX (4UL << 20)
 #define COMMIT_SMALL (256UL << 10)
 
 usize uk_vm_commit_refusals;
@@ -45,7 +46,7 @@ bool uk_vm_commit_ok(uptr start, uptr end, int prot)
     if (!commit_limit || !(prot & UK_PROT_WRITE))
         return true;
     usize more = newly_committed(start, end);
-    usize limit = more > COMMIT_SMALL && commit_limit > 2 * COMMIT_RESERVE ? commit_limit - COMMIT_RESERVE : commit_limit;
+    usize limit = more > COMMIT_SMALL ? commit_limit - UK_MIN(commit_limit / 16, COMMIT_RESERVE_MAX) : commit_limit;
     if (uk_vm_committed_bytes() + more <= limit)
         return true;
     uk_vm_commit_refusals++;
