@@ -30,6 +30,14 @@ uk_arm64_entry:
     msr cntvoff_el2, xzr
     mov x1, #0x33ff
     msr cptr_el2, x1
+    mrs x1, id_aa64pfr0_el1         /* GICv3 system registers: let EL1 use them (ICC_SRE_EL2) */
+    ubfx x1, x1, #24, #4
+    cbz x1, 6f
+    mrs x1, s3_4_c12_c9_5
+    orr x1, x1, #0xf                /* SRE, DFB, DIB, Enable */
+    msr s3_4_c12_c9_5, x1
+    isb
+6:
     mov x1, #0x3c5                  /* EL1h, DAIF masked */
     msr spsr_el2, x1
     adr x1, 1f
