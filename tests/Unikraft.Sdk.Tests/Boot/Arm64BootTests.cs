@@ -173,6 +173,20 @@ public sealed class Arm64BootTests
         Assert.DoesNotContain("Hello from", result.Output);
     }
 
+    /// <summary>
+    /// A loader that enters at EL2 (virt with virtualization=on, as firmware with a hypervisor slot does) with a
+    /// GICv3: the kernel lets EL1 use the GIC system registers, drops to EL1 and runs threads on timer interrupts;
+    /// PSCI is then reached through smc, which the device tree names.
+    /// </summary>
+    [TestMethod]
+    public void GivenEntryAtEl2WithAGicV3_TheKernelDropsToEl1AndRunsThreads()
+    {
+        CommandResult result = Boot(["--qemu-args", "-M virt,virtualization=on,gic-version=3"], "threads");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "THREADS: PASS");
+    }
+
     [TestMethod]
     public void GivenTheConformanceProgram_EveryCheckPasses()
     {
