@@ -100,7 +100,6 @@ long sys_openat(long dirfd, long upath, long flags, long mode)
 
 long sys_open(long path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
 
-
 static long fill_stat(struct uk_vnode *vn, u32 mode_if_no_node, long ust)
 {
     struct uk_linux_stat st;
