@@ -4,7 +4,8 @@
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
  * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
  * (print every syscall and its result). Options of other systems (console=, virtio_mmio.device= that
- * QEMU and Firecracker append) are accepted and left to the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
+ * QEMU and Firecracker append) are accepted and left to the drivers, wherever they appear. Double
+ * quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
 #include <uk/boot.h>
 #include <uk/klibc.h>
