@@ -26,14 +26,6 @@ static u64 root_pa;
 
 static u64 *table_virt(u64 entry) { return uk_phys_to_virt(entry & D_ADDR); }
 
-static u64 table_alloc(void)
-{
-    u64 pa = uk_pmm_alloc(1);
-    if (pa)
-        uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
-    return pa;
-}
-
 /* The entry for va at level (3 = L0 ... 0 = L3, the page level), creating tables on the way when
  * create is set; NULL when missing or when a block covers va. */
 static u64 *walk(uptr va, int level, bool create)
@@ -44,7 +36,7 @@ static u64 *walk(uptr va, int level, bool create)
         if (!(*e & D_VALID)) {
             if (!create)
                 return NULL;
-            u64 pa = table_alloc();
+            u64 pa = uk_pmm_alloc_zeroed();
             if (!pa)
                 return NULL;
             uk_dsb(ishst);
@@ -81,7 +73,7 @@ static void tlb_flush_page(uptr va)
 void uk_paging_init(u64 max_phys)
 {
     (void)max_phys;
-    root_pa = table_alloc();
+    root_pa = uk_pmm_alloc_zeroed();
     if (!root_pa)
         uk_panic("no memory for page tables");
     const u64 block = D_VALID | D_AF | D_SH_INNER | D_ATTR(ATTR_NORMAL) | D_PXN | D_UXN;

@@ -14,8 +14,6 @@
 #define FPSIMD_MAGIC 0x46508001u
 #define FPSIMD_SIZE 528
 #define ESR_MAGIC 0x45535201u
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
 
 struct sigcontext_k {
     u64 fault_address;
@@ -27,28 +25,14 @@ struct sigcontext_k {
 struct ucontext_k {
     u64 flags;
     u64 link;
-    u64 ss_sp;
-    s32 ss_flags, pad;
-    u64 ss_size;
+    struct uk_linux_stack stack;
     u64 sigmask;
     u8 unused[120];
     struct sigcontext_k mc;
 };
 
-struct siginfo_k {
-    s32 signo, errno_, code, pad;
-    union {
-        struct {
-            s32 pid;
-            u32 uid;
-        } kill;
-        u64 addr;
-        u8 bytes[112];
-    };
-};
-
 struct rt_sigframe_k {
-    struct siginfo_k info;
+    struct uk_linux_siginfo info;
     struct ucontext_k uc;
 };
 
@@ -59,18 +43,11 @@ _Static_assert(sizeof(struct rt_sigframe_k) % 16 == 0, "sigframe alignment");
 void uk_fpu_save(void *area);
 void uk_fpu_restore(void *area);
 
-static bool on_altstack(struct uk_thread *t, u64 sp)
-{
-    return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
-}
-
 bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
                           const struct uk_sigaction *sa, u64 oldmask)
 {
     struct uk_thread *t = uk_thread_current();
-    u64 sp = f->sp;
-    if ((sa->flags & UK_SA_ONSTACK) && t->altstack_size && !on_altstack(t, sp))
-        sp = t->altstack_sp + t->altstack_size;
+    u64 sp = uk_signal_frame_top(t, sa, f->sp, 0 /* no red zone */);
     u64 record = UK_ALIGN_DOWN(sp - 16, 16);
     u64 frame_addr = UK_ALIGN_DOWN(record - sizeof(struct rt_sigframe_k), 16);
     if (!uk_user_access_ok((void *)frame_addr, sp - frame_addr, true))
@@ -80,15 +57,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     uk_memset(fr, 0, sizeof(*fr));
     ((u64 *)record)[0] = f->x[29];
     ((u64 *)record)[1] = f->x[30];
-    fr->info.signo = sig;
-    fr->info.code = si->code;
-    if (si->code == UK_SI_TKILL)
-        fr->info.kill.pid = si->pid;
-    else
-        fr->info.addr = si->addr;
-    fr->uc.ss_sp = t->altstack_sp;
-    fr->uc.ss_size = t->altstack_size;
-    fr->uc.ss_flags = t->altstack_size ? (on_altstack(t, f->sp) ? SS_ONSTACK : 0) : SS_DISABLE;
+    uk_signal_fill_frame(&fr->info, &fr->uc.stack, sig, si, f->sp);
     fr->uc.sigmask = oldmask;
     struct sigcontext_k *mc = &fr->uc.mc;
     mc->fault_address = sig == UK_SIGSEGV || sig == UK_SIGBUS ? si->addr : 0;

@@ -21,14 +21,6 @@ static u64 pml4_pa;
 
 static u64 *table_virt(u64 entry) { return uk_phys_to_virt(entry & PTE_ADDR); }
 
-static u64 table_alloc(void)
-{
-    u64 pa = uk_pmm_alloc(1);
-    if (pa)
-        uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
-    return pa;
-}
-
 /* Returns the entry for va at the given level (3 = PML4 ... 0 = PT), creating tables on the way
  * when create is set; NULL when missing or when a large page covers va. */
 static u64 *walk(uptr va, int level, bool create)
@@ -39,7 +31,7 @@ static u64 *walk(uptr va, int level, bool create)
         if (!(*e & PTE_P)) {
             if (!create)
                 return NULL;
-            u64 pa = table_alloc();
+            u64 pa = uk_pmm_alloc_zeroed();
             if (!pa)
                 return NULL;
             /* Leaves carry the real permissions; upper levels allow everything. */
@@ -71,7 +63,7 @@ static u64 prot_bits(int prot)
 void uk_paging_init(u64 max_phys)
 {
     (void)max_phys;
-    pml4_pa = table_alloc();
+    pml4_pa = uk_pmm_alloc_zeroed();
     if (!pml4_pa)
         uk_panic("no memory for page tables");
     for (int i = 0; i < uk_bootinfo.nram; i++) {

@@ -23,33 +23,18 @@ struct sigcontext_k {
 struct ucontext_k {
     u64 flags;
     u64 link;
-    u64 ss_sp;
-    s32 ss_flags, pad;
-    u64 ss_size;
+    struct uk_linux_stack stack;
     struct sigcontext_k mc;
     u64 sigmask;
-};
-
-struct siginfo_k {
-    s32 signo, errno_, code, pad;
-    union {
-        struct {
-            s32 pid;
-            u32 uid;
-        } kill;
-        u64 addr;
-        u8 bytes[112];
-    };
 };
 
 struct rt_sigframe_k {
     u64 pretcode;
     struct ucontext_k uc;
-    struct siginfo_k info;
+    struct uk_linux_siginfo info;
 };
 
 _Static_assert(sizeof(struct sigcontext_k) == 256, "sigcontext layout");
-_Static_assert(sizeof(struct siginfo_k) == 128, "siginfo layout");
 _Static_assert(__builtin_offsetof(struct ucontext_k, mc) == 40, "ucontext layout");
 
 #define UC_FP_XSTATE 1
@@ -57,7 +42,6 @@ _Static_assert(__builtin_offsetof(struct ucontext_k, mc) == 40, "ucontext layout
 #define UC_STRICT_RESTORE_SS 4
 #define FP_XSTATE_MAGIC1 0x46505853u
 #define FP_XSTATE_MAGIC2 0x46505845u
-#define SS_ONSTACK 1
 
 void uk_fpu_save(void *area);
 void uk_fpu_restore(void *area);
@@ -65,20 +49,11 @@ bool uk_fpu_is_xsave(void);
 u64 uk_fpu_xfeatures(void);
 bool uk_fpu_sanitize(void *area, usize size);
 
-static bool on_altstack(struct uk_thread *t, u64 sp)
-{
-    return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
-}
-
 bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
                           const struct uk_sigaction *sa, u64 oldmask)
 {
     struct uk_thread *t = uk_thread_current();
-    u64 sp = f->rsp;
-    if ((sa->flags & UK_SA_ONSTACK) && t->altstack_size && !on_altstack(t, sp))
-        sp = t->altstack_sp + t->altstack_size;
-    else
-        sp -= 128; /* the interrupted code's red zone */
+    u64 sp = uk_signal_frame_top(t, sa, f->rsp, 128 /* the interrupted code's red zone */);
 
     usize fpsize = uk_arch_fpstate_size();
     bool xsave = uk_fpu_is_xsave();
@@ -103,9 +78,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     uk_memset(fr, 0, sizeof(*fr));
     fr->pretcode = sa->restorer;
     fr->uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (xsave ? UC_FP_XSTATE : 0);
-    fr->uc.ss_sp = t->altstack_sp;
-    fr->uc.ss_size = t->altstack_size;
-    fr->uc.ss_flags = t->altstack_size ? (on_altstack(t, f->rsp) ? SS_ONSTACK : 0) : 2 /* SS_DISABLE */;
+    uk_signal_fill_frame(&fr->info, &fr->uc.stack, sig, si, f->rsp);
     struct sigcontext_k *mc = &fr->uc.mc;
     mc->r8 = f->r8, mc->r9 = f->r9, mc->r10 = f->r10, mc->r11 = f->r11;
     mc->r12 = f->r12, mc->r13 = f->r13, mc->r14 = f->r14, mc->r15 = f->r15;
@@ -120,12 +93,6 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     mc->cr2 = f->vector == 14 ? si->addr : 0;
     mc->fpstate = fp;
     fr->uc.sigmask = oldmask;
-    fr->info.signo = sig;
-    fr->info.code = si->code;
-    if (si->code == UK_SI_TKILL)
-        fr->info.kill.pid = si->pid;
-    else
-        fr->info.addr = si->addr;
 
     f->rip = sa->handler;
     f->rsp = frame_addr;

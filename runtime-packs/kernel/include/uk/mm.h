@@ -21,6 +21,7 @@ struct uk_memregion {
 };
 void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused);
 u64 uk_pmm_alloc(usize npages); /* contiguous; 0 when none */
+u64 uk_pmm_alloc_zeroed(void);   /* one frame filled with zeros; 0 when none */
 void uk_pmm_free(u64 pa, usize npages);
 usize uk_pmm_free_pages(void);
 usize uk_pmm_total_pages(void);

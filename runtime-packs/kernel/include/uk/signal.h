@@ -51,6 +51,33 @@ struct uk_sigaction {
     u64 mask;
 };
 
+/* The parts of a Linux signal frame that are the same on every architecture: siginfo (128 bytes) and
+ * the ucontext's stack_t. */
+struct uk_linux_siginfo {
+    s32 signo, errno_, code, pad;
+    union {
+        struct {
+            s32 pid;
+            u32 uid;
+        } kill;
+        u64 addr;
+        u8 bytes[112];
+    };
+};
+_Static_assert(sizeof(struct uk_linux_siginfo) == 128, "siginfo layout");
+struct uk_linux_stack {
+    u64 sp;
+    s32 flags, pad;
+    u64 size;
+};
+struct uk_thread;
+/* Where a handler's frame goes below: the top of the thread's alternate stack when the action asks
+ * for it and the thread is not on it yet, else sp less the interrupted code's red zone. */
+u64 uk_signal_frame_top(const struct uk_thread *t, const struct uk_sigaction *sa, u64 sp, u64 redzone);
+/* Fills a frame's siginfo and stack_t for sig interrupting the thread at sp. */
+void uk_signal_fill_frame(struct uk_linux_siginfo *info, struct uk_linux_stack *stack, int sig,
+                          const struct uk_siginfo *si, u64 sp);
+
 /* Architecture: pushes a Linux signal frame for sig on the thread's user stack (or alternate stack)
  * and points the frame at the handler; false when the frame cannot be written (stack overflow). */
 bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,

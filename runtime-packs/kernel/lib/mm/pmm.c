@@ -90,6 +90,14 @@ u64 uk_pmm_alloc(usize npages)
     return 0;
 }
 
+u64 uk_pmm_alloc_zeroed(void)
+{
+    u64 pa = uk_pmm_alloc(1);
+    if (pa)
+        uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
+    return pa;
+}
+
 void uk_pmm_free(u64 pa, usize npages)
 {
     usize f = pa / UK_PAGE_SIZE;

@@ -315,10 +315,9 @@ int uk_vm_fault(uptr va, int access)
         uk_page_protect(page, user_pte_prot(v->prot));
         return 0;
     }
-    u64 pa = uk_pmm_alloc(1);
+    u64 pa = uk_pmm_alloc_zeroed();
     if (!pa)
         return -1; /* out of memory */
-    uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
     if (uk_page_map(page, pa, user_pte_prot(v->prot))) {
         uk_pmm_free(pa, 1);
         return -1;

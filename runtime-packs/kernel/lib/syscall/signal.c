@@ -27,6 +27,36 @@ const char *uk_signal_name(int sig)
     return sig >= 34 ? "SIGRT" : "signal";
 }
 
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+
+static bool on_altstack(const struct uk_thread *t, u64 sp)
+{
+    return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
+}
+
+u64 uk_signal_frame_top(const struct uk_thread *t, const struct uk_sigaction *sa, u64 sp, u64 redzone)
+{
+    if ((sa->flags & UK_SA_ONSTACK) && t->altstack_size && !on_altstack(t, sp))
+        return t->altstack_sp + t->altstack_size;
+    return sp - redzone;
+}
+
+void uk_signal_fill_frame(struct uk_linux_siginfo *info, struct uk_linux_stack *stack, int sig,
+                          const struct uk_siginfo *si, u64 sp)
+{
+    const struct uk_thread *t = uk_thread_current();
+    info->signo = sig;
+    info->code = si->code;
+    if (si->code == UK_SI_TKILL)
+        info->kill.pid = si->pid;
+    else
+        info->addr = si->addr;
+    stack->sp = t->altstack_sp;
+    stack->size = t->altstack_size;
+    stack->flags = t->altstack_size ? (on_altstack(t, sp) ? SS_ONSTACK : 0) : SS_DISABLE;
+}
+
 /* Signals whose default action is to be ignored. */
 static bool default_ignored(int sig)
 {
