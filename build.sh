@@ -31,19 +31,33 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-step() { printf '\n==> %s\n' "$*"; }
+STEP="start"
+step() { STEP="$*"; printf '\n==> %s\n' "$*"; }
+# A failure anywhere names the step it happened in (the scripts it calls print their own log tails and fixes).
+trap 'status=$?; echo "build.sh: FAILED (status $status) in step \"$STEP\", line $LINENO; the lines above say why" >&2' ERR
 
-# Each prerequisite as "debian-package=probe", where the probe is a command name or an absolute file path.
-# A package named "<name>:arm64" is of the foreign architecture arm64 (dpkg --add-architecture arm64).
+# Each prerequisite as "debian-package=probe". On Debian/Ubuntu a package counts as present only when dpkg
+# has it installed (a command of the same name from elsewhere, e.g. /usr/local, does not count); the probe, a
+# command name or an absolute file path, is what other systems are checked for. A package named
+# "<name>:arm64" is of the foreign architecture arm64 (dpkg --add-architecture arm64). apt installs without
+# Recommends, so everything needed is named here, including what Debian only recommends: the kernel UAPI
+# headers for both architectures (OpenSSL's crypto/mem_sec.c includes <linux/mman.h> → <asm/mman.h>).
 PREREQUISITES=(
+  "ca-certificates=/etc/ssl/certs/ca-certificates.crt"
   "binutils=ld"
   "gcc=gcc"
   "make=make"
+  "perl=perl"
+  "cmake=cmake"
+  "dpkg-dev=dpkg-source"
+  "xz-utils=xz"
+  "linux-libc-dev=/usr/include/x86_64-linux-gnu/asm/mman.h"
   "musl-dev=/usr/lib/x86_64-linux-musl/libc.a"
   "musl-tools=musl-gcc"
   "qemu-system-x86=qemu-system-x86_64"
   "binutils-aarch64-linux-gnu=aarch64-linux-gnu-ld"
   "gcc-aarch64-linux-gnu=aarch64-linux-gnu-gcc"
+  "linux-libc-dev-arm64-cross=/usr/aarch64-linux-gnu/include/asm/mman.h"
   "musl-dev:arm64=/usr/lib/aarch64-linux-musl/libc.a"
   "qemu-system-arm=qemu-system-aarch64"
   "qemu-user-static=qemu-aarch64-static"
@@ -53,7 +67,11 @@ missing_packages() {
   local entry package probe
   for entry in "${PREREQUISITES[@]}"; do
     package="${entry%%=*}" probe="${entry#*=}"
-    if [[ "$probe" == /* ]]; then [[ -e "$probe" ]] || echo "$package"
+    if command -v dpkg-query >/dev/null 2>&1; then
+      # A Multi-Arch: same package is listed once per architecture (musl-dev:amd64, musl-dev:arm64).
+      dpkg-query -W -f='${binary:Package} ${db:Status-Status}\n' "${package%:*}" 2>/dev/null |
+        grep -qxE "(${package}|${package}:$(dpkg --print-architecture)) installed" || echo "$package"
+    elif [[ "$probe" == /* ]]; then [[ -e "$probe" ]] || echo "$package"
     else command -v "$probe" >/dev/null 2>&1 || echo "$package"
     fi
   done
@@ -74,8 +92,9 @@ enable_arm64_packages() {
       grep -q '^Architectures:' "$file" ||
         "${sudo[@]}" sed -i "/^URIs:.*ubuntu\.com/a Architectures: $host" "$file"
     done
-    [[ -f /etc/apt/sources.list ]] &&
+    if [[ -f /etc/apt/sources.list ]]; then
       "${sudo[@]}" sed -i -E "s#^deb (https?://[^ ]*ubuntu\.com)#deb [arch=$host] \1#" /etc/apt/sources.list
+    fi
     printf '%s\n' "Types: deb" "URIs: http://ports.ubuntu.com/ubuntu-ports" \
       "Suites: $codename $codename-updates $codename-security" "Components: main universe" "Architectures: arm64" |
       "${sudo[@]}" tee /etc/apt/sources.list.d/unikraft-sdk-arm64-ports.sources >/dev/null
@@ -85,27 +104,47 @@ enable_arm64_packages() {
 }
 
 install_prerequisites() {
-  local missing
+  local missing log
   mapfile -t missing < <(missing_packages)
   if [[ ${#missing[@]} -eq 0 ]]; then
     echo "host prerequisites: all present"
-  elif ! command -v apt-get >/dev/null 2>&1; then
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
     echo "build.sh: missing host packages (Debian names): ${missing[*]}" >&2
     echo "build.sh: this is not a Debian/Ubuntu system; install their equivalents and run again" >&2
     exit 1
-  else
-    local sudo=()
-    if [[ $EUID -ne 0 ]]; then
-      command -v sudo >/dev/null 2>&1 || { echo "build.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-      sudo=(sudo)
-    fi
-    echo "installing: ${missing[*]}"
-    if [[ " ${missing[*]}" == *":arm64"* ]]; then
-      enable_arm64_packages "${sudo[@]}"
-    fi
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
+  local sudo=()
+  if [[ $EUID -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { echo "build.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  echo "installing: ${missing[*]}"
+  if [[ " ${missing[*]}" == *":arm64"* ]]; then
+    enable_arm64_packages "${sudo[@]}"
+  fi
+  # Always refresh the package lists first: a fresh machine has none, and arm64 was perhaps just added.
+  log="$(mktemp)"
+  if ! "${sudo[@]}" apt-get update >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "build.sh: apt-get update failed (above); check the mirrors in /etc/apt/sources.list*" >&2
+    exit 1
+  fi
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+      2>&1 | tee "$log" | grep -E '^(Get|Setting up|E:)'; then
+    tail -n 30 "$log" >&2
+    echo "build.sh: apt-get install failed (above) for: ${missing[*]}" >&2
+    echo "build.sh: fix the apt error (held packages, a missing arm64 architecture or mirror) and run again" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  mapfile -t missing < <(missing_packages)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "build.sh: still missing after apt-get install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "host prerequisites: installed"
 }
 
 # Removes our packages of this version from the NuGet global packages folder, so that a re-pack of the
@@ -130,6 +169,7 @@ if [[ $SKIP_DEPS -eq 0 ]]; then
   install_prerequisites
 fi
 
+step "Version of the packages (sdk/Unikraft.Sdk)"
 VERSION="$(dotnet msbuild "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -getProperty:Version -p:Configuration="$CONFIGURATION")"
 mkdir -p "$PACKAGES"
 

@@ -8,52 +8,85 @@
 #                                             build-local.sh from the ILCompiler package), against that OpenSSL
 #   OUT_DIR/openssl.json                      the OpenSSL version and the .NET runtime version of the shim
 # The SDK links these instead of NativeAOT's dlopen-based shim, so System.Security.Cryptography works in
-# a static image. Needs root (or sudo) once to enable Debian source packages. Re-running is a no-op when
-# OUT_DIR is complete.
+# a static image. The host packages come from build.sh (its prerequisite list); this script enables Debian
+# source packages when apt has none (needs root or sudo once). Re-running is a no-op when OUT_DIR is complete.
+# Every failing step names itself, shows the end of its log and says how to fix it.
 set -euo pipefail
 OUT=$(realpath -m "${1:?usage: build-openssl.sh OUT_DIR [x86_64|arm64]}")
 ARCH="${2:-x86_64}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="$ROOT/artifacts/obj/openssl"
 case "$ARCH" in
-  x86_64) BUILD="$WORK"; OPENSSL_TARGET=linux-x86_64; ASM_HEADERS="/usr/include/$(gcc -dumpmachine)/asm" ;;
-  arm64) BUILD="$WORK/arm64"; OPENSSL_TARGET=linux-aarch64; ASM_HEADERS=/usr/aarch64-linux-gnu/include/asm ;;
+  x86_64) BUILD="$WORK/x86_64"; OPENSSL_TARGET=linux-x86_64; ASM_HEADERS=/usr/include/x86_64-linux-gnu/asm
+          ASM_PACKAGE=linux-libc-dev ;;
+  arm64) BUILD="$WORK/arm64"; OPENSSL_TARGET=linux-aarch64; ASM_HEADERS=/usr/aarch64-linux-gnu/include/asm
+         ASM_PACKAGE=linux-libc-dev-arm64-cross ;;
   *) echo "build-openssl: unknown architecture '$ARCH' (x86_64 or arm64)" >&2; exit 2 ;;
 esac
-NUGET="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 [[ -f "$OUT/openssl.json" && -f "$OUT/libcrypto.a" ]] && exit 0
 mkdir -p "$OUT" "$WORK" "$BUILD"
 sudo=(); [[ $EUID -ne 0 ]] && sudo=(sudo)
 
-# 1. Debian source packages: add deb-src twins of the configured deb sources when there are none.
-if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
-  echo "build-openssl: enabling Debian source packages (/etc/apt/sources.list.d/unikraft-sdk-src.*)" >&2
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [[ -f "$f" ]] && grep -q '^Types: *deb$' "$f" && sed 's/^Types: *deb$/Types: deb-src/' "$f" |
-      "${sudo[@]}" tee "/etc/apt/sources.list.d/unikraft-sdk-src-$(basename "$f")" >/dev/null
+STEP="start"
+step() { STEP="$*"; echo "build-openssl ($ARCH): $STEP" >&2; }
+# fail HINT [LOG...] - names the step that failed, shows the end of each log, says how to fix it, exits 1.
+fail() {
+  local hint="$1" log; shift
+  echo "build-openssl ($ARCH): FAILED at step '$STEP'" >&2
+  for log in "$@"; do
+    [[ -s "$log" ]] || continue
+    echo "---- last 40 lines of $log ----" >&2
+    tail -n 40 "$log" >&2
   done
-  if [[ -f /etc/apt/sources.list ]] && grep -q '^deb ' /etc/apt/sources.list; then
-    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list | "${sudo[@]}" tee /etc/apt/sources.list.d/unikraft-sdk-src.list >/dev/null
-  fi
-  "${sudo[@]}" apt-get update -qq
-fi
-for tool in musl-gcc cmake dpkg-source perl; do
-  command -v "$tool" >/dev/null || { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends musl-tools cmake dpkg-dev perl linux-libc-dev >/dev/null; break; }
+  echo "build-openssl ($ARCH): fix: $hint" >&2
+  exit 1
+}
+trap 'echo "build-openssl ($ARCH): unexpected error (status $?) at line $LINENO in step '"'"'$STEP'"'"'" >&2' ERR
+
+step "1/5 check the host tools"
+for need in musl-gcc cmake dpkg-source perl make xz "$ASM_HEADERS/mman.h"; do
+  if [[ "$need" == /* ]]; then [[ -e "$need" ]] && continue; else command -v "$need" >/dev/null && continue; fi
+  fail "'$need' is missing: run ./build.sh (it installs the host packages), or apt-get install --no-install-recommends musl-tools cmake dpkg-dev perl make xz-utils $ASM_PACKAGE"
 done
 
-# 2. The newest openssl source package whose files the mirror serves (the newest listed may not be).
+step "2/5 Debian's openssl source package"
+# deb-src twins of the configured deb sources when apt has none, then fresh package lists when apt knows no
+# openssl source (lists never updated, or deb-src just added).
+has_deb_src() {
+  grep -rqsE '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qsE '^deb-src ' /etc/apt/sources.list ||
+    grep -rqsE '^deb-src ' /etc/apt/sources.list.d/
+}
+if ! has_deb_src; then
+  echo "build-openssl: enabling Debian source packages (/etc/apt/sources.list.d/unikraft-sdk-src*)" >&2
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f "$f" && "$f" != *unikraft-sdk-src* ]] && grep -qE '^Types: *deb *$' "$f" &&
+      sed -E 's/^Types: *deb *$/Types: deb-src/' "$f" |
+      "${sudo[@]}" tee "/etc/apt/sources.list.d/unikraft-sdk-src-$(basename "$f")" >/dev/null
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f "$f" && "$f" != *unikraft-sdk-src* ]] && grep -qE '^deb ' "$f" &&
+      sed -n 's/^deb /deb-src /p' "$f" | "${sudo[@]}" tee -a /etc/apt/sources.list.d/unikraft-sdk-src.list >/dev/null
+  done
+  has_deb_src || fail "apt has no deb sources to derive deb-src lines from; add a deb-src line for your Debian/Ubuntu mirror to /etc/apt/sources.list"
+fi
+if [[ -z "$(apt-cache showsrc openssl 2>/dev/null | sed -n 's/^Version: //p')" ]]; then
+  "${sudo[@]}" apt-get update >"$WORK/apt-update.log" 2>&1 ||
+    fail "apt-get update failed: check the mirrors in /etc/apt/sources.list*" "$WORK/apt-update.log"
+fi
 SRC="$WORK/src"
 if [[ ! -d "$SRC/openssl" ]]; then
   rm -rf "$SRC"; mkdir -p "$SRC"
+  # The newest version whose files the mirror serves (the newest listed may not be).
   for version in $(apt-cache showsrc openssl | sed -n 's/^Version: //p' | sort -rV); do
-    if (cd "$SRC" && apt-get source --download-only "openssl=$version" >/dev/null 2>&1); then
-      (cd "$SRC" && dpkg-source -x openssl_"$version".dsc openssl >/dev/null)
+    if (cd "$SRC" && apt-get source --download-only "openssl=$version") >>"$WORK/apt-source.log" 2>&1; then
+      (cd "$SRC" && dpkg-source -x openssl_"$version".dsc openssl) >"$WORK/dpkg-source.log" 2>&1 ||
+        fail "dpkg-source could not unpack openssl $version (needs dpkg-dev and xz-utils)" "$WORK/dpkg-source.log"
       echo "$version" > "$SRC/version"
       break
     fi
   done
-  [[ -d "$SRC/openssl" ]] || { echo "build-openssl: no openssl source package could be downloaded" >&2; exit 1; }
+  [[ -d "$SRC/openssl" ]] ||
+    fail "no openssl source package could be downloaded: check that apt reaches a mirror with deb-src lines (apt-cache showsrc openssl)" "$WORK/apt-source.log"
 fi
 
 # The C compiler for musl: musl-gcc on x86_64; on arm64 the cross gcc with musl-dev:arm64's specs file
@@ -63,7 +96,7 @@ if [[ "$ARCH" == arm64 ]]; then
   SPECS=/usr/lib/aarch64-linux-musl/musl-gcc.specs
   for need in aarch64-linux-gnu-gcc aarch64-linux-gnu-ar "$SPECS"; do
     [[ -e "$need" ]] || command -v "$need" >/dev/null ||
-      { echo "build-openssl: $need is missing (apt-get install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu musl-dev:arm64)" >&2; exit 1; }
+      fail "$need is missing: run ./build.sh, or apt-get install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu musl-dev:arm64"
   done
   MUSL_CC="$BUILD/aarch64-musl-gcc"
   printf '#!/bin/sh\nexec aarch64-linux-gnu-gcc -specs %s "$@"\n' "$SPECS" > "$MUSL_CC"
@@ -76,31 +109,43 @@ if [[ "$ARCH" == arm64 ]]; then
   export CMAKE_TOOLCHAIN_FILE="$BUILD/toolchain.cmake"
 fi
 
-# 3. OpenSSL with musl. musl-gcc hides the kernel's UAPI headers (crypto/mem_sec.c needs
-#    <linux/mman.h>): offer just those, after musl's own headers.
+step "3/5 OpenSSL with musl (logs in $BUILD)"
+# musl-gcc hides the kernel's UAPI headers (crypto/mem_sec.c needs <linux/mman.h>): offer just those, after
+# musl's own headers.
 KHDR="$BUILD/kheaders"
 rm -rf "$KHDR"; mkdir -p "$KHDR"
 ln -s /usr/include/linux "$KHDR/linux"
 ln -s /usr/include/asm-generic "$KHDR/asm-generic"
 ln -s "$ASM_HEADERS" "$KHDR/asm"
 PREFIX="$BUILD/prefix"
-rm -rf "$BUILD/build" "$PREFIX"; mkdir -p "$BUILD/build"
+rm -rf "$BUILD/build" "$PREFIX" "$BUILD"/{configure,make,install}.log; mkdir -p "$BUILD/build"
 (cd "$BUILD/build" && CC="$MUSL_CC" AR="$AR" RANLIB="$RANLIB" "$SRC/openssl/Configure" "$OPENSSL_TARGET" --prefix="$PREFIX" \
   --openssldir=/etc/ssl --libdir=lib no-shared no-dso no-async no-engine no-tests no-comp no-ssl3 no-srp no-ts \
   no-afalgeng no-ktls no-zlib -ffunction-sections -fdata-sections -idirafter "$KHDR" >"$BUILD/configure.log" 2>&1 &&
   make -j"$(nproc)" build_libs >"$BUILD/make.log" 2>&1 && make install_dev >"$BUILD/install.log" 2>&1) ||
-  { tail -30 "$BUILD"/*.log >&2; exit 1; }
+  fail "OpenSSL did not build with $MUSL_CC; the log above names the first error (a missing header usually means a missing -dev package: run ./build.sh)" \
+    "$BUILD/configure.log" "$BUILD/make.log" "$BUILD/install.log"
 
-# 4. The crypto shim of the ILCompiler package the SDK uses (restored by a throwaway NativeAOT project).
-ILC=$(ls -d "$NUGET"/runtime.linux-x64.microsoft.dotnet.ilcompiler/*/ 2>/dev/null | sort -V | tail -1)
-if [[ -z "$ILC" || ! -x "$ILC/native/src/libs/build-local.sh" ]]; then
-  mkdir -p "$WORK/restore"
-  printf '%s\n' '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType>' \
-    '<TargetFramework>net10.0</TargetFramework><PublishAot>true</PublishAot>' \
-    '<RuntimeIdentifier>linux-x64</RuntimeIdentifier></PropertyGroup></Project>' > "$WORK/restore/restore.csproj"
-  dotnet restore "$WORK/restore" -v:q >&2
-  ILC=$(ls -d "$NUGET"/runtime.linux-x64.microsoft.dotnet.ilcompiler/*/ | sort -V | tail -1)
-fi
+step "4/5 the ILCompiler package the SDK uses (restored by a throwaway NativeAOT project)"
+# Restoring is the only reliable way to learn the version the installed SDK picks, and it fills an empty
+# NuGet package folder on a fresh machine. The package's path comes from the restore's assets file.
+RESTORE="$WORK/restore"
+mkdir -p "$RESTORE"
+printf '%s\n' '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType>' \
+  '<TargetFramework>net10.0</TargetFramework><PublishAot>true</PublishAot>' \
+  '<RuntimeIdentifier>linux-x64</RuntimeIdentifier></PropertyGroup></Project>' > "$RESTORE/restore.csproj"
+dotnet restore "$RESTORE/restore.csproj" -nologo >"$WORK/restore.log" 2>&1 ||
+  fail "dotnet restore of a NativeAOT project failed: check that nuget.org (or your NuGet feed) is reachable" "$WORK/restore.log"
+# The assets file is indented JSON with one key a line: the package folder and the package's path in it.
+ASSETS="$RESTORE/obj/project.assets.json"
+packages=$(sed -n 's/^ *"packagesPath": "\(.*\)",\{0,1\}$/\1/p' "$ASSETS" | head -n 1)
+path=$(sed -n 's/^ *"path": "\(runtime\.linux-x64\.microsoft\.dotnet\.ilcompiler\/[^"]*\)",\{0,1\}$/\1/p' "$ASSETS" | head -n 1)
+ILC=""; [[ -n "$packages" && -n "$path" ]] && ILC="${packages%/}/$path"
+[[ -n "$ILC" && -f "$ILC/native/src/libs/build-local.sh" ]] ||
+  fail "the restore did not bring runtime.linux-x64.Microsoft.DotNet.ILCompiler with native/src/libs/build-local.sh (found '${ILC:-nothing}')" "$WORK/restore.log"
+ILC=${ILC%/}
+
+step "5/5 NativeAOT's crypto shim against that OpenSSL"
 SHIM="$BUILD/shim"
 rm -rf "$SHIM"; mkdir -p "$SHIM/libs/System.Security.Cryptography.Native/build"
 # The shim's ALPN probe links libcrypto before libssl, which static archives cannot satisfy, and would
@@ -110,7 +155,7 @@ if "$NM" -g --defined-only "$PREFIX/lib/libssl.a" 2>/dev/null | grep -w SSL_get0
 fi
 CC="$MUSL_CC" OPENSSL_ROOT_DIR="$PREFIX" CFLAGS="-O2 -ffunction-sections -fdata-sections" \
   sh "$ILC/native/src/libs/build-local.sh" "$ILC" "$SHIM/" System.Security.Cryptography.Native >"$BUILD/shim.log" 2>&1 ||
-  { tail -30 "$BUILD/shim.log" >&2; exit 1; }
+  fail "the crypto shim did not build (cmake and $MUSL_CC against $PREFIX)" "$BUILD/shim.log"
 
 cp "$PREFIX/lib/libssl.a" "$PREFIX/lib/libcrypto.a" \
    "$SHIM/libs/System.Security.Cryptography.Native/build/libSystem.Security.Cryptography.Native.OpenSsl.a" "$OUT/"

@@ -25,7 +25,7 @@ public sealed class Arm64BootTests
         HostTools.Require("qemu-system-aarch64", "aarch64-linux-gnu-ld");
         if (TestImages.DefaultRuntimePack(rid) is not { } pack || !File.Exists(Path.Combine(pack, "pack.json")))
         {
-            Assert.Inconclusive($"no staged {rid} runtime pack (make -C runtime-packs RIDS={rid})");
+            Prerequisite.Missing($"no staged {rid} runtime pack (make -C runtime-packs RIDS={rid})");
         }
 
         return TestImages.Publish(Repository.PathOf("tests", "apps", app), rid);

@@ -15,7 +15,7 @@ public sealed class FirecrackerImageTests
         HostTools.Require("qemu-system-x86_64", "ld");
         if (TestImages.DefaultRuntimePack(Rid) is null)
         {
-            Assert.Inconclusive($"no staged {Rid} runtime pack (make -C runtime-packs)");
+            Prerequisite.Missing($"no staged {Rid} runtime pack (make -C runtime-packs)");
         }
 
         return TestImages.Publish(Repository.PathOf("tests", "apps", "Probe"), Rid);
@@ -48,7 +48,7 @@ public sealed class FirecrackerImageTests
         string? firecracker = Unikraft.Sdk.ExecutableSearch.Find("firecracker");
         if (firecracker is null || !File.Exists("/dev/kvm"))
         {
-            Assert.Inconclusive("no firecracker binary on PATH (it is in no registry here)");
+            Prerequisite.Unavailable("no firecracker binary on PATH (it is in no registry here)");
         }
 
         string image = Image();

@@ -17,7 +17,7 @@ public sealed class Arm64PublishTests
         string? qemu = Unikraft.Sdk.ExecutableSearch.Find("qemu-aarch64-static") ?? Unikraft.Sdk.ExecutableSearch.Find("qemu-aarch64");
         if (qemu is null)
         {
-            Assert.Inconclusive("Needs qemu-aarch64(-static) (apt-get install qemu-user-static) to run the arm64 program.");
+            Prerequisite.Missing("Needs qemu-aarch64(-static) (apt-get install qemu-user-static) to run the arm64 program.");
         }
 
         return qemu;
@@ -73,7 +73,7 @@ public sealed class Arm64PublishTests
     {
         if (!File.Exists(Path.Combine(Repository.Artifacts, "openssl", "arm64", "openssl.json")))
         {
-            Assert.Inconclusive("no arm64 OpenSSL (runtime-packs/openssl/build-openssl.sh artifacts/openssl/arm64 arm64)");
+            Prerequisite.Missing("no arm64 OpenSSL (runtime-packs/openssl/build-openssl.sh artifacts/openssl/arm64 arm64)");
         }
 
         string qemu = UserModeQemu();

@@ -37,7 +37,7 @@ public sealed class RuntimeIdentifierGraphTests
             .OrderByDescending(f => f, StringComparer.Ordinal).FirstOrDefault();
         if (graph is null)
         {
-            Assert.Inconclusive($"No PortableRuntimeIdentifierGraph.json under {root}/sdk.");
+            Prerequisite.Missing($"No PortableRuntimeIdentifierGraph.json under {root}/sdk.");
         }
 
         return graph!;
