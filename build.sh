@@ -16,7 +16,8 @@ usage: ./build.sh [--skip-deps] [--configuration|-c Release|Debug] [--test]
   --skip-deps        do not check or install the host packages (binutils, gcc, make, musl, QEMU, and
                      their arm64 counterparts: the aarch64 cross gcc/binutils, musl-dev:arm64, qemu-system-arm)
   --configuration    the .NET build configuration (default: Release)
-  --test             run the test suite (tests/Unikraft.Sdk.Tests) after building
+  --test             also install what the tests need (clang-format) and run the test suite
+                     (tests/Unikraft.Sdk.Tests) after building
 USAGE
 }
 
@@ -61,6 +62,10 @@ PREREQUISITES=(
   "musl-dev:arm64=/usr/lib/aarch64-linux-musl/libc.a"
   "qemu-system-arm=qemu-system-aarch64"
   "qemu-user-static=qemu-aarch64-static"
+)
+# What only the test suite needs (--test): the kernel sources' formatting check.
+TEST_PREREQUISITES=(
+  "clang-format=clang-format"
 )
 
 missing_packages() {
@@ -164,6 +169,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+if [[ $RUN_TESTS -eq 1 ]]; then
+  PREREQUISITES+=("${TEST_PREREQUISITES[@]}")
+fi
 if [[ $SKIP_DEPS -eq 0 ]]; then
   step "Host prerequisites"
   install_prerequisites

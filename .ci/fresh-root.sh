@@ -60,7 +60,9 @@ mkdir -p "$ROOTFS"
 start=$SECONDS
 # The .NET SDK's own libraries, as its Debian packages (dotnet-runtime-deps) bring them; ca-certificates
 # and everything else are build.sh's to install.
-debootstrap --variant=minbase --include=libicu72,libssl3,libstdc++6,libgcc-s1,zlib1g,libgssapi-krb5-2,tzdata \
+# In its own mount namespace too: debootstrap mounts /proc in the target and must not leave it mounted.
+unshare --mount --propagation private \
+  debootstrap --variant=minbase --include=libicu72,libssl3,libstdc++6,libgcc-s1,zlib1g,libgssapi-krb5-2,tzdata \
   "$SUITE" "$ROOTFS" "$MIRROR" >"$REPO/artifacts/fresh-root.debootstrap.log" 2>&1 ||
   { tail -n 30 "$REPO/artifacts/fresh-root.debootstrap.log" >&2; die "debootstrap failed (log above)"; }
 debootstrap_s=$((SECONDS - start))
@@ -76,6 +78,24 @@ done
 apt-config dump | grep -E '^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy|Retries) ' \
   > "$ROOTFS/etc/apt/apt.conf.d/99host-network" || true
 cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+# This machine's network reaches the registries through proxies with their own certificate authorities,
+# which the host trusts on top of Debian's set: lend those (and only those) to the root, where
+# update-ca-certificates picks them up when build.sh installs ca-certificates. A user's machine brings
+# its own trust store the same way.
+mkdir -p "$ROOTFS/usr/local/share/ca-certificates"
+if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  known=$(cat /usr/share/ca-certificates/*/*.crt 2>/dev/null | grep -v -- '-----' | tr -d '\n')
+  awk -v dir="$ROOTFS/usr/local/share/ca-certificates" '
+    /-----BEGIN CERTIFICATE-----/ { n++; file = sprintf("%s/host-network-%03d.crt.tmp", dir, n) }
+    file { print > file }
+    /-----END CERTIFICATE-----/ { close(file); file = "" }' /etc/ssl/certs/ca-certificates.crt
+  for f in "$ROOTFS"/usr/local/share/ca-certificates/host-network-*.crt.tmp; do
+    [[ -f "$f" ]] || continue
+    body=$(grep -v -- '-----' "$f" | tr -d '\n')
+    if [[ -n "$known" && "$known" == *"$body"* ]]; then rm -f "$f"; else mv "$f" "${f%.tmp}"; fi
+  done
+  echo "fresh-root: lent $(ls "$ROOTFS"/usr/local/share/ca-certificates/*.crt 2>/dev/null | wc -l) certificate authorities of this machine's network"
+fi
 WORKDIR=/root/unikraft-sdk
 mkdir -p "$ROOTFS$WORKDIR"
 # What a clone holds: tracked files plus untracked ones that are not ignored (so a local run tests the

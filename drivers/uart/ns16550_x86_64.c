@@ -1,7 +1,7 @@
 /* ns16550_x86_64.c - 16550 UART on an x86 I/O port: polled output in 16-byte bursts (one VM exit per burst
  * with `rep outsb`), input read by the console's interrupt handler. */
 #include <uk/arch.h>
-#include <uk/console.h>
+#include <uk/uart.h>
 
 #define REG_DATA 0
 #define REG_IER 1
@@ -13,19 +13,19 @@
 #define LSR_THRE 0x20
 #define FIFO_DEPTH 16
 
-void ns16550_init(u16 base)
+void uk_uart_ns16550_init(u16 base)
 {
-    uk_outb(base + REG_IER, 0x00);       /* no interrupts (yet) */
-    uk_outb(base + REG_LCR, 0x80);       /* divisor latch */
-    uk_outb(base + REG_DATA, 0x01);      /* 115200 baud */
+    uk_outb(base + REG_IER, 0x00);  /* no interrupts (yet) */
+    uk_outb(base + REG_LCR, 0x80);  /* divisor latch */
+    uk_outb(base + REG_DATA, 0x01); /* 115200 baud */
     uk_outb(base + REG_IER, 0x00);
-    uk_outb(base + REG_LCR, 0x03);       /* 8N1 */
+    uk_outb(base + REG_LCR, 0x03); /* 8N1 */
     /* FCR stays as the firmware left it: toggling the FIFO enable bit clears the receive buffer and
      * would drop input that arrived before boot. Output batching does not need the FIFO. */
-    uk_outb(base + REG_MCR, 0x03);       /* DTR, RTS */
+    uk_outb(base + REG_MCR, 0x03); /* DTR, RTS */
 }
 
-void ns16550_write(u16 base, const char *buf, usize len)
+void uk_uart_ns16550_write(u16 base, const char *buf, usize len)
 {
     while (len) {
         usize n = len < FIFO_DEPTH ? len : FIFO_DEPTH;
@@ -37,7 +37,7 @@ void ns16550_write(u16 base, const char *buf, usize len)
     }
 }
 
-usize ns16550_read(u16 base, char *buf, usize len)
+usize uk_uart_ns16550_read(u16 base, char *buf, usize len)
 {
     usize n = 0;
     while (n < len && (uk_inb(base + REG_LSR) & LSR_DR))
@@ -46,7 +46,7 @@ usize ns16550_read(u16 base, char *buf, usize len)
 }
 
 /* Receive interrupts on; OUT2 gates the UART's interrupt line on PC hardware. */
-void ns16550_enable_rx_irq(u16 base)
+void uk_uart_ns16550_enable_rx_irq(u16 base)
 {
     uk_outb(base + REG_MCR, 0x0b);
     uk_outb(base + REG_IER, 0x01);

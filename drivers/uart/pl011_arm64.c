@@ -1,7 +1,7 @@
 /* pl011_arm64.c - the Arm PL011 UART (QEMU virt's console): polled output through the transmit FIFO,
  * input read by the console's interrupt handler (receive and receive-timeout interrupts). */
 #include <uk/arch.h>
-#include <uk/console.h>
+#include <uk/uart.h>
 
 #define UARTDR 0x00
 #define UARTFR 0x18
@@ -12,7 +12,7 @@
 #define INT_RX (1u << 4)
 #define INT_RT (1u << 6)
 
-void uk_pl011_write(u8 *base, const char *buf, usize len)
+void uk_uart_pl011_write(u8 *base, const char *buf, usize len)
 {
     for (usize i = 0; i < len; i++) {
         for (int spin = 0; (uk_mmio_read32(base + UARTFR) & FR_TXFF) && spin < 1000000; spin++)
@@ -21,7 +21,7 @@ void uk_pl011_write(u8 *base, const char *buf, usize len)
     }
 }
 
-usize uk_pl011_read(u8 *base, char *buf, usize len)
+usize uk_uart_pl011_read(u8 *base, char *buf, usize len)
 {
     usize n = 0;
     while (n < len && !(uk_mmio_read32(base + UARTFR) & FR_RXFE))
@@ -30,4 +30,4 @@ usize uk_pl011_read(u8 *base, char *buf, usize len)
     return n;
 }
 
-void uk_pl011_enable_rx_irq(u8 *base) { uk_mmio_write32(base + UARTIMSC, INT_RX | INT_RT); }
+void uk_uart_pl011_enable_rx_irq(u8 *base) { uk_mmio_write32(base + UARTIMSC, INT_RX | INT_RT); }

@@ -237,6 +237,8 @@ switch (mode)
         return first == "Ada Lovelace" && next is null ? 0 : 1;
     case "eventfd":
         return EventFd();
+    case "poll":
+        return PollProbe.Run();
     case "tls":
         return Tls();
     case "oom":

@@ -1,7 +1,7 @@
 /* boot_arm64.S - the Linux arm64 Image entry (QEMU virt and Firecracker): MMU off, x0 = FDT physical
  * address, at EL2 or EL1. Drops to EL1, clears the kernel's .bss, builds the early page tables
  * (early_arm64.c, still position-independent), turns the MMU on and continues at the linked virtual
- * addresses in uk_boot_arm64(fdt_pa, image_pa). The real page tables come later, in C. */
+ * addresses in uk_plat_entry(fdt_pa, image_pa). The real page tables come later, in C. */
 #define SCTLR_RES1 ((1 << 29) | (1 << 28) | (1 << 23) | (1 << 22) | (1 << 20) | (1 << 11))
 /* M C SA SA0 I DZE UCT nTWI nTWE UCI, SPAN (PAN stays off on entry), alignment checks off (A = 0). */
 #define SCTLR_ON (SCTLR_RES1 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12) | (1 << 14) | \
@@ -13,8 +13,8 @@
 #define HCR_RW (1 << 31)
 
     .section .text.boot, "ax"
-    .globl uk_arm64_entry
-uk_arm64_entry:
+    .globl uk_arch_entry
+uk_arch_entry:
     msr daifset, #0xf
     mov x19, x0                     /* FDT */
 
@@ -56,12 +56,12 @@ uk_arm64_entry:
     b.hs 3f
     stp xzr, xzr, [x1], #16
     b 2b
-3:  adrp x1, uk_boot_stack_top
-    add x1, x1, :lo12:uk_boot_stack_top
+3:  adrp x1, uk_arch_boot_stack_top
+    add x1, x1, :lo12:uk_arch_boot_stack_top
     mov sp, x1
     mov x0, x20
     mov x1, x19
-    bl uk_arm64_early_tables        /* returns the TTBR0 value */
+    bl uk_arch_early_tables        /* returns the TTBR0 value */
 
     msr ttbr0_el1, x0
     ldr x1, =MAIR_VALUE
@@ -82,14 +82,14 @@ uk_arm64_entry:
     isb
     ldr x1, =4f                     /* the linked (virtual) address */
     br x1
-4:  ldr x1, =uk_boot_stack_top
+4:  ldr x1, =uk_arch_boot_stack_top
     mov sp, x1
-    ldr x1, =uk_vectors
+    ldr x1, =uk_arch_vectors
     msr vbar_el1, x1
     isb
     mov x0, x19
     mov x1, x20
-    bl uk_boot_arm64
+    bl uk_plat_entry
 5:  wfi
     b 5b
     .ltorg
@@ -98,7 +98,7 @@ uk_arm64_entry:
     .balign 16
 uk_boot_stack:
     .skip 16384
-    .globl uk_boot_stack_top
-uk_boot_stack_top:
+    .globl uk_arch_boot_stack_top
+uk_arch_boot_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -5,13 +5,9 @@
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/sched.h>
+#include "arm64.h"
 
-struct uk_cpu uk_cpu0;
-
-extern void uk_thread_trampoline(void);
-extern void uk_arch_switch_stacks(u64 *save_sp, u64 new_sp);
-void uk_fpu_save(void *area);
-void uk_fpu_restore(void *area);
+struct uk_cpu uk_arch_cpu0;
 
 #define FPSIMD_SIZE 528
 #define FIELD(reg, shift) (((reg) >> (shift)) & 0xf)
@@ -28,57 +24,57 @@ static void features(void)
     u64 isar1 = uk_sysreg_read(id_aa64isar1_el1);
     u64 fp = FIELD(pfr0, 16), simd = FIELD(pfr0, 20);
     if (fp != 0xf)
-        hwcap |= 1UL << 0 | (fp >= 1 ? 1UL << 9 : 0);          /* FP, FPHP */
+        hwcap |= 1UL << 0 | (fp >= 1 ? 1UL << 9 : 0); /* FP, FPHP */
     if (simd != 0xf)
-        hwcap |= 1UL << 1 | (simd >= 1 ? 1UL << 10 : 0);       /* ASIMD, ASIMDHP */
+        hwcap |= 1UL << 1 | (simd >= 1 ? 1UL << 10 : 0); /* ASIMD, ASIMDHP */
     if (FIELD(isar0, 4) >= 1)
-        hwcap |= 1UL << 3;                                     /* AES */
+        hwcap |= 1UL << 3; /* AES */
     if (FIELD(isar0, 4) >= 2)
-        hwcap |= 1UL << 4;                                     /* PMULL */
+        hwcap |= 1UL << 4; /* PMULL */
     if (FIELD(isar0, 8) >= 1)
-        hwcap |= 1UL << 5;                                     /* SHA1 */
+        hwcap |= 1UL << 5; /* SHA1 */
     if (FIELD(isar0, 12) >= 1)
-        hwcap |= 1UL << 6;                                     /* SHA2 */
+        hwcap |= 1UL << 6; /* SHA2 */
     if (FIELD(isar0, 12) >= 2)
-        hwcap |= 1UL << 21;                                    /* SHA512 */
+        hwcap |= 1UL << 21; /* SHA512 */
     if (FIELD(isar0, 16) >= 1)
-        hwcap |= 1UL << 7;                                     /* CRC32 */
+        hwcap |= 1UL << 7; /* CRC32 */
     if (FIELD(isar0, 20) >= 2)
-        hwcap |= 1UL << 8;                                     /* ATOMICS (LSE) */
+        hwcap |= 1UL << 8; /* ATOMICS (LSE) */
     if (FIELD(isar0, 28) >= 1)
-        hwcap |= 1UL << 12;                                    /* ASIMDRDM */
+        hwcap |= 1UL << 12; /* ASIMDRDM */
     if (FIELD(isar0, 32) >= 1)
-        hwcap |= 1UL << 17;                                    /* SHA3 */
+        hwcap |= 1UL << 17; /* SHA3 */
     if (FIELD(isar0, 36) >= 1)
-        hwcap |= 1UL << 18;                                    /* SM3 */
+        hwcap |= 1UL << 18; /* SM3 */
     if (FIELD(isar0, 40) >= 1)
-        hwcap |= 1UL << 19;                                    /* SM4 */
+        hwcap |= 1UL << 19; /* SM4 */
     if (FIELD(isar0, 44) >= 1)
-        hwcap |= 1UL << 20;                                    /* ASIMDDP */
+        hwcap |= 1UL << 20; /* ASIMDDP */
     if (FIELD(isar0, 48) >= 1)
-        hwcap |= 1UL << 23;                                    /* ASIMDFHM */
+        hwcap |= 1UL << 23; /* ASIMDFHM */
     if (FIELD(isar0, 52) >= 1)
-        hwcap |= 1UL << 27;                                    /* FLAGM */
+        hwcap |= 1UL << 27; /* FLAGM */
     if (FIELD(isar1, 0) >= 1)
-        hwcap |= 1UL << 16;                                    /* DCPOP */
+        hwcap |= 1UL << 16; /* DCPOP */
     if (FIELD(isar1, 12) >= 1)
-        hwcap |= 1UL << 13;                                    /* JSCVT */
+        hwcap |= 1UL << 13; /* JSCVT */
     if (FIELD(isar1, 16) >= 1)
-        hwcap |= 1UL << 14;                                    /* FCMA */
+        hwcap |= 1UL << 14; /* FCMA */
     if (FIELD(isar1, 20) >= 1)
-        hwcap |= 1UL << 15;                                    /* LRCPC */
+        hwcap |= 1UL << 15; /* LRCPC */
     if (FIELD(isar1, 20) >= 2)
-        hwcap |= 1UL << 26;                                    /* ILRCPC */
+        hwcap |= 1UL << 26; /* ILRCPC */
     have_rndr = FIELD(isar0, 60) >= 1;
     if (have_rndr)
-        hwcap2 |= 1UL << 16;                                   /* HWCAP2_RNG */
+        hwcap2 |= 1UL << 16; /* HWCAP2_RNG */
 }
 
 void uk_arch_cpu_init(void)
 {
     features();
-    uk_cpu0.self = &uk_cpu0;
-    uk_sysreg_write(tpidr_el1, (u64)&uk_cpu0);
+    uk_arch_cpu0.self = &uk_arch_cpu0;
+    uk_sysreg_write(tpidr_el1, (u64)&uk_arch_cpu0);
     /* EL0 may read the virtual and physical counters (clock_gettime without a syscall). */
     uk_sysreg_write(cntkctl_el1, 3);
     uk_isb();
@@ -94,20 +90,20 @@ void uk_arch_set_tls(u64 base) { uk_sysreg_write(tpidr_el0, base); }
 
 void uk_arch_switch_to(struct uk_thread *prev, struct uk_thread *next)
 {
-    uk_fpu_save(prev->fpstate);
+    uk_arch_fpu_save(prev->fpstate);
     prev->tls = uk_sysreg_read(tpidr_el0);
-    uk_fpu_restore(next->fpstate);
+    uk_arch_fpu_restore(next->fpstate);
     uk_arch_set_tls(next->tls);
-    uk_cpu0.current = next;
+    uk_arch_cpu0.current = next;
     uk_arch_switch_stacks(&prev->ctx_sp, next->ctx_sp);
 }
 
 /* Loads the first thread's state before its first entry to the program. */
 void uk_arch_thread_activate(struct uk_thread *t)
 {
-    uk_fpu_restore(t->fpstate);
+    uk_arch_fpu_restore(t->fpstate);
     uk_arch_set_tls(t->tls);
-    uk_cpu0.current = t;
+    uk_arch_cpu0.current = t;
 }
 
 void uk_arch_thread_prepare(struct uk_thread *t, const struct uk_trapframe *frame)
@@ -116,7 +112,7 @@ void uk_arch_thread_prepare(struct uk_thread *t, const struct uk_trapframe *fram
     *f = *frame;
     u64 *sp = (u64 *)f - 12; /* x19-x28, x29, x30 as uk_arch_switch_stacks pops them */
     uk_memset(sp, 0, 12 * 8);
-    sp[11] = (u64)uk_thread_trampoline;
+    sp[11] = (u64)uk_arch_thread_trampoline;
     t->ctx_sp = (u64)sp;
 }
 

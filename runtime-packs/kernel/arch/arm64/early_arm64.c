@@ -5,7 +5,9 @@
  * UART and GIC sit there on QEMU virt and Firecracker), eight GiB from the image on and the GiB of the
  * device tree as RAM. The real tables (paging_arm64.c) replace them once the memory map is known. */
 #include <uk/arch.h>
+#include <uk/image.h>
 #include <uk/mm.h>
+#include "arm64.h"
 
 #define D_TABLE 3UL
 #define D_BLOCK 1UL
@@ -25,8 +27,6 @@ static u64 l1_low[512] __attribute__((aligned(4096)));
 static u64 l2_image[512] __attribute__((aligned(4096)));
 static u64 l1_direct[512] __attribute__((aligned(4096)));
 
-extern char __uk_image_start[], __uk_image_end[];
-
 static void clean_invalidate(const void *p, usize len)
 {
     u64 ctr = uk_sysreg_read(ctr_el0);
@@ -36,11 +36,11 @@ static void clean_invalidate(const void *p, usize len)
     uk_dsb(sy);
 }
 
-u64 uk_arm64_early_tables(u64 image_pa, u64 fdt_pa)
+u64 uk_arch_early_tables(u64 image_pa, u64 fdt_pa)
 {
     const u64 normal = D_AF | D_SH_INNER | D_ATTR(ATTR_NORMAL);
     const u64 device = D_AF | D_ATTR(ATTR_DEVICE) | D_PXN | D_UXN;
-    uptr va_start = (uptr)UK_IMAGE_VA; /* the linked address of __uk_image_start (0x400000) */
+    uptr va_start = (uptr)UK_IMAGE_VA;                          /* the linked address of __uk_image_start (0x400000) */
     usize size = (uptr)__uk_image_end - (uptr)__uk_image_start; /* both PC-relative: the difference holds */
 
     l0[0] = (u64)l1_low | D_TABLE;

@@ -48,8 +48,8 @@
 
     .text
     .balign 2048
-    .globl uk_vectors
-uk_vectors:
+    .globl uk_arch_vectors
+uk_arch_vectors:
     VECTOR el1_bad                  /* current EL with SP_EL0: never used */
     VECTOR el1_bad
     VECTOR el1_bad
@@ -69,32 +69,32 @@ uk_vectors:
 
 el0_sync:
     SAVE_FRAME 0
-    bl uk_trap_sync
-    b uk_trap_return
+    bl uk_arch_trap_sync
+    b uk_arch_trap_return
 el0_irq:
     SAVE_FRAME 0
-    bl uk_trap_irq
-    b uk_trap_return
+    bl uk_arch_trap_irq
+    b uk_arch_trap_return
 el0_bad:
     SAVE_FRAME 0
-    bl uk_trap_bad
-    b uk_trap_return
+    bl uk_arch_trap_bad
+    b uk_arch_trap_return
 el1_sync:
     SAVE_FRAME 1
-    bl uk_trap_sync
-    b uk_trap_return
+    bl uk_arch_trap_sync
+    b uk_arch_trap_return
 el1_irq:
     SAVE_FRAME 1
-    bl uk_trap_irq
-    b uk_trap_return
+    bl uk_arch_trap_irq
+    b uk_arch_trap_return
 el1_bad:
     SAVE_FRAME 1
-    bl uk_trap_bad
-    b uk_trap_return
+    bl uk_arch_trap_bad
+    b uk_arch_trap_return
 
 /* Returns to the context saved in the frame at sp (interrupts are masked). */
-    .globl uk_trap_return
-uk_trap_return:
+    .globl uk_arch_trap_return
+uk_arch_trap_return:
     ldr x0, [sp, #FRAME_PSTATE]
     tst x0, #0xf                    /* M[3:0] = 0: EL0t, the program */
     b.ne 1f
@@ -148,21 +148,21 @@ uk_arch_switch_stacks:
     ret
 
 /* First code of a new thread: its stack holds the frame to return to the program with. */
-    .globl uk_thread_trampoline
-uk_thread_trampoline:
+    .globl uk_arch_thread_trampoline
+uk_arch_thread_trampoline:
     bl uk_sched_thread_started
-    b uk_trap_return
+    b uk_arch_trap_return
 
 /* void uk_arch_enter_user(struct uk_trapframe *frame): frame sits at the top of the kernel stack. */
     .globl uk_arch_enter_user
 uk_arch_enter_user:
     mov sp, x0
-    b uk_trap_return
+    b uk_arch_trap_return
 
 /* FP/SIMD state in the layout of the signal frame's fpsimd_context: magic and size (left alone),
  * fpsr at 8, fpcr at 12, v0-v31 from 16 (528 bytes). */
-    .globl uk_fpu_save
-uk_fpu_save:
+    .globl uk_arch_fpu_save
+uk_arch_fpu_save:
     mrs x1, fpsr
     str w1, [x0, #8]
     mrs x1, fpcr
@@ -186,8 +186,8 @@ uk_fpu_save:
     stp q30, q31, [x0, #480]
     ret
 
-    .globl uk_fpu_restore
-uk_fpu_restore:
+    .globl uk_arch_fpu_restore
+uk_arch_fpu_restore:
     ldr w1, [x0, #8]
     msr fpsr, x1
     ldr w1, [x0, #12]

@@ -8,6 +8,7 @@
 #include <uk/sched.h>
 #include <uk/stats.h>
 #include <uk/time.h>
+#include "arm64.h"
 
 #define GICD_CTLR 0x0
 #define GICD_IGROUPR 0x80
@@ -28,8 +29,6 @@ static int version;
 static u8 *gicd, *gicc, *gicr;
 static int timer_intid;
 
-void uk_irq_dispatch(int irq);
-
 static u32 rd32(u8 *base, u32 off) { return uk_mmio_read32(base + off); }
 static void wr32(u8 *base, u32 off, u32 v) { uk_mmio_write32(base + off, v); }
 
@@ -40,7 +39,7 @@ static void set_byte(u8 *base, u32 off, u8 v)
     wr32(base, off & ~3u, word);
 }
 
-void uk_gic_init(void)
+void uk_arch_gic_init(void)
 {
     struct uk_plat_gic g;
     if (!uk_plat_gic(&g))
@@ -65,15 +64,15 @@ void uk_gic_init(void)
         wr32(gicr, GICR_SGI + GICD_IGROUPR, 0xffffffffu);
         uk_sysreg_write(s3_0_c12_c12_5, uk_sysreg_read(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
         uk_isb();
-        uk_sysreg_write(s3_0_c4_c6_0, 0xff);  /* ICC_PMR_EL1 */
-        uk_sysreg_write(s3_0_c12_c12_7, 1);   /* ICC_IGRPEN1_EL1 */
+        uk_sysreg_write(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
+        uk_sysreg_write(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
         uk_isb();
     }
     timer_intid = uk_plat_timer_irq();
-    uk_gic_enable(timer_intid);
+    uk_arch_gic_enable(timer_intid);
 }
 
-void uk_gic_enable(int intid)
+void uk_arch_gic_enable(int intid)
 {
     u32 n = (u32)intid, bit = 1u << (n % 32);
     if (version == 3 && n < 32) {
@@ -95,11 +94,11 @@ void uk_gic_enable(int intid)
     wr32(gicd, GICD_ISENABLER + (n / 32) * 4, bit);
 }
 
-bool uk_plat_irq_route(int irq)
+bool uk_arch_irq_route(int irq)
 {
     if (irq < 32 || irq >= 1020)
         return false;
-    uk_gic_enable(irq);
+    uk_arch_gic_enable(irq);
     return true;
 }
 
@@ -113,7 +112,7 @@ static void eoi(u32 iar)
         uk_sysreg_write(s3_0_c12_c12_1, iar);
 }
 
-void uk_gic_handle_irq(void)
+void uk_arch_gic_handle_irq(void)
 {
     for (;;) {
         u32 iar = ack();

@@ -10,6 +10,7 @@
 #include <uk/sched.h>
 #include <uk/signal.h>
 #include <uk/syscall.h>
+#include "arm64.h"
 
 #define FPSIMD_MAGIC 0x46508001u
 #define FPSIMD_SIZE 528
@@ -40,11 +41,8 @@ _Static_assert(__builtin_offsetof(struct ucontext_k, mc) == 176, "ucontext layou
 _Static_assert(__builtin_offsetof(struct sigcontext_k, reserved) == 288, "sigcontext layout");
 _Static_assert(sizeof(struct rt_sigframe_k) % 16 == 0, "sigframe alignment");
 
-void uk_fpu_save(void *area);
-void uk_fpu_restore(void *area);
-
-bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
-                          const struct uk_sigaction *sa, u64 oldmask)
+bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si, const struct uk_sigaction *sa,
+                          u64 oldmask)
 {
     struct uk_thread *t = uk_thread_current();
     u64 sp = uk_signal_frame_top(t, sa, f->sp, 0 /* no red zone */);
@@ -70,7 +68,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     u32 *fp = (u32 *)mc->reserved;
     fp[0] = FPSIMD_MAGIC;
     fp[1] = FPSIMD_SIZE;
-    uk_fpu_save(fp);
+    uk_arch_fpu_save(fp);
     u32 *next = (u32 *)(mc->reserved + FPSIMD_SIZE);
     if (f->esr && (sig == UK_SIGSEGV || sig == UK_SIGBUS)) {
         next[0] = ESR_MAGIC;
@@ -93,7 +91,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
 
 long sys_rt_sigreturn(void)
 {
-    struct uk_trapframe *f = uk_syscall_frame();
+    struct uk_trapframe *f = uk_thread_user_frame(uk_thread_current());
     struct uk_thread *t = uk_thread_current();
     struct rt_sigframe_k *fr = (struct rt_sigframe_k *)f->sp;
     if ((f->sp & 15) || !uk_user_access_ok(fr, sizeof(*fr), false))
@@ -103,7 +101,7 @@ long sys_rt_sigreturn(void)
         goto bad;
     const u32 *fp = (const u32 *)mc->reserved;
     if (fp[0] == FPSIMD_MAGIC && fp[1] == FPSIMD_SIZE)
-        uk_fpu_restore((void *)fp);
+        uk_arch_fpu_restore((void *)fp);
     for (int i = 0; i < 31; i++)
         f->x[i] = mc->regs[i];
     f->sp = mc->sp;

@@ -3,8 +3,10 @@
  * timer. The wall clock starts from the platform's RTC, refined by the launcher's uk.walltime=. */
 #include <uk/arch.h>
 #include <uk/boot.h>
+#include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/time.h>
+#include "arm64.h"
 
 static u64 freq, boot_count, wall_boot_ns;
 static u64 count_to_ns, ns_to_count; /* 32.32 fixed point */
@@ -30,7 +32,7 @@ void uk_time_init(void)
     if (uk_boot_walltime_ns)
         wall_boot_ns = uk_boot_walltime_ns;
     uk_sysreg_write(cntv_ctl_el0, 0);
-    uk_gic_init();
+    uk_arch_gic_init();
     uk_pr_debug("time: generic timer at %lu kHz\n", freq / 1000);
 }
 

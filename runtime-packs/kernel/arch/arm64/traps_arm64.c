@@ -2,11 +2,13 @@
  * the program turned into signals, interrupts to the GIC, and a readable panic for anything the
  * kernel got wrong. ESR_EL1's exception class (EC) says what happened. */
 #include <uk/arch.h>
+#include <uk/entry.h>
 #include <uk/mm.h>
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
 #include <uk/stats.h>
+#include "arm64.h"
 
 #define EC_UNKNOWN 0x00
 #define EC_SVC64 0x15
@@ -22,23 +24,17 @@
 #define EC_BRK 0x3c
 #define HLT_SEMIHOSTING 0xd45e0000u /* hlt #0xf000 */
 
-void uk_syscall(struct uk_trapframe *f);
-void uk_gic_handle_irq(void);
-
 void uk_arch_dump_frame(const struct uk_trapframe *f)
 {
-    uk_printk("  pc %016lx  sp %016lx  pstate %08lx  esr %08lx  far %016lx\n", f->pc, f->sp, f->pstate,
-              f->esr, f->far);
+    uk_printk("  pc %016lx  sp %016lx  pstate %08lx  esr %08lx  far %016lx\n", f->pc, f->sp, f->pstate, f->esr, f->far);
     for (int i = 0; i < 30; i += 3)
-        uk_printk("  x%02d %016lx  x%02d %016lx  x%02d %016lx\n", i, f->x[i], i + 1, f->x[i + 1], i + 2,
-                  f->x[i + 2]);
+        uk_printk("  x%02d %016lx  x%02d %016lx  x%02d %016lx\n", i, f->x[i], i + 1, f->x[i + 1], i + 2, f->x[i + 2]);
     uk_printk("  x30 %016lx\n", f->x[30]);
 }
 
 UK_NORETURN static void kernel_fault(struct uk_trapframe *f, const char *what)
 {
-    uk_printk("\n[uk] kernel fault: %s (esr %#lx, class %#lx) at address %#lx\n", what, f->esr, f->esr >> 26,
-              f->far);
+    uk_printk("\n[uk] kernel fault: %s (esr %#lx, class %#lx) at address %#lx\n", what, f->esr, f->esr >> 26, f->far);
     uk_arch_dump_frame(f);
     uk_backtrace(f->x[29]);
     uk_panic("unrecoverable fault in the kernel");
@@ -63,7 +59,7 @@ static void abort(struct uk_trapframe *f, u32 ec)
         access = UK_PROT_EXEC;
     else if ((f->esr & (1u << 6)) && !(f->esr & (1u << 8))) /* WnR, not a cache maintenance op */
         access = UK_PROT_WRITE;
-    int code = 1; /* SEGV_MAPERR */
+    int code = 1;        /* SEGV_MAPERR */
     u32 type = fsc >> 2; /* 1 translation, 2 access flag, 3 permission */
     if ((type == 1 || type == 3) && addr < UK_USER_TOP) {
         code = uk_vm_fault(addr, access);
@@ -75,7 +71,7 @@ static void abort(struct uk_trapframe *f, u32 ec)
     uk_signal_fault(f, UK_SIGSEGV, code, addr);
 }
 
-void uk_trap_sync(struct uk_trapframe *f)
+void uk_arch_trap_sync(struct uk_trapframe *f)
 {
     u32 ec = (u32)(f->esr >> 26);
     bool user = from_program(f);
@@ -89,9 +85,7 @@ void uk_trap_sync(struct uk_trapframe *f)
     case EC_IABT_LOW:
     case EC_IABT_CUR:
     case EC_DABT_LOW:
-    case EC_DABT_CUR:
-        abort(f, ec);
-        return;
+    case EC_DABT_CUR: abort(f, ec); return;
     case EC_UNKNOWN:
         /* The semihosting exit when QEMU runs without semihosting: go on to the PSCI power-off. */
         if (!user && *(const u32 *)f->pc == HLT_SEMIHOSTING) {
@@ -104,28 +98,22 @@ void uk_trap_sync(struct uk_trapframe *f)
         kernel_fault(f, "unexpected exception");
     switch (ec) {
     case EC_PC_ALIGN:
-    case EC_SP_ALIGN:
-        uk_signal_fault(f, UK_SIGBUS, 1 /* BUS_ADRALN */, ec == EC_PC_ALIGN ? f->pc : f->sp);
-        break;
-    case EC_BRK:
-        uk_signal_fault(f, UK_SIGTRAP, 1 /* TRAP_BRKPT */, f->pc);
-        break;
-    case EC_FP_EXC:
-        uk_signal_fault(f, UK_SIGFPE, 0, f->pc);
-        break;
+    case EC_SP_ALIGN: uk_signal_fault(f, UK_SIGBUS, 1 /* BUS_ADRALN */, ec == EC_PC_ALIGN ? f->pc : f->sp); break;
+    case EC_BRK: uk_signal_fault(f, UK_SIGTRAP, 1 /* TRAP_BRKPT */, f->pc); break;
+    case EC_FP_EXC: uk_signal_fault(f, UK_SIGFPE, 0, f->pc); break;
     default: /* undefined instructions, trapped system registers, AArch32 */
         uk_signal_fault(f, UK_SIGILL, ec == EC_SYSREG ? 5 /* ILL_PRVREG */ : 2 /* ILL_ILLOPN */, f->pc);
         break;
     }
 }
 
-void uk_trap_irq(struct uk_trapframe *f)
+void uk_arch_trap_irq(struct uk_trapframe *f)
 {
     (void)f;
-    uk_gic_handle_irq();
+    uk_arch_gic_handle_irq();
 }
 
-void uk_trap_bad(struct uk_trapframe *f)
+void uk_arch_trap_bad(struct uk_trapframe *f)
 {
     if (from_program(f) && (f->esr >> 26) != EC_SERROR) {
         uk_signal_fault(f, UK_SIGILL, 2, f->pc);

@@ -1,6 +1,6 @@
 /* boot32_x86_64.S - the PVH entry: 32-bit protected mode, paging off, EBX = hvm_start_info.
  * Clears the kernel's .bss, identity-maps the first 4 GiB with 2 MiB pages, enters long mode and
- * calls uk_boot_x86_64(start_info) on the boot stack. The real page tables come later, in C. */
+ * calls uk_plat_entry(start_info) on the boot stack. The real page tables come later, in C. */
 #define CR0_PE (1 << 0)
 #define CR0_WP (1 << 16)
 #define CR0_PG (1 << 31)
@@ -14,13 +14,13 @@
     .long 4                 /* descriptor size */
     .long 18                /* XEN_ELFNOTE_PHYS32_ENTRY */
     .asciz "Xen"
-    .long uk_pvh_entry32    /* 32-bit physical entry point */
+    .long uk_arch_entry    /* 32-bit physical entry point */
     .balign 4
 
     .section .text.boot32, "ax"
     .code32
-    .globl uk_pvh_entry32
-uk_pvh_entry32:
+    .globl uk_arch_entry
+uk_arch_entry:
     cli
     cld
     movl %ebx, %esi                 /* keep start_info across the bss clear */
@@ -33,8 +33,8 @@ uk_pvh_entry32:
     xorl %eax, %eax
     rep stosl
 
-    movl $uk_boot_stack_top, %esp
-    movl %esi, uk_boot_start_info
+    movl $uk_arch_boot_stack_top, %esp
+    movl %esi, uk_arch_boot_start_info
 
     /* PML4[0] -> PDPT; PDPT[0..3] -> four page directories of 2 MiB pages (present|rw|ps). */
     movl $uk_boot_pdpt, %eax
@@ -88,10 +88,10 @@ uk_boot_entry64:
     xorl %eax, %eax
     movl %eax, %fs
     movl %eax, %gs
-    movq $uk_boot_stack_top, %rsp
+    movq $uk_arch_boot_stack_top, %rsp
     xorl %ebp, %ebp
-    movl uk_boot_start_info, %edi
-    call uk_boot_x86_64
+    movl uk_arch_boot_start_info, %edi
+    call uk_plat_entry
 2:  hlt
     jmp 2b
 
@@ -111,10 +111,10 @@ uk_boot_gdt_desc:
 uk_boot_pml4:   .skip 4096
 uk_boot_pdpt:   .skip 4096
 uk_boot_pd:     .skip 4096 * 4
-    .globl uk_boot_stack_top
+    .globl uk_arch_boot_stack_top
 uk_boot_stack:  .skip 32768
-uk_boot_stack_top:
-    .globl uk_boot_start_info
-uk_boot_start_info: .skip 8
+uk_arch_boot_stack_top:
+    .globl uk_arch_boot_start_info
+uk_arch_boot_start_info: .skip 8
 
     .section .note.GNU-stack, "", @progbits

@@ -5,8 +5,9 @@
 #include <uk/mm.h>
 #include <uk/print.h>
 #include <uk/sched.h>
+#include "x86_64.h"
 
-struct uk_cpu uk_cpu0;
+struct uk_cpu uk_arch_cpu0;
 
 struct UK_PACKED uk_tss {
     u32 reserved0;
@@ -39,22 +40,16 @@ static u8 ist_stacks[3][8192] __attribute__((aligned(16)));
 static bool have_fsgsbase, have_rdrand;
 static u32 cpuid1_edx, cpuid1_ecx;
 
-extern char uk_trap_stubs[];
-extern char uk_irq_stub_timer[], uk_irq_stub_spurious[], uk_irq_stubs[];
-extern void uk_syscall_entry(void);
-extern void uk_thread_trampoline(void);
-extern void uk_arch_switch_stacks(u64 *save_rsp, u64 new_rsp);
-bool uk_fpu_init(u32 cpuid1_ecx);
-void uk_fpu_save(void *area);
-void uk_fpu_restore(void *area);
-
 static void idt_set(int vec, void *handler, int ist)
 {
     uptr a = (uptr)handler;
-    idt[vec] = (struct uk_idt_entry){
-        .offset_lo = a & 0xffff, .selector = UK_GDT_KCODE, .ist = ist,
-        .type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
-        .offset_mid = (a >> 16) & 0xffff, .offset_hi = a >> 32, .zero = 0};
+    idt[vec] = (struct uk_idt_entry){.offset_lo = a & 0xffff,
+                                     .selector = UK_GDT_KCODE,
+                                     .ist = ist,
+                                     .type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+                                     .offset_mid = (a >> 16) & 0xffff,
+                                     .offset_hi = a >> 32,
+                                     .zero = 0};
 }
 
 static void gdt_tables_init(void)
@@ -89,12 +84,12 @@ static void gdt_tables_init(void)
 
     for (int v = 0; v < 32; v++) {
         int ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 : 0;
-        idt_set(v, uk_trap_stubs + v * 16, ist);
+        idt_set(v, uk_arch_trap_stubs + v * 16, ist);
     }
-    idt_set(UK_VEC_TIMER, uk_irq_stub_timer, 0);
+    idt_set(UK_VEC_TIMER, uk_arch_irq_stub_timer, 0);
     for (int pin = 0; pin < UK_IRQ_PINS; pin++)
-        idt_set(UK_VEC_IRQ0 + pin, uk_irq_stubs + pin * 16, 0);
-    idt_set(UK_VEC_SPURIOUS, uk_irq_stub_spurious, 0);
+        idt_set(UK_VEC_IRQ0 + pin, uk_arch_irq_stubs + pin * 16, 0);
+    idt_set(UK_VEC_SPURIOUS, uk_arch_irq_stub_spurious, 0);
     struct uk_desc_ptr ip = {sizeof(idt) - 1, (u64)idt};
     __asm__ volatile("lidt %0" ::"m"(ip));
 }
@@ -105,10 +100,10 @@ void uk_arch_cpu_init(void)
     uk_cpuid(1, 0, &a, &b, &cpuid1_ecx, &cpuid1_edx);
     have_rdrand = cpuid1_ecx & (1u << 30);
     gdt_tables_init();
-    have_fsgsbase = uk_fpu_init(cpuid1_ecx);
+    have_fsgsbase = uk_arch_fpu_init(cpuid1_ecx);
 
-    uk_cpu0.self = &uk_cpu0;
-    uk_wrmsr(UK_MSR_GS_BASE, (u64)&uk_cpu0);
+    uk_arch_cpu0.self = &uk_arch_cpu0;
+    uk_wrmsr(UK_MSR_GS_BASE, (u64)&uk_arch_cpu0);
     uk_wrmsr(UK_MSR_KERNEL_GS_BASE, 0);
     u32 c, d;
     uk_cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -117,7 +112,7 @@ void uk_arch_cpu_init(void)
 
     uk_wrmsr(UK_MSR_EFER, uk_rdmsr(UK_MSR_EFER) | 1); /* SCE */
     uk_wrmsr(UK_MSR_STAR, ((u64)UK_GDT_UCODE32 << 48) | ((u64)UK_GDT_KCODE << 32));
-    uk_wrmsr(UK_MSR_LSTAR, (u64)uk_syscall_entry);
+    uk_wrmsr(UK_MSR_LSTAR, (u64)uk_arch_syscall_entry);
     /* Entry masks IF, DF, TF, AC and NT. */
     uk_wrmsr(UK_MSR_FMASK, (1u << 9) | (1u << 10) | (1u << 8) | (1u << 18) | (1u << 14));
 }
@@ -143,26 +138,26 @@ void uk_arch_set_tls(u64 base)
 void uk_arch_switch_to(struct uk_thread *prev, struct uk_thread *next)
 {
     if (prev->fpstate)
-        uk_fpu_save(prev->fpstate);
+        uk_arch_fpu_save(prev->fpstate);
     prev->tls = fs_base_read();
     if (next->fpstate)
-        uk_fpu_restore(next->fpstate);
+        uk_arch_fpu_restore(next->fpstate);
     uk_arch_set_tls(next->tls);
     tss.rsp[0] = next->kstack_top;
-    uk_cpu0.kernel_rsp = next->kstack_top;
-    uk_cpu0.current = next;
+    uk_arch_cpu0.kernel_rsp = next->kstack_top;
+    uk_arch_cpu0.current = next;
     uk_arch_switch_stacks(&prev->ctx_sp, next->ctx_sp);
 }
 
 /* Loads the current thread's state before its first entry to user mode. */
 void uk_arch_thread_activate(struct uk_thread *t)
 {
-    /* The first thread starts from the reset state that uk_fpu_init left (FCW 0x37F, MXCSR 0x1F80):
+    /* The first thread starts from the reset state that uk_arch_fpu_init left (FCW 0x37F, MXCSR 0x1F80):
      * no restore, so the save format can still be chosen at the first syscall. */
     uk_arch_set_tls(t->tls);
     tss.rsp[0] = t->kstack_top;
-    uk_cpu0.kernel_rsp = t->kstack_top;
-    uk_cpu0.current = t;
+    uk_arch_cpu0.kernel_rsp = t->kstack_top;
+    uk_arch_cpu0.current = t;
 }
 
 void uk_arch_thread_prepare(struct uk_thread *t, const struct uk_trapframe *frame)
@@ -170,7 +165,7 @@ void uk_arch_thread_prepare(struct uk_thread *t, const struct uk_trapframe *fram
     struct uk_trapframe *f = (struct uk_trapframe *)(t->kstack_top - sizeof(*f));
     *f = *frame;
     u64 *sp = (u64 *)f;
-    *--sp = (u64)uk_thread_trampoline;
+    *--sp = (u64)uk_arch_thread_trampoline;
     for (int i = 0; i < 6; i++) /* rbp rbx r12-r15 */
         *--sp = 0;
     t->ctx_sp = (u64)sp;

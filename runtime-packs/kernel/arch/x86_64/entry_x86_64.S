@@ -53,17 +53,17 @@
     .balign 16
     pushq $0
     pushq $\vec
-    jmp uk_trap_common
+    jmp uk_arch_trap_common
 .endm
 .macro TRAP_ERR vec
     .balign 16
     pushq $\vec
-    jmp uk_trap_common
+    jmp uk_arch_trap_common
 .endm
 
     .balign 16
-    .globl uk_trap_stubs
-uk_trap_stubs:
+    .globl uk_arch_trap_stubs
+uk_arch_trap_stubs:
     TRAP_NOERR 0
     TRAP_NOERR 1
     TRAP_NOERR 2
@@ -96,32 +96,32 @@ uk_trap_stubs:
     TRAP_ERR 29
     TRAP_ERR 30
     TRAP_NOERR 31
-    .globl uk_irq_stub_timer
-uk_irq_stub_timer:
+    .globl uk_arch_irq_stub_timer
+uk_arch_irq_stub_timer:
     TRAP_NOERR 0x20
 /* Device interrupts: vectors 0x21-0x37 carry IOAPIC pins 0-22 (vector = 0x21 + pin). */
-    .globl uk_irq_stubs
-uk_irq_stubs:
+    .globl uk_arch_irq_stubs
+uk_arch_irq_stubs:
     .irp vec, 0x21,0x22,0x23,0x24,0x25,0x26,0x27,0x28,0x29,0x2a,0x2b,0x2c,0x2d,0x2e,0x2f,0x30,0x31,0x32,0x33,0x34,0x35,0x36,0x37
     TRAP_NOERR \vec
     .endr
-    .globl uk_irq_stub_spurious
-uk_irq_stub_spurious:
+    .globl uk_arch_irq_stub_spurious
+uk_arch_irq_stub_spurious:
     TRAP_NOERR 0xff
 
-uk_trap_common:
+uk_arch_trap_common:
     testb $3, 24(%rsp)              /* CS of the interrupted context */
     jz 1f
     swapgs
 1:  cld
     PUSH_REGS
     movq %rsp, %rdi
-    call uk_trap
+    call uk_arch_trap
     /* fall through */
 
 /* Returns to the context saved in the frame at %rsp (interrupts are off). */
-    .globl uk_trap_return
-uk_trap_return:
+    .globl uk_arch_trap_return
+uk_arch_trap_return:
     testb $3, FRAME_CS(%rsp)
     jz 2f
     movq %rsp, %rdi
@@ -139,8 +139,8 @@ uk_trap_return:
 /* The `syscall` instruction lands here: RCX = user RIP, R11 = user RFLAGS, on the user stack,
  * with interrupts masked by FMASK. Build a full frame on the thread's kernel stack. */
     .balign 16
-    .globl uk_syscall_entry
-uk_syscall_entry:
+    .globl uk_arch_syscall_entry
+uk_arch_syscall_entry:
     swapgs
     movq %rsp, %gs:CPU_USER_RSP
     movq %gs:CPU_KERNEL_RSP, %rsp
@@ -154,7 +154,7 @@ uk_syscall_entry:
     PUSH_REGS
     movq %rsp, %rdi
     call uk_syscall
-    jmp uk_trap_return
+    jmp uk_arch_trap_return
 
 /* Fast return for an untouched syscall frame: sysretq reloads RIP from RCX and RFLAGS from R11.
  * A non-canonical RIP would fault in kernel mode after the privilege change, so it takes iretq. */
@@ -195,15 +195,15 @@ uk_arch_switch_stacks:
     ret
 
 /* First code of a new thread: its stack holds the frame to return to user mode with. */
-    .globl uk_thread_trampoline
-uk_thread_trampoline:
+    .globl uk_arch_thread_trampoline
+uk_arch_thread_trampoline:
     call uk_sched_thread_started
-    jmp uk_trap_return
+    jmp uk_arch_trap_return
 
 /* void uk_arch_enter_user(struct uk_trapframe *frame): frame sits at the top of the kernel stack. */
     .globl uk_arch_enter_user
 uk_arch_enter_user:
     movq %rdi, %rsp
-    jmp uk_trap_return
+    jmp uk_arch_trap_return
 
     .section .note.GNU-stack, "", @progbits

@@ -3,6 +3,7 @@
 #include <uk/arch.h>
 #include <uk/klibc.h>
 #include <uk/print.h>
+#include "x86_64.h"
 
 static usize fpstate_size = 512;
 static bool have_xsave, have_xsaveopt;
@@ -25,13 +26,13 @@ void uk_arch_fpu_fxsave_only(void)
     fpstate_size = 512;
 }
 
-bool uk_fpu_init(u32 cpuid1_ecx)
+bool uk_arch_fpu_init(u32 cpuid1_ecx)
 {
     bool have_fsgsbase = false;
     u32 a, b, c, d;
     u64 cr0, cr4;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    cr0 &= ~(1UL << 2); /* EM off */
+    cr0 &= ~(1UL << 2);             /* EM off */
     cr0 |= (1UL << 1) | (1UL << 5); /* MP, NE */
     __asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
@@ -81,7 +82,7 @@ void uk_arch_fpstate_init(void *area)
         *(u64 *)((u8 *)area + 512) = 1 | 2; /* XSTATE_BV: x87 and SSE hold the values above */
 }
 
-void uk_fpu_save(void *area)
+void uk_arch_fpu_save(void *area)
 {
     if (fxsave_only)
         __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
@@ -93,7 +94,7 @@ void uk_fpu_save(void *area)
         __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
 }
 
-void uk_fpu_restore(void *area)
+void uk_arch_fpu_restore(void *area)
 {
     if (have_xsave && !fxsave_only)
         __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory");
@@ -101,17 +102,16 @@ void uk_fpu_restore(void *area)
         __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
 }
 
-
-bool uk_fpu_is_xsave(void) { return have_xsave && !fxsave_only; }
-u64 uk_fpu_xfeatures(void) { return xcr0; }
+bool uk_arch_fpu_is_xsave(void) { return have_xsave && !fxsave_only; }
+u64 uk_arch_fpu_xfeatures(void) { return xcr0; }
 
 /* Makes a FPU image from user memory safe to restore: MXCSR reserved bits would fault FXRSTOR/XRSTOR,
  * and so would an XSAVE header with unknown features or reserved bits. */
-bool uk_fpu_sanitize(void *area, usize size)
+bool uk_arch_fpu_sanitize(void *area, usize size)
 {
     u32 *mxcsr = (u32 *)((u8 *)area + 24);
     *mxcsr &= 0xffbf;
-    if (!uk_fpu_is_xsave())
+    if (!uk_arch_fpu_is_xsave())
         return true;
     if (size < 576)
         return false;

@@ -4,6 +4,7 @@
 #include <uk/irq.h>
 #include <uk/mm.h>
 #include <uk/print.h>
+#include "x86_64.h"
 
 #define IOAPIC_BASE 0xfec00000UL
 
@@ -22,7 +23,7 @@ static void ioapic_write(u32 reg, u32 v)
     ioapic[4] = v;
 }
 
-bool uk_plat_irq_route(int irq)
+bool uk_arch_irq_route(int irq)
 {
     if (!ioapic) {
         ioapic = uk_mmio_map(IOAPIC_BASE, UK_PAGE_SIZE);
@@ -35,7 +36,7 @@ bool uk_plat_irq_route(int irq)
     }
     if (irq < 0 || (u32)irq >= npins || irq >= UK_IRQ_PINS)
         return false;
-    ioapic_write(0x10 + 2 * irq + 1, 0);                       /* destination: APIC 0 */
-    ioapic_write(0x10 + 2 * irq, UK_VEC_IRQ0 + (u32)irq);      /* fixed, edge, high, unmasked */
+    ioapic_write(0x10 + 2 * irq + 1, 0);                  /* destination: APIC 0 */
+    ioapic_write(0x10 + 2 * irq, UK_VEC_IRQ0 + (u32)irq); /* fixed, edge, high, unmasked */
     return true;
 }

@@ -9,6 +9,7 @@
 #include <uk/sched.h>
 #include <uk/signal.h>
 #include <uk/syscall.h>
+#include "x86_64.h"
 
 struct sigcontext_k {
     u64 r8, r9, r10, r11, r12, r13, r14, r15;
@@ -43,20 +44,14 @@ _Static_assert(__builtin_offsetof(struct ucontext_k, mc) == 40, "ucontext layout
 #define FP_XSTATE_MAGIC1 0x46505853u
 #define FP_XSTATE_MAGIC2 0x46505845u
 
-void uk_fpu_save(void *area);
-void uk_fpu_restore(void *area);
-bool uk_fpu_is_xsave(void);
-u64 uk_fpu_xfeatures(void);
-bool uk_fpu_sanitize(void *area, usize size);
-
-bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
-                          const struct uk_sigaction *sa, u64 oldmask)
+bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si, const struct uk_sigaction *sa,
+                          u64 oldmask)
 {
     struct uk_thread *t = uk_thread_current();
     u64 sp = uk_signal_frame_top(t, sa, f->rsp, 128 /* the interrupted code's red zone */);
 
     usize fpsize = uk_arch_fpstate_size();
-    bool xsave = uk_fpu_is_xsave();
+    bool xsave = uk_arch_fpu_is_xsave();
     u64 fp = UK_ALIGN_DOWN(sp - fpsize - (xsave ? 4 : 0), 64);
     u64 frame_addr = UK_ALIGN_DOWN(fp - sizeof(struct rt_sigframe_k), 16) - 8;
     if (!uk_user_access_ok((void *)frame_addr, fp + fpsize + 4 - frame_addr, true))
@@ -64,12 +59,12 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
 
     /* FPU state: live in the registers of the current thread. */
     uk_memset((void *)fp, 0, fpsize);
-    uk_fpu_save((void *)fp);
+    uk_arch_fpu_save((void *)fp);
     if (xsave) {
         u32 *sw = (u32 *)(fp + 464); /* struct _fpx_sw_bytes in the FXSAVE area's software bytes */
         sw[0] = FP_XSTATE_MAGIC1;
         sw[1] = (u32)fpsize + 4;
-        *(u64 *)&sw[2] = uk_fpu_xfeatures();
+        *(u64 *)&sw[2] = uk_arch_fpu_xfeatures();
         sw[4] = (u32)fpsize;
         *(u32 *)(fp + fpsize) = FP_XSTATE_MAGIC2;
     }
@@ -109,7 +104,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
 
 long sys_rt_sigreturn(void)
 {
-    struct uk_trapframe *f = uk_syscall_frame();
+    struct uk_trapframe *f = uk_thread_user_frame(uk_thread_current());
     struct uk_thread *t = uk_thread_current();
     struct rt_sigframe_k *fr = (struct rt_sigframe_k *)(f->rsp - 8);
     if (!uk_user_access_ok(fr, sizeof(*fr), false))
@@ -120,9 +115,9 @@ long sys_rt_sigreturn(void)
     if (mc->fpstate) {
         usize fpsize = uk_arch_fpstate_size();
         if ((mc->fpstate & 63) || !uk_user_access_ok((void *)mc->fpstate, fpsize, true) ||
-            !uk_fpu_sanitize((void *)mc->fpstate, fpsize))
+            !uk_arch_fpu_sanitize((void *)mc->fpstate, fpsize))
             goto bad;
-        uk_fpu_restore((void *)mc->fpstate);
+        uk_arch_fpu_restore((void *)mc->fpstate);
     }
     f->r8 = mc->r8, f->r9 = mc->r9, f->r10 = mc->r10, f->r11 = mc->r11;
     f->r12 = mc->r12, f->r13 = mc->r13, f->r14 = mc->r14, f->r15 = mc->r15;

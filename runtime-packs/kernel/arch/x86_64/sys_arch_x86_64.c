@@ -19,9 +19,7 @@ long sys_arch_prctl(long code, long addr)
         t->tls = addr;
         uk_arch_set_tls(addr);
         return 0;
-    case ARCH_GET_FS:
-        return uk_user_copy_to((void *)addr, &t->tls, 8) ? 0 : -EFAULT;
-    default:
-        return -EINVAL;
+    case ARCH_GET_FS: return uk_user_copy_to((void *)addr, &t->tls, 8) ? 0 : -EFAULT;
+    default: return -EINVAL;
     }
 }

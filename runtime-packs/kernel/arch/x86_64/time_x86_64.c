@@ -6,6 +6,7 @@
 #include <uk/mm.h>
 #include <uk/print.h>
 #include <uk/time.h>
+#include "x86_64.h"
 
 struct pvclock_time {
     volatile u32 version;
@@ -25,7 +26,7 @@ static struct pvclock_time pvclock;
 static struct pvclock_wall pvwall;
 static bool have_pvclock, have_deadline, x2apic;
 static u64 tsc_hz, tsc_mult; /* ns = (delta * tsc_mult) >> 32 */
-static u64 ns_to_tsc; /* ticks = (ns * ns_to_tsc) >> 32 */
+static u64 ns_to_tsc;        /* ticks = (ns * ns_to_tsc) >> 32 */
 static u64 tsc_boot, pv_boot_ns, wall_boot_ns;
 static u64 lapic_hz;
 static volatile u32 *lapic_mmio;
@@ -123,7 +124,7 @@ static u32 lapic_read(u32 reg) { return x2apic ? (u32)uk_rdmsr(0x800 + (reg >> 4
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3e0
 
-void uk_lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+void uk_arch_lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
 static void lapic_init(void)
 {
@@ -147,7 +148,7 @@ static void lapic_init(void)
         return;
     }
     /* One-shot mode: measure the LAPIC timer's rate against the TSC over 10 ms. */
-    lapic_write(LAPIC_TIMER_DIV, 0xb); /* divide by 1 */
+    lapic_write(LAPIC_TIMER_DIV, 0xb);                       /* divide by 1 */
     lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (1u << 16)); /* masked while measuring */
     lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
     u64 t0 = uk_rdtsc();

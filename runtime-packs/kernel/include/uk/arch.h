@@ -10,6 +10,24 @@
 #include <uk/arch_arm64.h>
 #else
 #error "unsupported architecture"
+/* Page protections, architecture-neutral. */
+#define UK_PROT_READ 1
+#define UK_PROT_WRITE 2
+#define UK_PROT_EXEC 4
+#define UK_PROT_USER 8
+#define UK_PROT_NOCACHE 16
+
+/* Page tables (arch/<arch>/paging_<arch>.c): the kernel owns one set of tables, in which the program is
+ * mapped with UK_PROT_USER. */
+void uk_paging_init(u64 max_phys);
+/* Switches to the kernel's tables once the image is mapped. */
+void uk_paging_activate(void);
+int uk_page_map(uptr va, u64 pa, int prot);      /* 0 or -ENOMEM */
+bool uk_page_query(uptr va, u64 *pa, int *prot); /* false when not present */
+void uk_page_protect(uptr va, int prot);         /* present pages only */
+u64 uk_page_unmap(uptr va);                      /* the frame, or 0 when not present */
+void *uk_mmio_map(u64 pa, usize size);
+
 #endif
 
 struct uk_thread;
@@ -40,5 +58,29 @@ bool uk_arch_random_u64(u64 *out);
 u64 uk_arch_hwcap(void);
 u64 uk_arch_hwcap2(void);
 const char *uk_arch_platform(void);
+/* Makes t the running thread's CPU context (FPU state, TLS base) before it first enters user mode. */
+void uk_arch_thread_activate(struct uk_thread *t);
+/* Prints a program frame's registers (fault reports). */
+void uk_arch_dump_frame(const struct uk_trapframe *f);
+/* Routes and unmasks device interrupt line irq (IOAPIC on x86, GIC on arm64); false when it cannot. */
+bool uk_arch_irq_route(int irq);
+
+/* Page protections, architecture-neutral. */
+#define UK_PROT_READ 1
+#define UK_PROT_WRITE 2
+#define UK_PROT_EXEC 4
+#define UK_PROT_USER 8
+#define UK_PROT_NOCACHE 16
+
+/* Page tables (arch/<arch>/paging_<arch>.c): the kernel owns one set of tables, in which the program is
+ * mapped with UK_PROT_USER. */
+void uk_paging_init(u64 max_phys);
+/* Switches to the kernel's tables once the image is mapped. */
+void uk_paging_activate(void);
+int uk_page_map(uptr va, u64 pa, int prot);      /* 0 or -ENOMEM */
+bool uk_page_query(uptr va, u64 *pa, int *prot); /* false when not present */
+void uk_page_protect(uptr va, int prot);         /* present pages only */
+u64 uk_page_unmap(uptr va);                      /* the frame, or 0 when not present */
+void *uk_mmio_map(u64 pa, usize size);
 
 #endif

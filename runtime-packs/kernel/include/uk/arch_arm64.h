@@ -21,21 +21,43 @@ _Static_assert(sizeof(struct uk_trapframe) % 16 == 0, "trap frame alignment");
 #define UK_PSTATE_NZCV 0xf0000000UL
 #define UK_PSTATE_DAIF 0x3c0UL
 
-#define uk_sysreg_read(r)                                                                          \
-    ({                                                                                             \
-        u64 __v;                                                                                   \
-        __asm__ volatile("mrs %0, " #r : "=r"(__v));                                               \
-        __v;                                                                                       \
+#define uk_sysreg_read(r)                                                                                              \
+    ({                                                                                                                 \
+        u64 __v;                                                                                                       \
+        __asm__ volatile("mrs %0, " #r : "=r"(__v));                                                                   \
+        __v;                                                                                                           \
     })
 #define uk_sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((u64)(v)) : "memory")
 #define uk_isb() __asm__ volatile("isb" ::: "memory")
 #define uk_dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
 
-static inline u32 uk_mmio_read32(volatile void *a) { u32 v = *(volatile u32 *)a; uk_dsb(ld); return v; }
-static inline void uk_mmio_write32(volatile void *a, u32 v) { uk_dsb(st); *(volatile u32 *)a = v; }
-static inline u8 uk_mmio_read8(volatile void *a) { u8 v = *(volatile u8 *)a; uk_dsb(ld); return v; }
-static inline void uk_mmio_write8(volatile void *a, u8 v) { uk_dsb(st); *(volatile u8 *)a = v; }
-static inline void uk_mmio_write64(volatile void *a, u64 v) { uk_dsb(st); *(volatile u64 *)a = v; }
+static inline u32 uk_mmio_read32(volatile void *a)
+{
+    u32 v = *(volatile u32 *)a;
+    uk_dsb(ld);
+    return v;
+}
+static inline void uk_mmio_write32(volatile void *a, u32 v)
+{
+    uk_dsb(st);
+    *(volatile u32 *)a = v;
+}
+static inline u8 uk_mmio_read8(volatile void *a)
+{
+    u8 v = *(volatile u8 *)a;
+    uk_dsb(ld);
+    return v;
+}
+static inline void uk_mmio_write8(volatile void *a, u8 v)
+{
+    uk_dsb(st);
+    *(volatile u8 *)a = v;
+}
+static inline void uk_mmio_write64(volatile void *a, u64 v)
+{
+    uk_dsb(st);
+    *(volatile u64 *)a = v;
+}
 
 static inline void uk_irq_disable(void) { __asm__ volatile("msr daifset, #3" ::: "memory"); }
 static inline void uk_cpu_pause(void) { __asm__ volatile("yield"); }
@@ -46,7 +68,7 @@ struct uk_cpu {
     struct uk_cpu *self;
     struct uk_thread *current;
 };
-extern struct uk_cpu uk_cpu0;
+extern struct uk_cpu uk_arch_cpu0;
 
 /* Syscall arguments of a frame (Linux arm64 ABI: svc #0, number in x8). */
 #define UK_SYSCALL_NR(f) ((f)->x[8])
@@ -70,9 +92,8 @@ struct uk_plat_gic {
 };
 bool uk_plat_gic(struct uk_plat_gic *out);
 int uk_plat_timer_irq(void); /* INTID */
-/* Interrupt controller (gic_arm64.c). */
-void uk_gic_init(void);
-void uk_gic_enable(int intid);
+/* The platform's C entry, called by the boot assembly with the MMU on (plat/dtb). */
+UK_NORETURN void uk_plat_entry(u64 fdt_pa, u64 image_pa);
 
 /* struct stat of the generic syscall ABI (arm64). */
 struct uk_linux_stat {

@@ -97,7 +97,7 @@ struct uk_cpu {
     u64 user_rsp;              /* 16: scratch for the syscall entry */
     struct uk_thread *current; /* 24 */
 };
-extern struct uk_cpu uk_cpu0;
+extern struct uk_cpu uk_arch_cpu0;
 
 /* Syscall arguments of a frame (Linux x86_64 ABI). */
 #define UK_SYSCALL_NR(f) ((f)->rax)
@@ -112,6 +112,9 @@ extern struct uk_cpu uk_cpu0;
 #define UK_FRAME_PC(f) ((f)->rip)
 /* The frame returns through iretq with every register restored (not sysret's rcx/r11). */
 #define UK_FRAME_FULL_RESTORE(f) ((f)->vector = 0)
+
+/* The platform's C entry, called by the boot assembly in long mode with the PVH start info (plat/pvh). */
+UK_NORETURN void uk_plat_entry(u32 start_info_pa);
 
 /* struct stat of the x86_64 syscall ABI. */
 struct uk_linux_stat {

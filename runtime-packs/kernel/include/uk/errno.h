@@ -29,6 +29,7 @@
 #define EROFS 30
 #define EPIPE 32
 #define ERANGE 34
+#define EXDEV 18
 #define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ENOTEMPTY 39

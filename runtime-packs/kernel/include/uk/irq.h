@@ -1,5 +1,6 @@
-/* irq.h - device interrupts: a driver registers a handler for its interrupt line; the platform
- * routes the line to the CPU (IOAPIC on x86, GIC on arm64). Handlers run with interrupts off. */
+/* irq.h - device interrupts: a driver registers a handler for its interrupt line; the architecture
+ * routes the line to the CPU (uk_arch_irq_route: IOAPIC on x86, GIC on arm64). Handlers run with
+ * interrupts off. */
 #ifndef UK_IRQ_H
 #define UK_IRQ_H
 #include <uk/types.h>
@@ -7,7 +8,7 @@
 typedef void (*uk_irq_handler)(void *arg);
 /* Routes interrupt line irq to handler; false when the line cannot be routed. */
 bool uk_irq_register(int irq, uk_irq_handler handler, void *arg);
-/* Platform: routes and unmasks the line (edge-triggered, active high for ISA lines). */
-bool uk_plat_irq_route(int irq);
+/* Runs the handler of line irq (called by the architecture's interrupt code). */
+void uk_irq_dispatch(int irq);
 
 #endif

@@ -1,6 +1,8 @@
 /* mm.h - physical frames, the kernel heap, page tables and the program's virtual address space. */
 #ifndef UK_MM_H
 #define UK_MM_H
+#include <uk/arch.h>
+#include <uk/plat.h>
 #include <uk/types.h>
 
 /* The kernel's own mappings stay in the lower half too: hypervisors that run the guest kernel
@@ -16,12 +18,9 @@ static inline void *uk_phys_to_virt(u64 pa) { return (void *)(pa + UK_DIRECTMAP_
 static inline u64 uk_virt_to_phys(const void *va) { return (u64)va - UK_DIRECTMAP_BASE; }
 
 /* Physical frame allocator (4 KiB frames). */
-struct uk_memregion {
-    u64 base, size;
-};
 void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused);
 u64 uk_pmm_alloc(usize npages); /* contiguous; 0 when none */
-u64 uk_pmm_alloc_zeroed(void);   /* one frame filled with zeros; 0 when none */
+u64 uk_pmm_alloc_zeroed(void);  /* one frame filled with zeros; 0 when none */
 void uk_pmm_free(u64 pa, usize npages);
 usize uk_pmm_free_pages(void);
 usize uk_pmm_total_pages(void);
@@ -31,21 +30,8 @@ void *uk_kmalloc(usize size);
 void *uk_kzalloc(usize size);
 void uk_kfree(void *p);
 
-/* Page protections, architecture-neutral. */
-#define UK_PROT_READ 1
-#define UK_PROT_WRITE 2
-#define UK_PROT_EXEC 4
-#define UK_PROT_USER 8
-#define UK_PROT_NOCACHE 16
-
-/* Page tables (arch/<arch>/paging_<arch>.c). The kernel owns one set of tables. */
-void uk_paging_init(u64 max_phys);
-int uk_page_map(uptr va, u64 pa, int prot);       /* 0 or -ENOMEM */
-bool uk_page_query(uptr va, u64 *pa, int *prot);   /* false when not present */
-void uk_page_protect(uptr va, int prot);           /* present pages only */
-u64 uk_page_unmap(uptr va);                        /* the frame, or 0 when not present */
-void *uk_mmio_map(u64 pa, usize size);
-void *uk_kstack_alloc(void);                       /* top of a new kernel stack */
+/* Kernel stacks, each with an unmapped guard area below it. */
+void *uk_kstack_alloc(void); /* top of a new kernel stack */
 void uk_kstack_free(void *top);
 
 /* The program's address space (lib/mm/vm.c): areas with Linux mmap semantics, filled on demand. */

@@ -1,10 +1,13 @@
 /* plat.h - what the hypervisor platform gives the kernel: boot information and power-off. */
 #ifndef UK_PLAT_H
 #define UK_PLAT_H
-#include <uk/mm.h>
 #include <uk/types.h>
 
 #define UK_MAX_MEMREGIONS 64
+
+struct uk_memregion {
+    u64 base, size;
+};
 
 struct uk_bootinfo {
     struct uk_memregion ram[UK_MAX_MEMREGIONS];
@@ -18,8 +21,7 @@ extern struct uk_bootinfo uk_bootinfo;
 /* The program's exit code (0-255), or UK_EXIT_PANIC. Never returns. */
 #define UK_EXIT_PANIC (-1)
 UK_NORETURN void uk_plat_exit(int code);
-
-/* Generic boot, after the platform filled uk_bootinfo and the CPU is set up. */
-UK_NORETURN void uk_boot_main(void);
+/* Wall clock at boot (RTC), seconds since the epoch; 0 when there is none. */
+u64 uk_plat_rtc_seconds(void);
 
 #endif

@@ -1,8 +1,8 @@
 /* print.h - kernel log (levels, printf-style formatting to the console) and panic. */
 #ifndef UK_PRINT_H
 #define UK_PRINT_H
-#include <uk/types.h>
 #include <stdarg.h>
+#include <uk/types.h>
 
 enum uk_loglevel { UK_LOG_ERROR = 0, UK_LOG_WARN = 1, UK_LOG_INFO = 2, UK_LOG_DEBUG = 3 };
 extern int uk_loglevel;
@@ -19,13 +19,12 @@ void uk_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define uk_pr_debug(...) uk_log(UK_LOG_DEBUG, __VA_ARGS__)
 
 /* A broken invariant: prints the reason with file:line and a backtrace, then powers off non-zero. */
-UK_NORETURN void uk_panic_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+UK_NORETURN void uk_panic_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define uk_panic(...) uk_panic_at(__FILE__, __LINE__, __VA_ARGS__)
-#define UK_ASSERT(c)                                                                               \
-    do {                                                                                           \
-        if (uk_unlikely(!(c)))                                                                     \
-            uk_panic("assertion failed: %s", #c);                                                  \
+#define UK_ASSERT(c)                                                                                                   \
+    do {                                                                                                               \
+        if (uk_unlikely(!(c)))                                                                                         \
+            uk_panic("assertion failed: %s", #c);                                                                      \
     } while (0)
 
 /* Prints the frame-pointer chain starting at rbp (kernel addresses only). */

@@ -4,6 +4,7 @@
 #define UK_SCHED_H
 #include <uk/arch.h>
 #include <uk/types.h>
+#include <uk/wait.h>
 
 enum uk_thread_state { UK_THREAD_RUNNABLE, UK_THREAD_BLOCKED, UK_THREAD_DEAD };
 
@@ -16,7 +17,7 @@ struct uk_thread {
     void *fpstate;  /* saved FPU/vector state */
     u64 clear_child_tid;
     /* blocking */
-    u64 wake_at;    /* monotonic ns deadline, 0 = none */
+    u64 wake_at; /* monotonic ns deadline, 0 = none */
     bool timed_out;
     uptr futex_addr;
     u32 futex_bitset;
@@ -27,8 +28,10 @@ struct uk_thread {
     u64 altstack_sp, altstack_size;
     int altstack_flags;
     bool interrupted; /* woken from a wait by a signal */
-    struct uk_siginfo_slot { int code, pid; u64 addr; } siginfo[64];
-    struct uk_thread *waitq_next; /* a uk_waitq */
+    struct uk_siginfo_slot {
+        int code, pid;
+        u64 addr;
+    } siginfo[64];
     struct uk_thread *next, *prev; /* all threads */
 };
 
@@ -48,14 +51,11 @@ int uk_thread_count(void);
 struct uk_thread *uk_thread_find(int tid);
 /* Called from the timer interrupt: wakes sleepers, preempts the running thread when due. */
 void uk_sched_tick(void);
-
-/* Wait queues for kernel objects (pipes, later sockets and devices). */
-struct uk_waitq {
-    struct uk_thread *head;
-};
-/* Blocks until woken through the queue or until the deadline; false on timeout. */
-bool uk_waitq_wait(struct uk_waitq *q, u64 deadline_ns);
-void uk_waitq_wake_all(struct uk_waitq *q);
+/* Switches threads now if the running one's slice ended or a wake-up asked for it (on the way back to
+ * the program: lib/entry). */
+void uk_sched_preempt_point(void);
+/* The frame a thread returns to the program with (top of its kernel stack). */
+struct uk_trapframe *uk_thread_user_frame(struct uk_thread *t);
 
 /* futex operations on a user address */
 long uk_futex_wait(u32 *uaddr, u32 val, u64 deadline_ns, u32 bitset);

@@ -80,15 +80,18 @@ void uk_signal_fill_frame(struct uk_linux_siginfo *info, struct uk_linux_stack *
 
 /* Architecture: pushes a Linux signal frame for sig on the thread's user stack (or alternate stack)
  * and points the frame at the handler; false when the frame cannot be written (stack overflow). */
-bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si,
-                          const struct uk_sigaction *sa, u64 oldmask);
+bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_siginfo *si, const struct uk_sigaction *sa,
+                          u64 oldmask);
 
 /* A CPU fault of the program: delivers sig to the faulting thread, or ends the program. */
 void uk_signal_fault(struct uk_trapframe *f, int sig, int code, uptr addr);
 /* Sends sig to a thread (tgkill); the sender's tid goes into si_pid's place as Linux does. */
 long uk_signal_send(int tid, int sig);
-/* On every return to user mode: delivers a pending, unblocked signal. */
+/* On every return to user mode (lib/entry): delivers a pending, unblocked signal. */
 void uk_signal_deliver(struct uk_trapframe *f);
+/* Whether the current thread has a pending signal it does not block (an interrupted wait then ends
+ * with -EINTR). */
+bool uk_signal_pending(void);
 const char *uk_signal_name(int sig);
 UK_NORETURN void uk_signal_kill_program(int sig);
 

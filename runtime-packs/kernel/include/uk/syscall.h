@@ -1,5 +1,5 @@
 /* syscall.h - the Linux syscall ABI as the kernel implements it: each syscall is a sys_<name>()
- * returning a value or -errno, listed once in lib/syscall/table.c by its Linux number. */
+ * returning a value or -errno, listed once below and placed in lib/syscall/table.c by its Linux number. */
 #ifndef UK_SYSCALL_H
 #define UK_SYSCALL_H
 #include <uk/arch.h>
@@ -13,31 +13,27 @@
 
 typedef long (*uk_syscall_fn)(long, long, long, long, long, long);
 
-/* The current thread's user frame (top of its kernel stack). */
-struct uk_trapframe *uk_syscall_frame(void);
+/* Every syscall the kernel implements on all architectures, by its Linux name; each is a
+ * long sys_<name>(...) returning a result or -errno, registered in lib/syscall/table.c. */
+#define UK_SYSCALLS(X)                                                                                                 \
+    X(read)                                                                                                            \
+    X(write)                                                                                                           \
+    X(close) X(fstat) X(lseek) X(mmap) X(mprotect) X(munmap) X(brk) X(rt_sigaction) X(rt_sigprocmask) X(rt_sigreturn)  \
+        X(ioctl) X(pread64) X(pwrite64) X(readv) X(writev) X(sched_yield) X(mremap) X(madvise) X(dup) X(nanosleep)     \
+            X(getpid) X(clone) X(exit) X(kill) X(uname) X(fcntl) X(fsync) X(getcwd) X(umask) X(gettimeofday)           \
+                X(getrlimit) X(getrusage) X(sysinfo) X(getuid) X(getppid) X(setsid) X(sigaltstack) X(statfs)           \
+                    X(fstatfs) X(sched_getparam) X(sched_getscheduler) X(mlock) X(munlock) X(prctl) X(setrlimit)       \
+                        X(gettid) X(tkill) X(futex) X(sched_setaffinity) X(sched_getaffinity) X(getdents64)            \
+                            X(set_tid_address) X(fadvise64) X(clock_gettime) X(clock_getres) X(clock_nanosleep)        \
+                                X(exit_group) X(tgkill) X(mbind) X(get_mempolicy) X(openat) X(newfstatat)              \
+                                    X(readlinkat) X(faccessat) X(ppoll) X(set_robust_list) X(get_robust_list) X(dup3)  \
+                                        X(pipe2) X(prlimit64) X(getcpu) X(getrandom) X(memfd_create) X(fchmod)         \
+                                            X(truncate) X(ftruncate) X(chdir) X(fchdir) X(mkdirat) X(unlinkat)         \
+                                                X(renameat) X(fchmodat) X(utimensat) X(renameat2) X(flock) X(eventfd2) \
+                                                    X(membarrier) X(statx) X(rseq) X(pselect6)
 
-/* Files: the fd table (lib/syscall/sys_file.c). */
-struct uk_file;
-struct uk_file_ops {
-    long (*read)(struct uk_file *f, void *buf, usize len);
-    long (*write)(struct uk_file *f, const void *buf, usize len);
-    void (*close)(struct uk_file *f);
-    int mode; /* S_IFCHR, S_IFREG, ... for fstat */
-};
-struct uk_vnode;
-struct uk_file {
-    const struct uk_file_ops *ops;
-    int refs;
-    int flags;
-    void *data;
-    struct uk_vnode *vn; /* filesystem files: the node, and the offset */
-    u64 pos;
-};
-void uk_files_init(void);
-long uk_fd_install(struct uk_file *f);
-struct uk_file *uk_fd_get(long fd);
-/* A file's readiness changed: wake threads in poll(). */
-void uk_poll_notify(void);
+#define UK_SYSCALL_DECLARE(name) long sys_##name();
+UK_SYSCALLS(UK_SYSCALL_DECLARE)
+UK_ARCH_SYSCALLS(UK_SYSCALL_DECLARE)
 
-#define UK_SYSCALL_DECL(name) long sys_##name()
 #endif

@@ -32,6 +32,7 @@
 #define UK_NR_writev 66
 #define UK_NR_pread64 67
 #define UK_NR_pwrite64 68
+#define UK_NR_pselect6 72
 #define UK_NR_ppoll 73
 #define UK_NR_readlinkat 78
 #define UK_NR_newfstatat 79

@@ -24,6 +24,7 @@
 #define UK_NR_writev 20
 #define UK_NR_access 21
 #define UK_NR_pipe 22
+#define UK_NR_select 23
 #define UK_NR_sched_yield 24
 #define UK_NR_mremap 25
 #define UK_NR_madvise 28
@@ -85,6 +86,7 @@
 #define UK_NR_newfstatat 262
 #define UK_NR_readlinkat 267
 #define UK_NR_faccessat 269
+#define UK_NR_pselect6 270
 #define UK_NR_ppoll 271
 #define UK_NR_set_robust_list 273
 #define UK_NR_get_robust_list 274
@@ -118,8 +120,10 @@
 #define UK_NR_utimensat 280
 #define UK_NR_renameat2 316
 /* Calls arm64 does not have (it uses the *at forms), plus arch_prctl. */
-#define UK_ARCH_SYSCALLS(X)                                                                        \
-    X(open) X(stat) X(lstat) X(poll) X(access) X(pipe) X(dup2) X(fork) X(time) X(arch_prctl)      \
-    X(rename) X(mkdir) X(rmdir) X(unlink) X(chmod) X(readlink) X(getpgrp) X(eventfd)
+#define UK_ARCH_SYSCALLS(X)                                                                                            \
+    X(open)                                                                                                            \
+    X(stat)                                                                                                            \
+    X(lstat) X(poll) X(access) X(pipe) X(dup2) X(fork) X(time) X(arch_prctl) X(rename) X(mkdir) X(rmdir) X(unlink)     \
+        X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select)
 #define UK_SYSCALL_MAX 512
 #endif

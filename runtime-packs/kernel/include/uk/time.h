@@ -14,7 +14,5 @@ void uk_time_set_wall_ns(u64 ns);
 void uk_timer_arm(u64 deadline_ns);
 /* The timer interrupt fired: the next uk_timer_arm must program it again. */
 void uk_timer_expired(void);
-/* Platform: wall clock at boot (RTC), seconds since the epoch; 0 when there is none. */
-u64 uk_plat_rtc_seconds(void);
 
 #endif

@@ -29,7 +29,7 @@ typedef _Bool bool;
 #define UK_UNUSED __attribute__((unused))
 #define uk_likely(x) __builtin_expect(!!(x), 1)
 #define uk_unlikely(x) __builtin_expect(!!(x), 0)
-#define UK_CONTAINER_OF(p, type, member) ((type *)((char *)(p)-__builtin_offsetof(type, member)))
+#define UK_CONTAINER_OF(p, type, member) ((type *)((char *)(p) - __builtin_offsetof(type, member)))
 
 #define UK_PAGE_SIZE 4096UL
 #define UK_PAGE_SHIFT 12

@@ -4,13 +4,20 @@
 #include <uk/arch.h>
 #include <uk/boot.h>
 #include <uk/console.h>
+#include <uk/devfs.h>
+#include <uk/entry.h>
+#include <uk/fd.h>
+#include <uk/image.h>
+#include <uk/initrd.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
+#include <uk/procfs.h>
+#include <uk/ramfs.h>
 #include <uk/sched.h>
-#include <uk/syscall.h>
 #include <uk/time.h>
+#include <uk/tty.h>
 #include <uk/vfs.h>
 
 const volatile struct uk_appinfo uk_appinfo __attribute__((section(".appinfo"), used, aligned(16))) = {
@@ -18,13 +25,6 @@ const volatile struct uk_appinfo uk_appinfo __attribute__((section(".appinfo"), 
     .version = 1,
     .name = "app",
 };
-
-extern char __prog_text_start[], __prog_text_end[], __prog_rodata_start[], __prog_rodata_end[];
-extern char __prog_data_start[], __prog_data_end[], __prog_bss_start[], __prog_bss_end[];
-extern char __uk_text_start[], __uk_text_end[], __uk_rodata_start[], __uk_rodata_end[];
-extern char __uk_data_start[], __uk_data_end[], __uk_image_end[];
-extern char _start[];
-void uk_paging_activate(void);
 
 static void map_image_range(const char *start, const char *end, int prot, bool program)
 {
@@ -61,6 +61,24 @@ static const char *appinfo_string(const volatile char *s, char *dst, usize size)
     return dst;
 }
 
+/* The file tree and the standard descriptors, bottom layer first: a ramfs as /, its /tmp, devfs on /dev
+ * with the drivers' devices, procfs and sysfs, /etc, the bundled files; fds 0-2 on the console. */
+static void init_files(void)
+{
+    struct uk_mount *root = uk_ramfs_new(0755);
+    if (!root || uk_vfs_mount("/", root) || !uk_vfs_mkpath("/tmp", UK_S_IFDIR | 01777))
+        uk_panic("cannot make the root file system");
+    uk_devfs_init();
+    uk_tty_init();
+    uk_procfs_init();
+    uk_boot_etc_files();
+    uk_initrd_unpack();
+    struct uk_file *console = uk_tty_open_console();
+    if (!console || uk_fd_install(console, 0) != 0 || uk_fd_install(console, 1) != 1 || uk_fd_install(console, 2) != 2)
+        uk_panic("cannot open the console as fds 0-2");
+    uk_file_put(console);
+}
+
 UK_NORETURN void uk_boot_main(void)
 {
     static char default_cmdline[2048 + 4096];
@@ -80,10 +98,9 @@ UK_NORETURN void uk_boot_main(void)
     uk_cmdline_parse(cmdline, uk_app_name, &cl);
     uk_time_init();
     uk_console_irq_init();
-    uk_files_init();
-    uk_vfs_init();
-    uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name,
-               uk_pmm_total_pages() * UK_PAGE_SIZE >> 20, cl.argc - 1);
+    init_files();
+    uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name, uk_pmm_total_pages() * UK_PAGE_SIZE >> 20,
+               cl.argc - 1);
 
     /* Whatever is free now, less a reserve for page tables, kernel stacks and files in /tmp. */
     usize free_bytes = uk_pmm_free_pages() * UK_PAGE_SIZE;

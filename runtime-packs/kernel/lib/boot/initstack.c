@@ -3,6 +3,7 @@
  * strings they point to. musl's _start reads exactly this. */
 #include <uk/arch.h>
 #include <uk/boot.h>
+#include <uk/image.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
@@ -12,22 +13,14 @@
 #define STACK_TOP (UK_USER_TOP - (1UL << 30))
 #define STACK_SIZE (8UL << 20) /* RLIMIT_STACK's usual 8 MiB */
 
+/* clang-format off */
 enum {
     AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
     AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
     AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
     AT_MINSIGSTKSZ = 51,
 };
-
-struct elf64_ehdr {
-    u8 ident[16];
-    u16 type, machine;
-    u32 version;
-    u64 entry, phoff, shoff;
-    u32 flags;
-    u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-extern const struct elf64_ehdr __ehdr_start;
+/* clang-format on */
 
 uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
 {
@@ -39,13 +32,13 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
     uptr sp = STACK_TOP;
     char *argv_u[UK_MAX_ARGS + 1], *envp_u[UK_MAX_ENVS + 1];
     const char *platform = uk_arch_platform();
-#define PUSH_STR(s, dst)                                                                            \
-    do {                                                                                           \
-        usize n_ = uk_strlen(s) + 1;                                                               \
-        sp -= n_;                                                                                  \
-        if (!uk_user_copy_to((void *)sp, (s), n_))                                                 \
-            uk_panic("cannot write the initial stack");                                           \
-        dst = (char *)sp;                                                                          \
+#define PUSH_STR(s, dst)                                                                                               \
+    do {                                                                                                               \
+        usize n_ = uk_strlen(s) + 1;                                                                                   \
+        sp -= n_;                                                                                                      \
+        if (!uk_user_copy_to((void *)sp, (s), n_))                                                                     \
+            uk_panic("cannot write the initial stack");                                                                \
+        dst = (char *)sp;                                                                                              \
     } while (0)
     char *platform_u, *execfn_u;
     PUSH_STR(platform, platform_u);
@@ -63,23 +56,26 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
     /* Program headers: where the link task recorded them, else from the image's own ELF header. */
     bool recorded = uk_appinfo.phnum != 0;
     u64 auxv[] = {
-        AT_PHDR, recorded ? uk_appinfo.phdr : (u64)&__ehdr_start + __ehdr_start.phoff,
-        AT_PHENT, recorded ? uk_appinfo.phentsize : __ehdr_start.phentsize,
-        AT_PHNUM, recorded ? uk_appinfo.phnum : __ehdr_start.phnum,
-        AT_PAGESZ, UK_PAGE_SIZE,
-        AT_BASE, 0,
-        AT_FLAGS, 0,
-        AT_ENTRY, entry,
-        AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
-        AT_SECURE, 0,
-        AT_CLKTCK, 100,
-        AT_HWCAP, uk_arch_hwcap(),
-        AT_HWCAP2, uk_arch_hwcap2(),
-        AT_PLATFORM, (u64)platform_u,
-        AT_RANDOM, random_u,
-        AT_EXECFN, (u64)execfn_u,
+        AT_PHDR,        recorded ? uk_appinfo.phdr : (u64)&__ehdr_start + __ehdr_start.phoff,
+        AT_PHENT,       recorded ? uk_appinfo.phentsize : __ehdr_start.phentsize,
+        AT_PHNUM,       recorded ? uk_appinfo.phnum : __ehdr_start.phnum,
+        AT_PAGESZ,      UK_PAGE_SIZE,
+        AT_BASE,        0,
+        AT_FLAGS,       0,
+        AT_ENTRY,       entry,
+        AT_UID,         0,
+        AT_EUID,        0,
+        AT_GID,         0,
+        AT_EGID,        0,
+        AT_SECURE,      0,
+        AT_CLKTCK,      100,
+        AT_HWCAP,       uk_arch_hwcap(),
+        AT_HWCAP2,      uk_arch_hwcap2(),
+        AT_PLATFORM,    (u64)platform_u,
+        AT_RANDOM,      random_u,
+        AT_EXECFN,      (u64)execfn_u,
         AT_MINSIGSTKSZ, 2048,
-        AT_NULL, 0,
+        AT_NULL,        0,
     };
     usize words = 1 + (cl->argc + 1) + (cl->envc + 1) + UK_ARRAY_SIZE(auxv);
     sp -= words * 8;

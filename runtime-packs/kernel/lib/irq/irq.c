@@ -1,4 +1,5 @@
 /* irq.c - the table of device interrupt handlers and their dispatch. */
+#include <uk/arch.h>
 #include <uk/irq.h>
 #include <uk/print.h>
 
@@ -15,7 +16,7 @@ bool uk_irq_register(int irq, uk_irq_handler handler, void *arg)
         return false;
     handlers[irq].fn = handler;
     handlers[irq].arg = arg;
-    if (!uk_plat_irq_route(irq)) {
+    if (!uk_arch_irq_route(irq)) {
         handlers[irq].fn = NULL;
         return false;
     }

@@ -13,9 +13,8 @@ static bool keyed;
 
 static u32 rotl(u32 v, int n) { return (v << n) | (v >> (32 - n)); }
 
-#define QR(a, b, c, d)                                                                              \
-    a += b, d = rotl(d ^ a, 16), c += d, b = rotl(b ^ c, 12), a += b, d = rotl(d ^ a, 8),          \
-    c += d, b = rotl(b ^ c, 7)
+#define QR(a, b, c, d)                                                                                                 \
+    a += b, d = rotl(d ^ a, 16), c += d, b = rotl(b ^ c, 12), a += b, d = rotl(d ^ a, 8), c += d, b = rotl(b ^ c, 7)
 
 static void chacha_block(u32 out[16])
 {

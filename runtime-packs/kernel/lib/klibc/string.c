@@ -91,10 +91,7 @@ char *uk_strlcpy(char *dst, const char *src, usize size)
     return dst;
 }
 
-bool uk_startswith(const char *s, const char *prefix)
-{
-    return uk_strncmp(s, prefix, uk_strlen(prefix)) == 0;
-}
+bool uk_startswith(const char *s, const char *prefix) { return uk_strncmp(s, prefix, uk_strlen(prefix)) == 0; }
 
 bool uk_parse_u64(const char *s, u64 *out)
 {
@@ -119,19 +116,14 @@ bool uk_parse_u64(const char *s, u64 *out)
         v = v * base + d;
     }
     switch (*s) {
-    case 0:
-        break;
-    case 'k': case 'K':
-        v <<= 10, s++;
-        break;
-    case 'm': case 'M':
-        v <<= 20, s++;
-        break;
-    case 'g': case 'G':
-        v <<= 30, s++;
-        break;
-    default:
-        return false;
+    case 0: break;
+    case 'k':
+    case 'K': v <<= 10, s++; break;
+    case 'm':
+    case 'M': v <<= 20, s++; break;
+    case 'g':
+    case 'G': v <<= 30, s++; break;
+    default: return false;
     }
     if (*s)
         return false;

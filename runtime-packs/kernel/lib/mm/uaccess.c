@@ -51,4 +51,3 @@ long uk_user_strlen(const char *us, usize max)
     }
     return -ENAMETOOLONG;
 }
-

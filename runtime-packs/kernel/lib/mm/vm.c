@@ -339,4 +339,3 @@ usize uk_vm_committed_bytes(void)
             total += areas[i].end - areas[i].start;
     return total;
 }
-

@@ -1,6 +1,7 @@
 /* printk.c - formatted kernel output to the console, log levels, panic with a backtrace. */
 #include <uk/arch.h>
 #include <uk/console.h>
+#include <uk/image.h>
 #include <uk/klibc.h>
 #include <uk/plat.h>
 #include <uk/print.h>
@@ -63,9 +64,7 @@ int uk_vsnprintf(char *buf, usize size, const char *fmt, va_list ap)
             put_num(&o, v < 0 ? -(u64)v : (u64)v, 10, v < 0, width, pad, false);
             break;
         }
-        case 'u':
-            put_num(&o, lng ? va_arg(ap, u64) : va_arg(ap, unsigned), 10, false, width, pad, false);
-            break;
+        case 'u': put_num(&o, lng ? va_arg(ap, u64) : va_arg(ap, unsigned), 10, false, width, pad, false); break;
         case 'x':
         case 'X':
             if (alt)
@@ -76,9 +75,7 @@ int uk_vsnprintf(char *buf, usize size, const char *fmt, va_list ap)
             put(&o, '0'), put(&o, 'x');
             put_num(&o, (u64)va_arg(ap, void *), 16, false, 0, ' ', false);
             break;
-        case 'c':
-            put(&o, (char)va_arg(ap, int));
-            break;
+        case 'c': put(&o, (char)va_arg(ap, int)); break;
         case 's': {
             const char *s = va_arg(ap, const char *);
             if (!s)
@@ -92,9 +89,7 @@ int uk_vsnprintf(char *buf, usize size, const char *fmt, va_list ap)
                 put(&o, *s++);
             break;
         }
-        case '%':
-            put(&o, '%');
-            break;
+        case '%': put(&o, '%'); break;
         default:
             put(&o, '%');
             put(&o, *fmt);
@@ -141,8 +136,6 @@ void uk_log(int level, const char *fmt, ...)
     vprintk(fmt, ap);
     va_end(ap);
 }
-
-extern char __uk_text_start[], __uk_text_end[], __uk_data_start[];
 
 void uk_backtrace(uptr fp)
 {

@@ -4,12 +4,12 @@
  * the CPU until the next deadline or interrupt, so an idle unikernel costs the host nothing.
  * Preemption needs the full vector state saved at switches: off where only FXSAVE can run (PVM). */
 #include <uk/arch.h>
+#include <uk/entry.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/sched.h>
-#include <uk/signal.h>
 #include <uk/stats.h>
 #include <uk/time.h>
 
@@ -17,14 +17,12 @@
 u64 uk_sched_slice_ns = 10 * 1000 * 1000UL;
 
 bool uk_sched_preempt = true;
-static struct uk_thread *all;     /* circular list */
+static struct uk_thread *all; /* circular list */
 static struct uk_thread *current;
-static struct uk_thread *zombie;  /* exited; freed once off its stack */
+static struct uk_thread *zombie; /* exited; freed once off its stack */
 static int next_tid = 1, nthreads;
 static bool need_resched;
 static u64 slice_end;
-
-void uk_arch_thread_activate(struct uk_thread *t);
 
 struct uk_thread *uk_thread_current(void) { return current; }
 int uk_thread_count(void) { return nthreads; }
@@ -166,7 +164,7 @@ void uk_sched_start(struct uk_thread *first)
 {
     current = first;
     uk_arch_thread_activate(first);
-    uk_arch_enter_user((struct uk_trapframe *)(first->kstack_top - sizeof(struct uk_trapframe)));
+    uk_arch_enter_user(uk_thread_user_frame(first));
 }
 
 void uk_sched_yield(void) { schedule(); }
@@ -216,36 +214,13 @@ void uk_sched_tick(void)
     } while (t != all);
 }
 
-/* Called on every return to user mode, with the frame about to be restored. */
-void uk_return_to_user(struct uk_trapframe *f)
+void uk_sched_preempt_point(void)
 {
     if (need_resched)
         schedule();
-    uk_signal_deliver(f);
 }
 
-bool uk_waitq_wait(struct uk_waitq *q, u64 deadline_ns)
+struct uk_trapframe *uk_thread_user_frame(struct uk_thread *t)
 {
-    current->waitq_next = q->head;
-    q->head = current;
-    bool woken = uk_sched_block(deadline_ns);
-    for (struct uk_thread **p = &q->head; *p; p = &(*p)->waitq_next) {
-        if (*p == current) { /* timed out: still queued */
-            *p = current->waitq_next;
-            break;
-        }
-    }
-    return woken;
-}
-
-void uk_waitq_wake_all(struct uk_waitq *q)
-{
-    struct uk_thread *t = q->head;
-    q->head = NULL;
-    while (t) {
-        struct uk_thread *n = t->waitq_next;
-        t->waitq_next = NULL;
-        uk_sched_wake(t);
-        t = n;
-    }
+    return (struct uk_trapframe *)(t->kstack_top - sizeof(struct uk_trapframe));
 }

@@ -63,7 +63,11 @@ long sys_brk(long addr) { return (long)uk_brk_set(addr); }
 
 /* Everything is resident; locking only checks the range. */
 long sys_mlock(long addr, long len) { return uk_user_access_ok((void *)addr, len, false) ? 0 : -ENOMEM; }
-long sys_munlock(long addr, long len) { (void)addr, (void)len; return 0; }
+long sys_munlock(long addr, long len)
+{
+    (void)addr, (void)len;
+    return 0;
+}
 
 /* One memory node. */
 long sys_get_mempolicy(long mode, long nodemask, long maxnode, long addr, long flags)

@@ -1,10 +1,10 @@
 /* sys_misc.c - identity, limits, system information, clocks, randomness and the like. */
 #include <uk/arch.h>
+#include <uk/devfs.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
-#include <uk/random.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
@@ -14,7 +14,11 @@ long sys_getppid(void) { return 0; }
 long sys_getuid(void) { return 0; }
 long sys_getpgrp(void) { return 1; }
 long sys_setsid(void) { return -EPERM; }
-long sys_umask(long m) { (void)m; return 022; }
+long sys_umask(long m)
+{
+    (void)m;
+    return 022;
+}
 
 struct utsname_k {
     char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
@@ -40,12 +44,9 @@ struct rlimit_k {
 static struct rlimit_k limit_of(int res)
 {
     switch (res) {
-    case 3: /* RLIMIT_STACK */
-        return (struct rlimit_k){8UL << 20, RLIM_INFINITY};
-    case 7: /* RLIMIT_NOFILE */
-        return (struct rlimit_k){1024, 1024};
-    default:
-        return (struct rlimit_k){RLIM_INFINITY, RLIM_INFINITY};
+    case 3: /* RLIMIT_STACK */ return (struct rlimit_k){8UL << 20, RLIM_INFINITY};
+    case 7: /* RLIMIT_NOFILE */ return (struct rlimit_k){1024, 1024};
+    default: return (struct rlimit_k){RLIM_INFINITY, RLIM_INFINITY};
     }
 }
 
@@ -96,10 +97,8 @@ long sys_prctl(long option)
     case 3:  /* PR_GET_DUMPABLE */
     case 1:  /* PR_SET_PDEATHSIG */
     case 38: /* PR_SET_NO_NEW_PRIVS */
-    case 0x59616d61: /* PR_SET_PTRACER */
-        return 0;
-    default:
-        return -EINVAL;
+    case 0x59616d61: /* PR_SET_PTRACER */ return 0;
+    default: return -EINVAL;
     }
 }
 
@@ -122,21 +121,16 @@ long sys_clock_gettime(long clock, long uts)
 {
     u64 ns;
     switch (clock) {
-    case 0:  /* REALTIME */
-    case 5:  /* REALTIME_COARSE */
-    case 11: /* TAI */
-        ns = uk_time_wall_ns();
-        break;
+    case 0: /* REALTIME */
+    case 5: /* REALTIME_COARSE */
+    case 11: /* TAI */ ns = uk_time_wall_ns(); break;
     case 1: /* MONOTONIC */
     case 4: /* MONOTONIC_RAW */
     case 6: /* MONOTONIC_COARSE */
     case 7: /* BOOTTIME */
     case 2: /* PROCESS_CPUTIME_ID: one process that owns the machine */
-    case 3: /* THREAD_CPUTIME_ID */
-        ns = uk_time_monotonic_ns();
-        break;
-    default:
-        return -EINVAL;
+    case 3: /* THREAD_CPUTIME_ID */ ns = uk_time_monotonic_ns(); break;
+    default: return -EINVAL;
     }
     struct timespec_k2 ts = {(s64)(ns / UK_NSEC_PER_SEC), (s64)(ns % UK_NSEC_PER_SEC)};
     return uk_user_copy_to((void *)uts, &ts, sizeof(ts)) ? 0 : -EFAULT;
@@ -171,26 +165,18 @@ long sys_time(long ut)
 }
 
 /* getrandom and /dev/urandom: the kernel's ChaCha20 generator (lib/klibc/random.c). */
-long uk_random_fill(void *ubuf, usize len)
-{
-    if (!uk_user_access_ok(ubuf, len, true))
-        return -EFAULT;
-    uk_random_bytes(ubuf, len);
-    return (long)len;
-}
-
 long sys_getrandom(long buf, long len, long flags)
 {
     (void)flags;
     if (len < 0)
         return -EINVAL;
-    return uk_random_fill((void *)buf, len);
+    return uk_devfs_random_to_user((void *)buf, (usize)len);
 }
 
 /* One CPU: every barrier is already global. */
 long sys_membarrier(long cmd)
 {
-    if (cmd == 0) /* QUERY */
+    if (cmd == 0)          /* QUERY */
         return 1 | 8 | 16; /* GLOBAL, PRIVATE_EXPEDITED, REGISTER_PRIVATE_EXPEDITED */
     return 0;
 }

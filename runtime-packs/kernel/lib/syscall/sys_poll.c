@@ -1,88 +1,147 @@
-/* sys_poll.c - poll and ppoll: readiness of pipes, the console and files, and waiting for it. Any
- * readiness change (uk_poll_notify) wakes every poller, which rescans its descriptors. */
+/* sys_poll.c - poll, ppoll, select and pselect6: the user's descriptor lists and timeouts translated
+ * for uk_poll (lib/fd/poll.c), which waits over the files' poll operations. */
 #include <uk/errno.h>
+#include <uk/fd.h>
 #include <uk/mm.h>
+#include <uk/poll.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
-#include <uk/tty.h>
-#include <uk/vfs.h>
 
-#define MAX_FDS 1024
-extern const struct uk_file_ops uk_console_ops, uk_eventfd_ops;
-short uk_eventfd_events(struct uk_file *f);
-
-struct pollfd_k {
-    int fd;
-    short events, revents;
+struct timespec_k {
+    s64 sec, nsec;
 };
 
-short uk_pipe_events(struct uk_file *f);
-
-/* POLLIN/POLLOUT of a file: pipes by their buffer, the console by its line discipline; files and
- * other devices are always ready. */
-static short file_events(struct uk_file *f)
+static long poll_user(long ufds, long nfds, s64 timeout_ns)
 {
-    if (f->ops->mode == UK_S_IFIFO)
-        return uk_pipe_events(f);
-    if (f->ops == &uk_eventfd_ops)
-        return uk_eventfd_events(f);
-    if (f->ops == &uk_console_ops)
-        return (uk_tty_readable() ? 0x1 : 0) | 0x4;
-    return 0x1 | 0x4;
-}
-
-/* Readiness changes (pipe data, console input, a closed end) wake every poller, which then rescans. */
-static struct uk_waitq pollers;
-
-void uk_poll_notify(void) { uk_waitq_wake_all(&pollers); }
-
-static long poll_scan(long ufds, long nfds)
-{
-    long ready = 0;
-    for (long i = 0; i < nfds; i++) {
-        struct pollfd_k p;
-        if (!uk_user_copy_from(&p, (u8 *)ufds + i * sizeof(p), sizeof(p)))
-            return -EFAULT;
-        p.revents = 0;
-        if (p.fd >= 0) {
-            struct uk_file *f = uk_fd_get(p.fd);
-            p.revents = f ? (short)((p.events | 0x18 /* POLLERR|POLLHUP */) & file_events(f)) : 0x20 /* POLLNVAL */;
-        }
-        if (p.revents)
-            ready++;
-        if (!uk_user_copy_to((u8 *)ufds + i * sizeof(p), &p, sizeof(p)))
-            return -EFAULT;
-    }
-    return ready;
+    if (nfds < 0 || nfds > UK_FD_MAX)
+        return -EINVAL;
+    usize size = (usize)nfds * sizeof(struct uk_pollfd);
+    struct uk_pollfd *fds = nfds ? uk_kmalloc(size) : NULL;
+    if (nfds && !fds)
+        return -ENOMEM;
+    long r =
+        size && !uk_user_copy_from(fds, (const void *)ufds, size) ? -EFAULT : uk_poll(fds, (usize)nfds, timeout_ns);
+    if (r >= 0 && size && !uk_user_copy_to((void *)ufds, fds, size))
+        r = -EFAULT;
+    uk_kfree(fds);
+    return r;
 }
 
 long sys_poll(long ufds, long nfds, long timeout_ms)
 {
-    if (nfds < 0 || nfds > MAX_FDS)
-        return -EINVAL;
-    u64 deadline = timeout_ms > 0 ? uk_time_monotonic_ns() + (u64)timeout_ms * 1000000 : 0;
-    for (;;) {
-        long ready = poll_scan(ufds, nfds);
-        if (ready || timeout_ms == 0)
-            return ready;
-        if (deadline && uk_time_monotonic_ns() >= deadline)
-            return 0;
-        uk_waitq_wait(&pollers, deadline);
-        if (uk_thread_current()->interrupted)
-            return -EINTR;
-    }
+    int ms = (int)timeout_ms; /* an int in the ABI */
+    return poll_user(ufds, nfds, ms < 0 ? -1 : ms * 1000000L);
 }
 
-long sys_ppoll(long ufds, long nfds, long ts)
+/* A user timespec as a timeout: -1 for none (NULL), -EINVAL for a bad one. */
+static long read_timeout(long uts, s64 *ns)
 {
-    long ms = -1;
-    if (ts) {
-        s64 t[2];
-        if (!uk_user_copy_from(t, (void *)ts, sizeof(t)))
-            return -EFAULT;
-        ms = t[0] * 1000 + t[1] / 1000000;
+    if (!uts) {
+        *ns = -1;
+        return 0;
     }
-    return sys_poll(ufds, nfds, ms);
+    struct timespec_k t;
+    if (!uk_user_copy_from(&t, (const void *)uts, sizeof(t)))
+        return -EFAULT;
+    if (t.sec < 0 || t.nsec < 0 || t.nsec >= (s64)UK_NSEC_PER_SEC)
+        return -EINVAL;
+    *ns = t.sec > 1000000000L ? (s64)1 << 62 : t.sec * (s64)UK_NSEC_PER_SEC + t.nsec;
+    return 0;
 }
 
+/* The signal mask arguments of ppoll/pselect6 are accepted and not applied: the one process's threads
+ * block what they block. */
+long sys_ppoll(long ufds, long nfds, long uts)
+{
+    s64 ns;
+    long r = read_timeout(uts, &ns);
+    return r ? r : poll_user(ufds, nfds, ns);
+}
+
+#define FDSET_WORDS (UK_FD_MAX / 64)
+
+/* select over fd_sets, as poll requests: readable = POLLIN|HUP|ERR, writable = POLLOUT|ERR,
+ * exceptional = POLLPRI. */
+static long select_sets(long nfds, long urd, long uwr, long uex, s64 timeout_ns)
+{
+    if (nfds < 0 || nfds > UK_FD_MAX)
+        return -EINVAL;
+    u64 in[3][FDSET_WORDS] = {{0}}, out[3][FDSET_WORDS] = {{0}};
+    long user[3] = {urd, uwr, uex};
+    usize bytes = (usize)UK_ALIGN_UP(nfds, 64) / 8;
+    for (int s = 0; s < 3; s++)
+        if (user[s] && bytes && !uk_user_copy_from(in[s], (const void *)user[s], bytes))
+            return -EFAULT;
+    struct uk_pollfd *fds = nfds ? uk_kzalloc((usize)nfds * sizeof(*fds)) : NULL;
+    if (nfds && !fds)
+        return -ENOMEM;
+    usize n = 0;
+    for (long fd = 0; fd < nfds; fd++) {
+        u64 bit = 1UL << (fd % 64);
+        short ev = (short)(((in[0][fd / 64] & bit) ? UK_POLLIN : 0) | ((in[1][fd / 64] & bit) ? UK_POLLOUT : 0) |
+                           ((in[2][fd / 64] & bit) ? UK_POLLPRI : 0));
+        if (ev)
+            fds[n++] = (struct uk_pollfd){.fd = (int)fd, .events = ev};
+    }
+    long r = uk_poll(fds, n, timeout_ns);
+    long count = 0;
+    for (usize i = 0; r > 0 && i < n; i++) {
+        int fd = fds[i].fd;
+        u64 bit = 1UL << (fd % 64);
+        short re = fds[i].revents;
+        if (re & UK_POLLNVAL) {
+            r = -EBADF;
+            break;
+        }
+        bool hits[3] = {(re & (UK_POLLIN | UK_POLLHUP | UK_POLLERR)) && (fds[i].events & UK_POLLIN),
+                        (re & (UK_POLLOUT | UK_POLLERR)) && (fds[i].events & UK_POLLOUT),
+                        (re & UK_POLLPRI) && (fds[i].events & UK_POLLPRI)};
+        for (int s = 0; s < 3; s++)
+            if (hits[s]) {
+                out[s][fd / 64] |= bit;
+                count++;
+            }
+    }
+    uk_kfree(fds);
+    if (r < 0)
+        return r;
+    for (int s = 0; s < 3; s++)
+        if (user[s] && bytes && !uk_user_copy_to((void *)user[s], out[s], bytes))
+            return -EFAULT;
+    return count;
+}
+
+long sys_pselect6(long nfds, long urd, long uwr, long uex, long uts)
+{
+    s64 ns;
+    long r = read_timeout(uts, &ns);
+    return r ? r : select_sets(nfds, urd, uwr, uex, ns);
+}
+
+struct timeval_k {
+    s64 sec, usec;
+};
+
+/* x86_64's select: a struct timeval, which Linux updates to the time left. */
+long sys_select(long nfds, long urd, long uwr, long uex, long utv)
+{
+    s64 ns = -1;
+    struct timeval_k tv;
+    if (utv) {
+        if (!uk_user_copy_from(&tv, (const void *)utv, sizeof(tv)))
+            return -EFAULT;
+        if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
+            return -EINVAL;
+        ns = tv.sec > 1000000000L ? (s64)1 << 62 : tv.sec * (s64)UK_NSEC_PER_SEC + tv.usec * 1000;
+    }
+    u64 start = uk_time_monotonic_ns();
+    long r = select_sets(nfds, urd, uwr, uex, ns);
+    if (utv && ns > 0) {
+        u64 spent = uk_time_monotonic_ns() - start;
+        s64 left = spent >= (u64)ns ? 0 : ns - (s64)spent;
+        tv = (struct timeval_k){left / (s64)UK_NSEC_PER_SEC, left % (s64)UK_NSEC_PER_SEC / 1000};
+        uk_user_copy_to((void *)utv, &tv, sizeof(tv));
+    }
+    return r;
+}

@@ -41,17 +41,10 @@ long sys_rt_sigprocmask(long how, long uset, long uold, long size)
     if (!uk_user_copy_from(&set, (void *)uset, 8))
         return -EFAULT;
     switch (how) {
-    case SIG_BLOCK:
-        t->sigmask |= set;
-        break;
-    case SIG_UNBLOCK:
-        t->sigmask &= ~set;
-        break;
-    case SIG_SETMASK:
-        t->sigmask = set;
-        break;
-    default:
-        return -EINVAL;
+    case SIG_BLOCK: t->sigmask |= set; break;
+    case SIG_UNBLOCK: t->sigmask &= ~set; break;
+    case SIG_SETMASK: t->sigmask = set; break;
+    default: return -EINVAL;
     }
     t->sigmask &= ~UNBLOCKABLE;
     return 0;

@@ -5,6 +5,7 @@
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/sched.h>
+#include <uk/signal.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
 
@@ -159,24 +160,18 @@ long sys_futex(long uaddr, long op, long val, long timeout, long uaddr2, long va
         }
         return uk_futex_wait((u32 *)uaddr, (u32)val, deadline, cmd == FUTEX_WAIT ? ~0u : (u32)val3);
     case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-        return uk_futex_wake((u32 *)uaddr, (int)val, cmd == FUTEX_WAKE ? ~0u : (u32)val3);
+    case FUTEX_WAKE_BITSET: return uk_futex_wake((u32 *)uaddr, (int)val, cmd == FUTEX_WAKE ? ~0u : (u32)val3);
     case FUTEX_CMP_REQUEUE:
         if (!uk_user_access_ok((void *)uaddr, 4, false))
             return -EFAULT;
         if (*(volatile u32 *)uaddr != (u32)val3)
             return -EAGAIN;
         /* fall through */
-    case FUTEX_REQUEUE:
-        return uk_futex_requeue((u32 *)uaddr, (int)val, (u32 *)uaddr2, (int)timeout);
-    case FUTEX_WAKE_OP:
-        return futex_wake_op((u32 *)uaddr, (int)val, (u32 *)uaddr2, (int)timeout, (u32)val3);
-    default:
-        return -ENOSYS;
+    case FUTEX_REQUEUE: return uk_futex_requeue((u32 *)uaddr, (int)val, (u32 *)uaddr2, (int)timeout);
+    case FUTEX_WAKE_OP: return futex_wake_op((u32 *)uaddr, (int)val, (u32 *)uaddr2, (int)timeout, (u32)val3);
+    default: return -ENOSYS;
     }
 }
-
-bool uk_signal_pending(void);
 
 static long sleep_until(u64 deadline, long rem)
 {
@@ -185,7 +180,8 @@ static long sleep_until(u64 deadline, long rem)
         if (uk_thread_current()->interrupted && uk_signal_pending()) {
             u64 now = uk_time_monotonic_ns(), left = deadline > now ? deadline - now : 0;
             if (rem)
-                uk_user_copy_to((void *)rem, &(struct timespec_k){(s64)(left / UK_NSEC_PER_SEC), (s64)(left % UK_NSEC_PER_SEC)},
+                uk_user_copy_to((void *)rem,
+                                &(struct timespec_k){(s64)(left / UK_NSEC_PER_SEC), (s64)(left % UK_NSEC_PER_SEC)},
                                 sizeof(struct timespec_k));
             return -EINTR;
         }

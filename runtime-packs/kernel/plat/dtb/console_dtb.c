@@ -6,6 +6,7 @@
 #include <uk/irq.h>
 #include <uk/mm.h>
 #include <uk/tty.h>
+#include <uk/uart.h>
 
 static struct uk_fdt_dev uart;
 static u8 *base;
@@ -18,20 +19,20 @@ void uk_console_init(void)
     } else if (uk_fdt_find_compatible("ns16550a", 0, &uart) || uk_fdt_find_compatible("ns16550", 0, &uart)) {
         base = uk_phys_to_virt(uart.base);
         is_16550 = true;
-        uk_ns16550_mmio_init(base);
+        uk_uart_ns16550_mmio_init(base);
     }
 }
 
 static void uart_write(const char *buf, usize len)
 {
     if (is_16550)
-        uk_ns16550_mmio_write(base, buf, len);
+        uk_uart_ns16550_mmio_write(base, buf, len);
     else
-        uk_pl011_write(base, buf, len);
+        uk_uart_pl011_write(base, buf, len);
 }
 
 /* Maps the UART into the kernel's own tables (after uk_paging_init, before they are activated). */
-void uk_dtb_console_map(void)
+void uk_plat_dtb_console_map(void)
 {
     if (base)
         base = uk_mmio_map(uart.base, UK_PAGE_SIZE);
@@ -57,7 +58,8 @@ static void uart_interrupt(void *arg)
     (void)arg;
     char buf[64];
     usize n;
-    while ((n = is_16550 ? uk_ns16550_mmio_read(base, buf, sizeof(buf)) : uk_pl011_read(base, buf, sizeof(buf))))
+    while (
+        (n = is_16550 ? uk_uart_ns16550_mmio_read(base, buf, sizeof(buf)) : uk_uart_pl011_read(base, buf, sizeof(buf))))
         uk_tty_input(buf, n);
 }
 
@@ -69,7 +71,7 @@ void uk_console_irq_init(void)
     if (uart.irq < 0 || !uk_irq_register(uart.irq, uart_interrupt, NULL))
         return;
     if (is_16550)
-        uk_ns16550_mmio_enable_rx_irq(base);
+        uk_uart_ns16550_mmio_enable_rx_irq(base);
     else
-        uk_pl011_enable_rx_irq(base);
+        uk_uart_pl011_enable_rx_irq(base);
 }

@@ -1,9 +1,12 @@
 /* dtb.c - the C side of the arm64 Image entry (QEMU virt, Firecracker): reads the device tree the boot
  * loader passed in x0 (memory, command line, console), sets up the CPU and the kernel's page tables,
  * then hands over to uk_boot_main. */
+#include "dtb.h"
 #include <uk/arch.h>
 #include <uk/console.h>
+#include <uk/entry.h>
 #include <uk/fdt.h>
+#include <uk/image.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/plat.h>
@@ -12,14 +15,10 @@
 struct uk_bootinfo uk_bootinfo;
 static char cmdline_copy[4096];
 
-extern char __uk_image_start[], __uk_image_end[];
-void uk_dtb_console_map(void);
-UK_NORETURN void uk_dtb_power_off(void);
-
-UK_NORETURN void uk_boot_arm64(u64 fdt_pa, u64 image_pa)
+UK_NORETURN void uk_plat_entry(u64 fdt_pa, u64 image_pa)
 {
     if (!uk_fdt_init(uk_phys_to_virt(fdt_pa)))
-        uk_dtb_power_off(); /* nothing to print with: the console's address is in the device tree */
+        uk_plat_dtb_power_off(); /* nothing to print with: the console's address is in the device tree */
     uk_console_init();
 
     u32 len;
@@ -49,6 +48,6 @@ UK_NORETURN void uk_boot_arm64(u64 fdt_pa, u64 image_pa)
     };
     uk_pmm_init(uk_bootinfo.ram, uk_bootinfo.nram, used, UK_ARRAY_SIZE(used));
     uk_paging_init(uk_bootinfo.max_phys);
-    uk_dtb_console_map();
+    uk_plat_dtb_console_map();
     uk_boot_main();
 }

@@ -29,15 +29,11 @@ static const char *node_name(u32 off) { return (const char *)blob + off_struct +
 static u32 next(u32 off)
 {
     switch (token(off)) {
-    case FDT_BEGIN_NODE:
-        return off + 4 + align4((u32)uk_strnlen(node_name(off), size_struct - off) + 1);
-    case FDT_PROP:
-        return off + 12 + align4(be32(blob + off_struct + off + 4));
+    case FDT_BEGIN_NODE: return off + 4 + align4((u32)uk_strnlen(node_name(off), size_struct - off) + 1);
+    case FDT_PROP: return off + 12 + align4(be32(blob + off_struct + off + 4));
     case FDT_END_NODE:
-    case FDT_NOP:
-        return off + 4;
-    default:
-        return size_struct;
+    case FDT_NOP: return off + 4;
+    default: return size_struct;
     }
 }
 

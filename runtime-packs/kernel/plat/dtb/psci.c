@@ -7,7 +7,7 @@
 
 #define PSCI_SYSTEM_OFF 0x84000008UL
 
-UK_NORETURN void uk_dtb_power_off(void)
+UK_NORETURN void uk_plat_dtb_power_off(void)
 {
     const char *method = uk_fdt_prop(uk_fdt_path("/psci"), "method", NULL);
     bool smc = method && !uk_strcmp(method, "smc");

@@ -3,8 +3,7 @@
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/stats.h>
-
-UK_NORETURN void uk_dtb_power_off(void);
+#include "../dtb/dtb.h"
 
 UK_NORETURN void uk_plat_exit(int code)
 {
@@ -13,5 +12,5 @@ UK_NORETURN void uk_plat_exit(int code)
         uk_printk("[uk] exit: kernel panic\n");
     else if (code != 0)
         uk_printk("[uk] exit: code %d\n", code);
-    uk_dtb_power_off();
+    uk_plat_dtb_power_off();
 }

@@ -2,7 +2,6 @@
  * the console (the only channel to the host there), then the reset ends the VM (plat/pvh/exit_pvh.c;
  * the QEMU ports it also writes let the same image report its code in QEMU microvm tests). */
 #include <uk/plat.h>
+#include "../pvh/pvh.h"
 
-UK_NORETURN void uk_pvh_exit(int code, bool announce);
-
-UK_NORETURN void uk_plat_exit(int code) { uk_pvh_exit(code, true); }
+UK_NORETURN void uk_plat_exit(int code) { uk_plat_pvh_exit(code, true); }

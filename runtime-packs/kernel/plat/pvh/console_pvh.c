@@ -2,11 +2,12 @@
 #include <uk/console.h>
 #include <uk/irq.h>
 #include <uk/tty.h>
+#include <uk/uart.h>
 
 #define COM1 0x3f8
 #define COM1_IRQ 4
 
-void uk_console_init(void) { ns16550_init(COM1); }
+void uk_console_init(void) { uk_uart_ns16550_init(COM1); }
 
 void uk_console_write(const char *buf, usize len)
 {
@@ -17,21 +18,20 @@ void uk_console_write(const char *buf, usize len)
             out[n++] = '\r';
         out[n++] = buf[i];
         if (n >= sizeof(out) - 1) {
-            ns16550_write(COM1, out, n);
+            uk_uart_ns16550_write(COM1, out, n);
             n = 0;
         }
     }
     if (n)
-        ns16550_write(COM1, out, n);
+        uk_uart_ns16550_write(COM1, out, n);
 }
-
 
 static void com1_interrupt(void *arg)
 {
     (void)arg;
     char buf[64];
     usize n;
-    while ((n = ns16550_read(COM1, buf, sizeof(buf))))
+    while ((n = uk_uart_ns16550_read(COM1, buf, sizeof(buf))))
         uk_tty_input(buf, n);
 }
 
@@ -40,5 +40,5 @@ void uk_console_irq_init(void)
 {
     com1_interrupt(NULL); /* input that arrived before boot */
     if (uk_irq_register(COM1_IRQ, com1_interrupt, NULL))
-        ns16550_enable_rx_irq(COM1);
+        uk_uart_ns16550_enable_rx_irq(COM1);
 }

@@ -10,7 +10,7 @@
 #define DEBUGCON_PORT 0x402
 #define DEBUG_EXIT_PORT 0xf4
 
-UK_NORETURN void uk_pvh_exit(int code, bool announce)
+UK_NORETURN void uk_plat_pvh_exit(int code, bool announce)
 {
     uk_stats_print();
     if (announce && code == UK_EXIT_PANIC)

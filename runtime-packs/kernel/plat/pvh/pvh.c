@@ -1,7 +1,10 @@
 /* pvh.c - the C side of the PVH entry (QEMU and Firecracker on x86_64): reads hvm_start_info (memory
  * map, command line), sets up the CPU and the kernel's page tables, then hands over to uk_boot_main. */
+#include "pvh.h"
 #include <uk/arch.h>
 #include <uk/console.h>
+#include <uk/entry.h>
+#include <uk/image.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/plat.h>
@@ -25,10 +28,7 @@ struct hvm_memmap_entry {
 struct uk_bootinfo uk_bootinfo;
 static char cmdline_copy[4096];
 
-extern char __uk_image_start[], __uk_image_end[];
-void uk_paging_activate(void);
-
-UK_NORETURN void uk_boot_x86_64(u32 start_info_pa)
+UK_NORETURN void uk_plat_entry(u32 start_info_pa)
 {
     uk_console_init();
     const struct hvm_start_info *si = (const void *)(uptr)start_info_pa;

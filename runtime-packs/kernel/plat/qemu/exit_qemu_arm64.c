@@ -5,11 +5,10 @@
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/stats.h>
+#include "../dtb/dtb.h"
 
 #define SEMIHOSTING_SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
-
-UK_NORETURN void uk_dtb_power_off(void);
 
 UK_NORETURN void uk_plat_exit(int code)
 {
@@ -20,5 +19,5 @@ UK_NORETURN void uk_plat_exit(int code)
     register u64 x0 __asm__("x0") = SEMIHOSTING_SYS_EXIT;
     register u64 x1 __asm__("x1") = (u64)block;
     __asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-    uk_dtb_power_off();
+    uk_plat_dtb_power_off();
 }

@@ -13,10 +13,10 @@
 struct uk_sigaction uk_sigactions[UK_NSIG + 1];
 
 static const char *const names[] = {
-    [UK_SIGHUP] = "SIGHUP", [UK_SIGINT] = "SIGINT", [UK_SIGQUIT] = "SIGQUIT", [UK_SIGILL] = "SIGILL",
-    [UK_SIGTRAP] = "SIGTRAP", [UK_SIGABRT] = "SIGABRT", [UK_SIGBUS] = "SIGBUS", [UK_SIGFPE] = "SIGFPE",
-    [UK_SIGKILL] = "SIGKILL", [UK_SIGUSR1] = "SIGUSR1", [UK_SIGSEGV] = "SIGSEGV",
-    [UK_SIGUSR2] = "SIGUSR2", [UK_SIGPIPE] = "SIGPIPE", [UK_SIGALRM] = "SIGALRM", [UK_SIGTERM] = "SIGTERM"};
+    [UK_SIGHUP] = "SIGHUP",   [UK_SIGINT] = "SIGINT",   [UK_SIGQUIT] = "SIGQUIT", [UK_SIGILL] = "SIGILL",
+    [UK_SIGTRAP] = "SIGTRAP", [UK_SIGABRT] = "SIGABRT", [UK_SIGBUS] = "SIGBUS",   [UK_SIGFPE] = "SIGFPE",
+    [UK_SIGKILL] = "SIGKILL", [UK_SIGUSR1] = "SIGUSR1", [UK_SIGSEGV] = "SIGSEGV", [UK_SIGUSR2] = "SIGUSR2",
+    [UK_SIGPIPE] = "SIGPIPE", [UK_SIGALRM] = "SIGALRM", [UK_SIGTERM] = "SIGTERM"};
 
 #define BIT(sig) (1UL << ((sig)-1))
 
@@ -68,11 +68,11 @@ static bool has_handler(int sig) { return uk_sigactions[sig].handler > UK_SIG_IG
 void uk_signal_kill_program(int sig)
 {
     struct uk_thread *t = uk_thread_current();
-    uk_printk("[uk] program terminated by %s (signal %d) in thread %d\n", uk_signal_name(sig), sig,
-              t ? t->tid : 0);
+    uk_printk("[uk] program terminated by %s (signal %d) in thread %d\n", uk_signal_name(sig), sig, t ? t->tid : 0);
     if (uk_vm_commit_refusals)
         uk_printk("[uk] %lu memory request(s) of the program were refused for lack of memory: give the VM more "
-                  "(-m, UnikraftMemory)\n", uk_vm_commit_refusals);
+                  "(-m, UnikraftMemory)\n",
+                  uk_vm_commit_refusals);
     uk_plat_exit(128 + sig);
 }
 
@@ -98,9 +98,8 @@ void uk_signal_fault(struct uk_trapframe *f, int sig, int code, uptr addr)
         set_pending(t, sig, code, 0, addr);
         return;
     }
-    uk_printk("[uk] fault in the program: %s (code %d) at address %#lx, pc %#lx\n", uk_signal_name(sig), code,
-              addr, (u64)UK_FRAME_PC(f));
-    void uk_arch_dump_frame(const struct uk_trapframe *f);
+    uk_printk("[uk] fault in the program: %s (code %d) at address %#lx, pc %#lx\n", uk_signal_name(sig), code, addr,
+              (u64)UK_FRAME_PC(f));
     uk_arch_dump_frame(f);
     uk_signal_kill_program(sig);
 }

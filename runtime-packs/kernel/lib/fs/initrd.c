@@ -1,20 +1,22 @@
 /* initrd.c - files the SDK bundled into the image: a cpio "newc" archive that the link step places in
- * the kernel's read-only data (symbols _binary_ukinitrd_cpio_start/_end, absent when nothing was
- * bundled). Its entries appear in the tree without copying until a program writes them. */
+ * the kernel's read-only data (image.h), unpacked into the root file system at boot. Each file's
+ * contents stay in the image (uk_ramfs_set_contents) until a program writes to it. */
 #include <uk/errno.h>
+#include <uk/image.h>
+#include <uk/initrd.h>
 #include <uk/klibc.h>
 #include <uk/print.h>
-#include <uk/vfs.h>
-
-extern const char _binary_ukinitrd_cpio_start[] __attribute__((weak));
-extern const char _binary_ukinitrd_cpio_end[] __attribute__((weak));
+#include <uk/ramfs.h>
 
 static u64 hex8(const char *p)
 {
     u64 v = 0;
     for (int i = 0; i < 8; i++) {
         char c = p[i];
-        v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 0);
+        v = v * 16 + (c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : 0);
     }
     return v;
 }
@@ -39,11 +41,8 @@ void uk_initrd_unpack(void)
             uk_vfs_mkpath(path, UK_S_IFDIR | (mode & 07777));
         } else if ((mode & UK_S_IFMT) == UK_S_IFREG) {
             struct uk_vnode *vn = uk_vfs_mkpath(path, UK_S_IFREG | (mode & 07777));
-            if (vn) {
-                vn->rodata = (const u8 *)data;
-                vn->size = size;
+            if (vn && !uk_ramfs_set_contents(vn, data, size))
                 files++;
-            }
         }
         p = (const char *)UK_ALIGN_UP((uptr)(data + size), 4);
     }

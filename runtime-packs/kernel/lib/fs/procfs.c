@@ -1,0 +1,160 @@
+/* procfs.c - the files of /proc and /sys that runtimes read, rendered from the kernel's real state when
+ * opened: memory from the frame allocator, one CPU, the uptime, the program's name. Two mounts of one
+ * file system type: procfs on /proc, sysfs on /sys. Read-only, like Linux's for an unprivileged program. */
+#include <uk/appinfo.h>
+#include <uk/errno.h>
+#include <uk/file.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/print.h>
+#include <uk/procfs.h>
+#include <uk/time.h>
+
+#define PROC_SUPER_MAGIC 0x9fa0
+#define SYSFS_MAGIC 0x62656572
+#define RENDER_MAX 16384
+
+typedef usize (*generator)(char *buf, usize size);
+
+struct rendered {
+    usize size;
+    char text[];
+};
+
+static long gen_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
+{
+    struct rendered *r = f->priv;
+    if (*pos >= r->size)
+        return 0;
+    len = UK_MIN(len, r->size - *pos);
+    if (!uk_user_copy_to(ubuf, r->text + *pos, len))
+        return -EFAULT;
+    *pos += len;
+    return (long)len;
+}
+
+static long gen_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
+{
+    (void)f, (void)ubuf, (void)len, (void)pos;
+    return -EACCES;
+}
+
+static long gen_llseek(struct uk_file *f, s64 off, int whence)
+{
+    return uk_file_seek(f, off, whence, ((struct rendered *)f->priv)->size);
+}
+
+static void gen_release(struct uk_file *f) { uk_kfree(f->priv); }
+
+static const struct uk_file_ops gen_ops = {
+    .read = gen_read, .write = gen_write, .llseek = gen_llseek, .release = gen_release, .type = UK_S_IFREG};
+
+static long proc_open(struct uk_vnode *vn, int flags, struct uk_file **out)
+{
+    if (uk_vnode_is(vn, UK_S_IFDIR)) {
+        *out = uk_file_new(&uk_dir_file_ops, flags, NULL);
+        return *out ? 0 : -ENOMEM;
+    }
+    if ((flags & UK_O_ACCMODE) != UK_O_RDONLY)
+        return -EACCES;
+    struct rendered *r = uk_kmalloc(RENDER_MAX);
+    struct uk_file *f = r ? uk_file_new(&gen_ops, flags, r) : NULL;
+    if (!f) {
+        uk_kfree(r);
+        return -ENOMEM;
+    }
+    generator gen = (generator)vn->fs_data;
+    r->size = gen(r->text, RENDER_MAX - sizeof(*r));
+    *out = f;
+    return 0;
+}
+
+static const struct uk_vnode_ops proc_ops = {.open = proc_open};
+
+static usize meminfo(char *b, usize n)
+{
+    u64 total = uk_pmm_total_pages() * 4, avail = uk_pmm_free_pages() * 4;
+    return (usize)uk_snprintf(b, n,
+                              "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+                              "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
+                              "SwapFree:              0 kB\n",
+                              total, avail, avail);
+}
+
+static usize one_cpu(char *b, usize n) { return (usize)uk_snprintf(b, n, "0\n"); }
+
+static usize uptime(char *b, usize n)
+{
+    u64 ms = uk_time_monotonic_ns() / 1000000;
+    return (usize)uk_snprintf(b, n, "%lu.%02lu 0.00\n", ms / 1000, ms % 1000 / 10);
+}
+
+static usize stat_line(char *b, usize n)
+{
+    char comm[16]; /* Linux keeps 15 characters of the name */
+    uk_strlcpy(comm, uk_app_name, sizeof(comm));
+    return (usize)uk_snprintf(b, n, "1 (%s) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n", comm);
+}
+
+static usize cmdline_file(char *b, usize n)
+{
+    return (usize)uk_snprintf(b, n, "%s", uk_app_name) + 1; /* one argument, NUL-terminated */
+}
+
+static usize empty(char *b, usize n)
+{
+    (void)b, (void)n;
+    return 0;
+}
+
+/* Adds a generated file at path (relative to m's root), making its directories. */
+static void add(struct uk_mount *m, const char *path, generator gen)
+{
+    struct uk_vnode *dir = m->root;
+    char name[UK_NAME_MAX + 1];
+    for (;;) {
+        usize n = 0;
+        while (path[n] && path[n] != '/' && n < UK_NAME_MAX)
+            name[n] = path[n], n++;
+        name[n] = 0;
+        path += n;
+        bool last = !*path;
+        struct uk_vnode *vn = uk_vfs_child(dir, name);
+        if (!vn) {
+            vn =
+                uk_vnode_new(m, last ? (UK_S_IFREG | 0444) : (UK_S_IFDIR | 0555), &proc_ops, last ? (void *)gen : NULL);
+            if (!vn || uk_vfs_link(dir, name, vn))
+                uk_panic("cannot make %s's %s", m->fstype, name);
+        }
+        if (last)
+            return;
+        path++;
+        dir = vn;
+    }
+}
+
+static struct uk_mount *new_mount(const char *fstype, u32 magic, const char *at)
+{
+    struct uk_mount *m = uk_kzalloc(sizeof(*m));
+    if (!m || !(m->root = uk_vnode_new(m, UK_S_IFDIR | 0555, &proc_ops, NULL)))
+        uk_panic("no memory for %s", fstype);
+    m->fstype = fstype;
+    m->magic = magic;
+    if (!uk_vfs_mkpath(at, UK_S_IFDIR | 0555) || uk_vfs_mount(at, m))
+        uk_panic("cannot mount %s on %s", fstype, at);
+    return m;
+}
+
+void uk_procfs_init(void)
+{
+    struct uk_mount *proc = new_mount("proc", PROC_SUPER_MAGIC, "/proc");
+    add(proc, "meminfo", meminfo);
+    add(proc, "uptime", uptime);
+    add(proc, "self/stat", stat_line);
+    add(proc, "self/cmdline", cmdline_file);
+    add(proc, "self/environ", empty);
+    struct uk_mount *sys = new_mount("sysfs", SYSFS_MAGIC, "/sys");
+    add(sys, "devices/system/cpu/possible", one_cpu);
+    add(sys, "devices/system/cpu/online", one_cpu);
+    add(sys, "devices/system/cpu/present", one_cpu);
+}
