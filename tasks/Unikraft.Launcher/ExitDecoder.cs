@@ -6,7 +6,10 @@ namespace Unikraft.Launcher;
 /// <param name="Message">A note for stderr, or null when the program ended normally.</param>
 public sealed record ExitOutcome(int ExitCode, string? Message);
 
-/// <summary>Decodes the exit protocol: the control line <c>exit N</c> or <c>panic</c>, else QEMU's status.</summary>
+/// <summary>
+/// Decodes the exit protocols: the control line <c>exit N</c> or <c>panic</c>, else QEMU's status (x86_64);
+/// QEMU's status (arm64 semihosting); the console line <c>[uk] exit: …</c> (Firecracker).
+/// </summary>
 public static class ExitDecoder
 {
     /// <summary>The code returned when the kernel panicked.</summary>
@@ -55,4 +58,28 @@ public static class ExitDecoder
     /// Decodes an arm64 boot, where the kernel leaves through semihosting and QEMU exits with the code itself.
     /// </summary>
     public static ExitOutcome DecodeSemihosting(int qemuStatus) => new(qemuStatus, null);
+
+    /// <summary>
+    /// Decodes a boot whose only exit channel is the console (Firecracker; an fc-arm64 image on QEMU): the
+    /// kernel prints <c>[uk] exit: code N</c> for a non-zero code or <c>[uk] exit: kernel panic</c>, then powers
+    /// off, so no line and a clean VMM exit (status 0) mean 0. <paramref name="exitLine"/> is the last such line
+    /// (<see cref="ConsoleTap"/>); a VMM that fails without one is reported as <see cref="NoExitCode"/>.
+    /// </summary>
+    public static ExitOutcome DecodeConsole(string? exitLine, int vmmStatus, string vmm)
+    {
+        if (exitLine is not null && exitLine.EndsWith("kernel panic", StringComparison.Ordinal))
+        {
+            return new ExitOutcome(PanicExitCode, PanicMessage);
+        }
+
+        int at = exitLine?.LastIndexOf("code ", StringComparison.Ordinal) ?? -1;
+        if (at >= 0 && int.TryParse(exitLine.AsSpan(at + 5), out int code) && code is >= 0 and <= 255)
+        {
+            return new ExitOutcome(code, null);
+        }
+
+        return vmmStatus == 0
+            ? new ExitOutcome(0, null)
+            : new ExitOutcome(NoExitCode, $"{vmm} exited with status {vmmStatus} before the unikernel reported an exit code");
+    }
 }

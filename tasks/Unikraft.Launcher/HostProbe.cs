@@ -1,4 +1,4 @@
-// Facts about the host that decide the QEMU command: KVM access and the q35 firmware.
+// Facts about the host that decide the VMM and its command: KVM access, the host's CPU and the q35 firmware.
 using System.Runtime.InteropServices;
 
 namespace Unikraft.Launcher;
@@ -31,13 +31,21 @@ public static class HostProbe
             return false;
         }
 
-        string host = RuntimeInformation.OSArchitecture switch
-        {
-            Architecture.X64 => "x64",
-            Architecture.Arm64 => "arm64",
-            _ => "other",
-        };
-        if (host != architecture || !OperatingSystem.IsLinux())
+        return HostArchitecture == architecture && KvmDeviceUsable();
+    }
+
+    /// <summary>The host's CPU as a .NET architecture name: <c>x64</c>, <c>arm64</c> or <c>other</c>.</summary>
+    public static string HostArchitecture => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.X64 => "x64",
+        Architecture.Arm64 => "arm64",
+        _ => "other",
+    };
+
+    /// <summary>True when this is Linux and /dev/kvm opens read-write (what Firecracker needs).</summary>
+    public static bool KvmDeviceUsable()
+    {
+        if (!OperatingSystem.IsLinux())
         {
             return false;
         }

@@ -6,17 +6,38 @@ namespace Unikraft.Launcher;
 /// <summary>A usage error; the launcher prints it with code UKSDK2003 and exits with 125.</summary>
 public sealed class UsageException(string message) : Exception(message);
 
+/// <summary>A disk image attached as a virtio-blk device (<c>--disk path[,ro]</c>).</summary>
+/// <param name="Path">The image file, absolute.</param>
+/// <param name="ReadOnly">Attached read-only.</param>
+public sealed record DiskOption(string Path, bool ReadOnly)
+{
+    /// <summary>Parses <c>path</c>, <c>path,ro</c> or <c>path,rw</c>; a relative path is made absolute against the working folder.</summary>
+    public static DiskOption Parse(string value)
+    {
+        bool readOnly = value.EndsWith(",ro", StringComparison.Ordinal);
+        string path = readOnly || value.EndsWith(",rw", StringComparison.Ordinal) ? value[..^3] : value;
+        if (path.Length == 0)
+        {
+            throw new UsageException($"--disk needs a path, not '{value}'.");
+        }
+
+        return new DiskOption(System.IO.Path.GetFullPath(path), readOnly);
+    }
+}
+
 /// <summary>
-/// <c>--image PATH [--arch x64|arm64] [--qemu PATH] [--memory SIZE] [--machine NAME] [--accel auto|kvm|tcg]
-/// [--kernel-args TEXT] [--qemu-args TEXT] [--gdb] [--verbose] [-- program arguments]</c>.
+/// <c>--image PATH [--arch x64|arm64] [--vmm qemu|firecracker|auto] [--qemu PATH] [--firecracker PATH]
+/// [--memory SIZE] [--machine NAME] [--accel auto|kvm|tcg] [--kernel-args TEXT] [--qemu-args TEXT]
+/// [--disk PATH[,ro]]… [--gdb] [--verbose] [-- program arguments]</c>.
 /// </summary>
 public sealed partial record LaunchOptions
 {
     /// <summary>The usage text printed by --help and after usage errors.</summary>
     public const string Usage =
-        "usage: Unikraft.Launcher --image <path> [--arch x64|arm64] [--qemu <path>] [--memory <size>]\n" +
-        "       [--machine microvm|q35|virt] [--accel auto|kvm|tcg] [--kernel-args <text>] [--qemu-args <text>]\n" +
-        "       [--gdb] [--verbose] [-- <program arguments>]";
+        "usage: Unikraft.Launcher --image <path> [--arch x64|arm64] [--vmm qemu|firecracker|auto] [--qemu <path>]\n" +
+        "       [--firecracker <path>] [--memory <size>] [--machine microvm|q35|virt] [--accel auto|kvm|tcg]\n" +
+        "       [--kernel-args <text>] [--qemu-args <text>] [--disk <path>[,ro]]... [--gdb] [--verbose]\n" +
+        "       [-- <program arguments>]";
 
     /// <summary>The unikernel image (an ELF file) to boot.</summary>
     public string Image { get; init; } = "";
@@ -24,8 +45,17 @@ public sealed partial record LaunchOptions
     /// <summary>The guest CPU: <c>x64</c> or <c>arm64</c>.</summary>
     public string Architecture { get; init; } = "x64";
 
+    /// <summary>
+    /// <c>qemu</c> (default), <c>firecracker</c> or <c>auto</c> (Firecracker when it can run the image here,
+    /// else QEMU). Firecracker boots unikraft-fc-* images with the config published next to them.
+    /// </summary>
+    public string Vmm { get; init; } = "qemu";
+
     /// <summary>The QEMU binary; null picks the emulator of <see cref="Architecture"/> from PATH.</summary>
     public string? Qemu { get; init; }
+
+    /// <summary>The Firecracker binary; null looks for <c>firecracker</c> on PATH.</summary>
+    public string? Firecracker { get; init; }
 
     /// <summary>Guest RAM as a QEMU size.</summary>
     public string Memory { get; init; } = "256M";
@@ -41,6 +71,9 @@ public sealed partial record LaunchOptions
 
     /// <summary>Extra QEMU arguments, split like a shell splits words.</summary>
     public string QemuArgs { get; init; } = "";
+
+    /// <summary>Disk images attached in order (the guest's /dev/vda, /dev/vdb, …).</summary>
+    public IReadOnlyList<DiskOption> Disks { get; init; } = [];
 
     /// <summary>Start QEMU's gdb stub on :1234 and wait for a debugger.</summary>
     public bool Gdb { get; init; }
@@ -67,12 +100,15 @@ public sealed partial record LaunchOptions
                 "--" => options with { ProgramArguments = args.Skip(i + 1).ToArray() },
                 "--image" => options with { Image = Value() },
                 "--arch" => options with { Architecture = Value() },
+                "--vmm" => options with { Vmm = Value() },
                 "--qemu" => options with { Qemu = Value() },
+                "--firecracker" => options with { Firecracker = Value() },
                 "--memory" => options with { Memory = Value() },
                 "--machine" => options with { Machine = Value() },
                 "--accel" => options with { Accel = Value() },
                 "--kernel-args" => options with { KernelArgs = Value() },
                 "--qemu-args" => options with { QemuArgs = Value() },
+                "--disk" => options with { Disks = [.. options.Disks, DiskOption.Parse(Value())] },
                 "--gdb" => options with { Gdb = true },
                 "--verbose" => options with { Verbose = true },
                 "-h" or "--help" => options with { Help = true },
@@ -107,6 +143,26 @@ public sealed partial record LaunchOptions
         if (Accel is not ("auto" or "kvm" or "tcg"))
         {
             throw new UsageException($"--accel must be auto, kvm or tcg, not '{Accel}'.");
+        }
+
+        if (Vmm is not ("qemu" or "firecracker" or "auto"))
+        {
+            throw new UsageException($"--vmm must be qemu, firecracker or auto, not '{Vmm}'.");
+        }
+
+        if (Vmm != "qemu" && !QemuCommand.IsFirecrackerImage(Image))
+        {
+            throw new UsageException($"--vmm {Vmm} boots Firecracker images (<name>.fc, published for unikraft-fc-*), not '{Image}'.");
+        }
+
+        if (Vmm == "firecracker" && Gdb)
+        {
+            throw new UsageException("--gdb needs QEMU's gdb stub: use --vmm qemu or auto.");
+        }
+
+        if (Vmm != "qemu" && Unikraft.Sdk.FirecrackerConfig.MebibytesOf(Memory) is null)
+        {
+            throw new UsageException($"--memory must be whole MiB for Firecracker, not '{Memory}'.");
         }
 
         string[] machines = Architecture == "x64" ? ["microvm", "q35"] : ["virt"];

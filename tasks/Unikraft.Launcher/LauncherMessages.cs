@@ -17,15 +17,33 @@ public static class LauncherMessages
     /// <summary>{0}: QEMU binary, {1}: reason.</summary>
     public const string QemuStartFailed = "UKSDK2004: QEMU ('{0}') could not be started: {1}";
 
-    /// <summary>Exit code for usage errors and a missing image.</summary>
+    /// <summary>{0}: disk image path.</summary>
+    public const string DiskNotFound = "UKSDK2005: The disk image '{0}' (--disk, UnikraftDisk) does not exist or is not a file.";
+
+    /// <summary>{0}: config path, {1}: what is wrong.</summary>
+    public const string FirecrackerConfigInvalid =
+        "UKSDK2006: The Firecracker config '{0}' cannot be used: {1}. Publishing for a unikraft-fc-* RID writes it next to the image.";
+
+    /// <summary>{0}: Firecracker binary.</summary>
+    public const string FirecrackerNotFound =
+        "UKSDK2007: Firecracker ('{0}') was not found. Put it on PATH, pass --firecracker, or use --vmm auto to fall back to QEMU.";
+
+    /// <summary>{0}: Firecracker binary, {1}: reason.</summary>
+    public const string FirecrackerStartFailed = "UKSDK2008: Firecracker ('{0}') could not be started: {1}";
+
+    /// <summary>Exit code for usage errors, a missing image, disk or Firecracker config.</summary>
     public const int UsageExitCode = 125;
 
-    /// <summary>Exit code when QEMU is missing or cannot start (the shell's "command not found").</summary>
+    /// <summary>Exit code when QEMU or Firecracker is missing or cannot start (the shell's "command not found").</summary>
     public const int QemuMissingExitCode = 127;
 
     /// <summary>Exit code after Ctrl-C (128 + SIGINT).</summary>
     public const int InterruptedExitCode = 130;
 
     /// <summary>Every format, for the uniqueness test.</summary>
-    public static IReadOnlyList<string> All { get; } = [QemuNotFound, ImageNotFound, UsageError, QemuStartFailed];
+    public static IReadOnlyList<string> All { get; } =
+    [
+        QemuNotFound, ImageNotFound, UsageError, QemuStartFailed, DiskNotFound, FirecrackerConfigInvalid, FirecrackerNotFound,
+        FirecrackerStartFailed,
+    ];
 }

@@ -1,6 +1,6 @@
-// Entry point: boots the image in QEMU with inherited stdio and returns the program's exit code.
-using System.Diagnostics;
-using System.Runtime.InteropServices;
+// Entry point: boots the image on QEMU or Firecracker with the terminal as its console and returns the
+// program's exit code.
+using System.ComponentModel;
 using Unikraft.Launcher;
 
 try
@@ -28,6 +28,43 @@ static int Launch(LaunchOptions options)
         return LauncherMessages.UsageExitCode;
     }
 
+    if (options.Disks.FirstOrDefault(d => !File.Exists(d.Path)) is { } missing)
+    {
+        Error(LauncherMessages.DiskNotFound, missing.Path);
+        return LauncherMessages.UsageExitCode;
+    }
+
+    if (options.Vmm == "qemu")
+    {
+        return LaunchQemu(options, KernelCommandLine.Build(options.KernelArgs, options.ProgramArguments));
+    }
+
+    // Firecracker mode: the published config holds the image's command line, whichever VMM runs it.
+    string config = FirecrackerCommand.ConfigPathOf(options.Image);
+    string publishedBootArgs;
+    try
+    {
+        publishedBootArgs = FirecrackerCommand.ReadBootArgs(File.ReadAllText(config));
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+    {
+        Error(LauncherMessages.FirecrackerConfigInvalid, config, e is FileNotFoundException ? "it does not exist" : e.Message);
+        return LauncherMessages.UsageExitCode;
+    }
+
+    string? firecracker = Unikraft.Sdk.ExecutableSearch.Find(options.Firecracker ?? FirecrackerCommand.DefaultBinary);
+    VmmChoice choice = VmmChoice.Choose(options, firecracker, HostProbe.HostArchitecture, HostProbe.KvmDeviceUsable());
+    if (choice.Note is not null)
+    {
+        Console.Error.WriteLine(choice.Note);
+    }
+
+    string? commandLine = FirecrackerCommand.CommandLine(options, publishedBootArgs);
+    return choice.UseFirecracker ? LaunchFirecracker(options, firecracker, commandLine) : LaunchQemu(options, commandLine);
+}
+
+static int LaunchQemu(LaunchOptions options, string? commandLine)
+{
     string qemuName = options.Qemu ?? QemuCommand.DefaultBinary(options.Architecture);
     string? qemu = Unikraft.Sdk.ExecutableSearch.Find(qemuName);
     if (qemu is null)
@@ -40,19 +77,32 @@ static int Launch(LaunchOptions options)
     try
     {
         HostFacts host = HostProbe.Probe(options.Architecture, controlFile);
-        IReadOnlyList<string> qemuArgs = QemuCommand.Build(options, host);
-        if (options.Verbose || Environment.GetEnvironmentVariable("UNIKRAFT_VERBOSE") == "1")
-        {
-            Console.Error.WriteLine("unikraft: " + string.Join(' ', new[] { qemu }.Concat(qemuArgs).Select(ShellQuote)));
-        }
-
+        IReadOnlyList<string> qemuArgs = QemuCommand.Build(options, host, commandLine);
+        Verbose(options, qemu, qemuArgs);
         if (options.Gdb)
         {
             Console.Error.WriteLine($"unikraft: waiting for gdb on port {QemuCommand.GdbPort}; attach with:");
             Console.Error.WriteLine($"  gdb {ShellQuote(Path.GetFullPath(options.Image))} -ex 'target remote :{QemuCommand.GdbPort}'");
         }
 
-        return Boot(qemu, qemuArgs, options.Architecture, controlFile);
+        // An arm64 Firecracker image powers off through PSCI (QEMU exits with 0): its code is on the console.
+        bool consoleExit = options.Vmm != "qemu" && options.Architecture == "arm64";
+        VmmRun run;
+        try
+        {
+            run = VmmProcess.Run(qemu, qemuArgs, tapConsole: consoleExit);
+        }
+        catch (Win32Exception e)
+        {
+            Error(LauncherMessages.QemuStartFailed, qemu, e.Message);
+            return LauncherMessages.QemuMissingExitCode;
+        }
+
+        return run.Interrupted ? LauncherMessages.InterruptedExitCode : Report(
+            options.Architecture == "x64"
+                ? ExitDecoder.DecodeDebugExit(File.Exists(controlFile) ? File.ReadAllText(controlFile) : null, run.Status)
+                : consoleExit ? ExitDecoder.DecodeConsole(run.ExitLine, run.Status, "QEMU")
+                : ExitDecoder.DecodeSemihosting(run.Status));
     }
     finally
     {
@@ -60,41 +110,47 @@ static int Launch(LaunchOptions options)
     }
 }
 
-static int Boot(string qemu, IReadOnlyList<string> qemuArgs, string architecture, string controlFile)
+static int LaunchFirecracker(LaunchOptions options, string? firecracker, string? commandLine)
 {
-    var startInfo = new ProcessStartInfo(qemu) { UseShellExecute = false };
-    foreach (string arg in qemuArgs)
+    if (firecracker is null)
     {
-        startInfo.ArgumentList.Add(arg);
+        Error(LauncherMessages.FirecrackerNotFound, options.Firecracker ?? FirecrackerCommand.DefaultBinary);
+        return LauncherMessages.QemuMissingExitCode;
     }
 
-    using Process process = Start(startInfo, qemu) ?? throw new InvalidOperationException();
+    string config = Path.Combine(Path.GetTempPath(), $"unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.json");
+    try
+    {
+        File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow));
+        IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config);
+        if (Verbose(options, firecracker, arguments))
+        {
+            Console.Error.Write(File.ReadAllText(config));
+        }
 
-    // Ctrl-C in a terminal reaches QEMU too (same process group); a SIGINT or SIGTERM sent to the launcher
-    // alone is passed on. QEMU then shuts down cleanly, restoring the terminal, and the launcher reports 130.
-    bool interrupted = false;
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        interrupted = true;
-        ProcessSignals.Send(process.Id, ProcessSignals.SigInt);
-    };
-    using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-    {
-        context.Cancel = true;
-        interrupted = true;
-        ProcessSignals.Send(process.Id, ProcessSignals.SigTerm);
-    });
-    process.WaitForExit();
+        VmmRun run;
+        try
+        {
+            run = VmmProcess.Run(firecracker, arguments, tapConsole: true);
+        }
+        catch (Win32Exception e)
+        {
+            Error(LauncherMessages.FirecrackerStartFailed, firecracker, e.Message);
+            return LauncherMessages.QemuMissingExitCode;
+        }
 
-    if (interrupted)
-    {
-        return LauncherMessages.InterruptedExitCode;
+        return run.Interrupted
+            ? LauncherMessages.InterruptedExitCode
+            : Report(ExitDecoder.DecodeConsole(run.ExitLine, run.Status, "Firecracker"));
     }
+    finally
+    {
+        File.Delete(config);
+    }
+}
 
-    ExitOutcome outcome = architecture == "x64"
-        ? ExitDecoder.DecodeDebugExit(File.Exists(controlFile) ? File.ReadAllText(controlFile) : null, process.ExitCode)
-        : ExitDecoder.DecodeSemihosting(process.ExitCode);
+static int Report(ExitOutcome outcome)
+{
     if (outcome.Message is not null)
     {
         Console.Error.WriteLine(outcome.Message);
@@ -103,18 +159,15 @@ static int Boot(string qemu, IReadOnlyList<string> qemuArgs, string architecture
     return outcome.ExitCode;
 }
 
-static Process? Start(ProcessStartInfo startInfo, string qemu)
+static bool Verbose(LaunchOptions options, string binary, IReadOnlyList<string> arguments)
 {
-    try
+    bool verbose = options.Verbose || Environment.GetEnvironmentVariable("UNIKRAFT_VERBOSE") == "1";
+    if (verbose)
     {
-        return Process.Start(startInfo);
+        Console.Error.WriteLine("unikraft: " + string.Join(' ', new[] { binary }.Concat(arguments).Select(ShellQuote)));
     }
-    catch (System.ComponentModel.Win32Exception e)
-    {
-        Error(LauncherMessages.QemuStartFailed, qemu, e.Message);
-        Environment.Exit(LauncherMessages.QemuMissingExitCode);
-        return null;
-    }
+
+    return verbose;
 }
 
 static void Error(string format, params object[] values) =>

@@ -1,4 +1,4 @@
-// Builds the QEMU argument list for an image: machine, accelerator, console, exit devices, gdb.
+// Builds the QEMU argument list for an image: machine, accelerator, console, exit devices, disks, gdb.
 namespace Unikraft.Launcher;
 
 /// <summary>What the launcher found out about the host, passed in so that the builder stays pure.</summary>
@@ -34,7 +34,14 @@ public static class QemuCommand
     public static bool IsFirecrackerImage(string image) => image.EndsWith(".fc", StringComparison.Ordinal);
 
     /// <summary>Builds the arguments (without the QEMU binary itself).</summary>
-    public static IReadOnlyList<string> Build(LaunchOptions options, HostFacts host)
+    public static IReadOnlyList<string> Build(LaunchOptions options, HostFacts host) =>
+        Build(options, host, KernelCommandLine.Build(options.KernelArgs, options.ProgramArguments));
+
+    /// <summary>
+    /// Builds the arguments with <paramref name="commandLine"/> as the kernel command line (null: none, so the
+    /// image's default applies; <c>uk.walltime=</c> is added either way).
+    /// </summary>
+    public static IReadOnlyList<string> Build(LaunchOptions options, HostFacts host, string? commandLine)
     {
         bool x64 = options.Architecture == "x64";
         string machine = options.Machine ?? (x64 ? "microvm" : "virt");
@@ -49,7 +56,6 @@ public static class QemuCommand
         });
         args.AddRange(["-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", options.Memory]);
         args.AddRange(["-kernel", options.Image]);
-        string? commandLine = KernelCommandLine.Build(options.KernelArgs, options.ProgramArguments);
         if (host.WallClock is { } now)
         {
             // The host's clock at launch: the guest's wall clock when the VM has no better one (the CMOS
@@ -77,6 +83,7 @@ public static class QemuCommand
             args.AddRange(["-semihosting-config", "enable=on,target=native"]);
         }
 
+        args.AddRange(DiskArguments(options.Disks, machine));
         args.AddRange(ResolveAccel(options, host) == "kvm"
             ? ["-enable-kvm", "-cpu", x64 ? "host,-arch-capabilities" : "host"]
             : ["-accel", "tcg", "-cpu", "max"]);
@@ -87,5 +94,24 @@ public static class QemuCommand
 
         args.AddRange(WordSplitter.Split(options.QemuArgs));
         return args;
+    }
+
+    /// <summary>
+    /// One virtio-blk device per disk, in order (the guest numbers them /dev/vda, /dev/vdb, … as they come):
+    /// <c>-drive file=…,if=none,id=vdN,format=raw[,readonly=on]</c> and its device, on the virtio-mmio
+    /// transports of microvm and virt (<c>virtio-blk-device</c>) or on q35's PCI bus (<c>virtio-blk-pci</c>).
+    /// </summary>
+    public static IEnumerable<string> DiskArguments(IReadOnlyList<DiskOption> disks, string machine)
+    {
+        string device = machine == "q35" ? "virtio-blk-pci" : "virtio-blk-device";
+        for (int i = 0; i < disks.Count; i++)
+        {
+            // QEMU's option syntax doubles a comma that belongs to a value.
+            string file = disks[i].Path.Replace(",", ",,", StringComparison.Ordinal);
+            yield return "-drive";
+            yield return $"file={file},if=none,id=vd{i},format=raw" + (disks[i].ReadOnly ? ",readonly=on" : "");
+            yield return "-device";
+            yield return $"{device},drive=vd{i}";
+        }
     }
 }

@@ -7,6 +7,8 @@ namespace Unikraft.Sdk.Tasks;
 /// <summary>
 /// Validates the run properties (UKSDK1040 for a bad value) and produces $(RunArguments):
 /// <c>exec "&lt;launcher&gt;" --image … [options] --</c>; <c>dotnet run</c> appends the program arguments.
+/// Firecracker images (backend <c>fc</c>) run with <c>--vmm auto</c>: on Firecracker when it is on PATH, else
+/// on the equivalent QEMU machine.
 /// </summary>
 public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
 {
@@ -18,7 +20,7 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     [Required]
     public string RuntimeIdentifier { get; set; } = "";
 
-    /// <summary><c>qemu</c> or <c>fc</c>; only QEMU images boot with <c>dotnet run</c> (UKSDK1012).</summary>
+    /// <summary><c>qemu</c> or <c>fc</c> (Firecracker, with QEMU as the fallback).</summary>
     [Required]
     public string Backend { get; set; } = "";
 
@@ -30,7 +32,7 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     [Required]
     public string Architecture { get; set; } = "";
 
-    /// <summary>The full path of the QEMU system emulator (required for QEMU images).</summary>
+    /// <summary>The full path of the QEMU system emulator; empty lets the launcher search PATH (fc images).</summary>
     public string QemuPath { get; set; } = "";
 
     /// <summary>UnikraftMemory: guest RAM, a QEMU size such as <c>256M</c>.</summary>
@@ -54,6 +56,9 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     /// <summary>UnikraftVerbose: print the QEMU command line.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>The output of <see cref="ResolveUnikraftDisks"/>, attached in order as /dev/vda, /dev/vdb, ….</summary>
+    public ITaskItem[] Disks { get; set; } = [];
+
     /// <summary>The dotnet host that runs the launcher, for $(RunCommand).</summary>
     [Output]
     public string DotnetHost { get; private set; } = "";
@@ -65,12 +70,9 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     /// <inheritdoc />
     protected override void ExecuteCore()
     {
-        if (Backend != "qemu")
-        {
-            throw new UnikraftException(nameof(Strings.RunNotSupported), RuntimeIdentifier, "Firecracker", Image);
-        }
-
-        Check("UnikraftMemory", Memory, MemoryPattern().IsMatch(Memory), "expected a size such as 256M or 1G.");
+        Check("Backend", Backend, Backend is "qemu" or "fc", $"expected qemu or fc for {RuntimeIdentifier}.");
+        Check("UnikraftMemory", Memory, MemoryPattern().IsMatch(Memory) && (Backend != "fc" || FirecrackerConfig.MebibytesOf(Memory) is not null),
+            "expected a size such as 256M or 1G (whole MiB for Firecracker).");
         Check("UnikraftAccel", Accel, Accel is "" or "auto" or "kvm" or "tcg", "expected auto, kvm or tcg.");
         string[] machines = Architecture == "arm64" ? ["", "virt"] : ["", "microvm", "q35"];
         Check("UnikraftQemuMachine", Machine, machines.Contains(Machine),
@@ -81,14 +83,20 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
         }
 
         DotnetHost = DotnetHostPath.Ensure();
-        var arguments = new List<string>
-        {
-            "exec", LauncherPath, "--image", Image, "--arch", Architecture, "--qemu", QemuPath, "--memory", Memory,
-        };
+        var arguments = new List<string> { "exec", LauncherPath, "--image", Image, "--arch", Architecture };
+        AddIfSet(arguments, "--vmm", Backend == "fc" ? "auto" : "");
+        AddIfSet(arguments, "--qemu", QemuPath);
+        arguments.AddRange(["--memory", Memory]);
         AddIfSet(arguments, "--machine", Machine);
         AddIfSet(arguments, "--accel", Accel);
         AddIfSet(arguments, "--kernel-args", KernelArgs.Trim());
         AddIfSet(arguments, "--qemu-args", QemuArgs.Trim());
+        foreach (ITaskItem disk in Disks)
+        {
+            bool readOnly = string.Equals(disk.GetMetadata("ReadOnly"), "true", StringComparison.OrdinalIgnoreCase);
+            arguments.AddRange(["--disk", disk.ItemSpec + (readOnly ? ",ro" : "")]);
+        }
+
         if (Gdb)
         {
             arguments.Add("--gdb");

@@ -31,8 +31,6 @@ internal static class Strings
 
     public static string QemuNotFound => Get(nameof(QemuNotFound));
 
-    public static string RunNotSupported => Get(nameof(RunNotSupported));
-
     public static string LinkFailed => Get(nameof(LinkFailed));
 
     public static string LinkerError => Get(nameof(LinkerError));
@@ -58,6 +56,8 @@ internal static class Strings
     public static string NotAnElfImage => Get(nameof(NotAnElfImage));
 
     public static string ImageConversionFailed => Get(nameof(ImageConversionFailed));
+
+    public static string DiskNotFound => Get(nameof(DiskNotFound));
 
     public static string InvalidPropertyValue => Get(nameof(InvalidPropertyValue));
 

@@ -1,8 +1,9 @@
-// Runs the BCL conformance program (tests/apps/Conformance) inside the unikernel on each machine type
+// Runs the BCL conformance program (tests/apps/Conformance) inside the unikernel on each RID and machine type
 // and under preemption stress; every check must print PASS and none FAIL.
 namespace Unikraft.Sdk.Tests.Boot;
 
 [TestClass]
+[TestCategory("Boot")]
 public sealed class ConformanceTests
 {
     private static readonly string[] Checks =
@@ -12,23 +13,37 @@ public sealed class ConformanceTests
         "files", "environment",
     ];
 
-    private static string LauncherPath =>
-        Path.Combine(Path.GetDirectoryName(typeof(Unikraft.Launcher.LaunchOptions).Assembly.Location)!, "Unikraft.Launcher.dll");
+    /// <summary>rid, accelerator, machine, extra kernel options.</summary>
+    public static IEnumerable<object[]> Runs =>
+    [
+        BootTarget.Row(BootTarget.QemuX64, (BootTarget.QemuX64, "tcg", "microvm", ""), "GivenMicrovm_EveryCheckPasses"),
+        BootTarget.Row(BootTarget.QemuX64, (BootTarget.QemuX64, "tcg", "q35", ""), "GivenQ35_EveryCheckPasses"),
+        BootTarget.Row(BootTarget.QemuX64, (BootTarget.QemuX64, "tcg", "microvm", "uk.slice_us=200"), "GivenShortTimeSlices_EveryCheckPasses"),
+        BootTarget.Row(BootTarget.QemuX64, (BootTarget.QemuX64, "kvm", "q35", ""), "GivenQ35WithKvm_EveryCheckPasses"),
+        BootTarget.Row(BootTarget.QemuX64, (BootTarget.QemuX64, "kvm", "microvm", ""), "GivenKvm_EveryCheckPasses"),
+        BootTarget.Row(BootTarget.QemuArm64, (BootTarget.QemuArm64, "tcg", "virt", ""), "GivenVirt_EveryCheckPasses"),
+    ];
 
-    private static CommandResult Run(string accel, string machine, string kernelArgs)
+    [TestMethod]
+    [DynamicData(nameof(Runs))]
+    public void GivenTheConformanceProgram_EveryCheckPasses(string rid, string accel, string machine, string kernelArgs)
     {
-        HostTools.Require("qemu-system-x86_64", "ld");
-        string image = TestImages.Publish(Repository.PathOf("tests", "apps", "Conformance"));
+        if (accel == "kvm" && !File.Exists("/dev/kvm"))
+        {
+            Prerequisite.Unavailable("no /dev/kvm on this host (hardware KVM is in no registry)");
+        }
+
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+        string image = target.Image("Conformance");
         string now = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
-        return Command.Run(
-            "dotnet",
-            ["exec", LauncherPath, "--image", image, "--memory", "256M", "--accel", accel, "--machine", machine,
-             "--kernel-args", $"env.CONFORMANCE=yes {kernelArgs}".Trim(), "--", now],
-            timeout: TimeSpan.FromMinutes(5));
-    }
 
-    private static void AssertAllPass(CommandResult result)
-    {
+        CommandResult result = target.Launch(
+            image,
+            ["--memory", "256M", "--accel", accel, "--machine", machine, "--kernel-args", $"env.CONFORMANCE=yes {kernelArgs}".Trim()],
+            [now],
+            timeout: TimeSpan.FromMinutes(5));
+
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         foreach (string check in Checks)
         {
@@ -36,37 +51,6 @@ public sealed class ConformanceTests
         }
 
         Assert.DoesNotContain("FAIL ", result.Output, result.ToString());
-        StringAssert.Contains(result.Output, $"SUMMARY {Checks.Length} passed, 0 failed");
-    }
-
-    [TestMethod]
-    public void GivenMicrovm_EveryCheckPasses() => AssertAllPass(Run("tcg", "microvm", ""));
-
-    [TestMethod]
-    public void GivenQ35_EveryCheckPasses() => AssertAllPass(Run("tcg", "q35", ""));
-
-    [TestMethod]
-    public void GivenShortTimeSlices_EveryCheckPasses() => AssertAllPass(Run("tcg", "microvm", "uk.slice_us=200"));
-
-    [TestMethod]
-    public void GivenQ35WithKvm_EveryCheckPasses()
-    {
-        if (!File.Exists("/dev/kvm"))
-        {
-            Prerequisite.Unavailable("no /dev/kvm on this host (hardware KVM is in no registry)");
-        }
-
-        AssertAllPass(Run("kvm", "q35", ""));
-    }
-
-    [TestMethod]
-    public void GivenKvm_EveryCheckPasses()
-    {
-        if (!File.Exists("/dev/kvm"))
-        {
-            Prerequisite.Unavailable("no /dev/kvm on this host (hardware KVM is in no registry)");
-        }
-
-        AssertAllPass(Run("kvm", "microvm", ""));
+        StringAssert.Contains(result.Output, $"SUMMARY {Checks.Length} passed, 0 failed", result.ToString());
     }
 }

@@ -2,6 +2,7 @@
 // it; in CI (CI=true) a missing tool or pack is a broken install step, so the test fails: a green run must
 // never hide behind skipped tests. Only what no registry here serves (a firecracker binary, hardware KVM)
 // may skip in CI, through Unavailable.
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Unikraft.Sdk.Tests.Infrastructure;

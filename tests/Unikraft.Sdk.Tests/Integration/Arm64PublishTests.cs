@@ -8,6 +8,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Integration;
 
 [TestClass]
+[TestCategory("Boot")]
 public sealed class Arm64PublishTests
 {
     private const string Rid = "unikraft-qemu-arm64";

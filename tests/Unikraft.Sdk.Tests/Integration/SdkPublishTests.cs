@@ -5,6 +5,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Integration;
 
 [TestClass]
+[TestCategory("Boot")]
 public sealed class SdkPublishTests
 {
     private const string Rid = "unikraft-qemu-x64";
@@ -138,14 +139,38 @@ public sealed class SdkPublishTests
     }
 
     [TestMethod]
-    public void GivenAFirecrackerRid_DotnetRunFailsWithUKSDK1012()
+    public void GivenAFirecrackerRid_DotnetRunWritesTheConfigAndBootsTheImageOnQemuWithoutFirecracker()
     {
-        TestProject project = TestProject.Console("RunFc", "return 0;");
+        HostTools.Require("qemu-system-x86_64");
+        if (Unikraft.Sdk.ExecutableSearch.Find("firecracker") is not null)
+        {
+            Prerequisite.Unavailable("a firecracker binary is on PATH: this test checks the QEMU fallback");
+        }
+
+        TestProject project = TestProject.CopyOf("RunFc", SampleHello);
         string fcPack = FakeRuntimePack.ForRid("unikraft-fc-x64");
 
-        CommandResult result = project.Dotnet("run", "-r", "unikraft-fc-x64", $"-p:UnikraftRuntimePackDir={fcPack}");
+        CommandResult result = project.Dotnet(
+            "run", "-r", "unikraft-fc-x64", $"-p:UnikraftRuntimePackDir={fcPack}", "-p:UnikraftAccel=tcg", "--", "a", "b c");
+
+        // The fake pack's libukcore.a is the PVH test kernel: it echoes its command line and exits with 42.
+        Assert.AreEqual(42, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "unikraft: firecracker not found on PATH, running on QEMU microvm instead");
+        StringAssert.Contains(result.Output, "-- a \"b c\"");
+        Assert.IsTrue(File.Exists(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "unikraft-fc-x64", "publish", "Hello.fc.json")));
+    }
+
+    [TestMethod]
+    public void GivenAMissingUnikraftDisk_DotnetRunFailsWithUKSDK1070BeforeTheVmStarts()
+    {
+        TestProject project = TestProject.Console("RunDisk", "return 0;");
+        File.WriteAllText(Path.Combine(project.Directory, "Directory.Build.targets"),
+            "<Project><ItemGroup><UnikraftDisk Include=\"absent.img\" /></ItemGroup></Project>\n");
+
+        CommandResult result = project.Dotnet("run", "-r", Rid, $"-p:UnikraftRuntimePackDir={FakeRuntimePack.Directory}");
 
         Assert.AreNotEqual(0, result.ExitCode, result.ToString());
-        StringAssert.Contains(result.Output, "UKSDK1012");
+        StringAssert.Contains(result.Output, $"error UKSDK1070: The disk image '{Path.Combine(project.Directory, "absent.img")}'");
+        Assert.DoesNotContain("Linking unikernel image", result.Output);
     }
 }

@@ -2,6 +2,7 @@
 namespace Unikraft.Sdk.Tests.Integration;
 
 [TestClass]
+[TestCategory("Boot")]
 public sealed class TemplateTests
 {
     [TestMethod]

@@ -7,6 +7,7 @@ using Unikraft.Sdk.Tests.Tasks;
 namespace Unikraft.Sdk.Tests.Launcher;
 
 [TestClass]
+[TestCategory("Boot")]
 public sealed class Arm64LauncherTests
 {
     private static string LauncherPath =>

@@ -4,6 +4,7 @@ using Unikraft.Launcher;
 namespace Unikraft.Sdk.Tests.Launcher;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class LaunchOptionsTests
 {
     [TestMethod]

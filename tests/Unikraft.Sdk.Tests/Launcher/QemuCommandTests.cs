@@ -4,6 +4,7 @@ using Unikraft.Launcher;
 namespace Unikraft.Sdk.Tests.Launcher;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class QemuCommandTests
 {
     private static readonly HostFacts Kvm = new(KvmUsable: true, QbootPath: "/usr/share/qemu/qboot.rom", ControlFile: "/tmp/ctl");

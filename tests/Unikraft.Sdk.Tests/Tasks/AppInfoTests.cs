@@ -6,6 +6,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class AppInfoTests
 {
     private const string BlankSection = """

@@ -6,6 +6,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class Arm64ImageTests
 {
     /// <summary>Fixtures/arm64-kernel.S linked by aarch64-linux-gnu-ld at its default base 0x400000.</summary>

@@ -7,6 +7,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class BundleUnikraftFilesTests
 {
     [TestMethod]

@@ -4,6 +4,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class ElfImageTests
 {
     /// <summary>Links a tiny x86_64 executable holding <paramref name="sections"/> (assembly text).</summary>

@@ -5,6 +5,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class LinkUnikernelTests
 {
     /// <summary>A pack whose files are stubs: enough for ld to produce an image with a .uk.appinfo section.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class RepositoryVersionTests
 {
     [TestMethod]

@@ -4,6 +4,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class ResolveHostToolTests
 {
     [TestMethod]

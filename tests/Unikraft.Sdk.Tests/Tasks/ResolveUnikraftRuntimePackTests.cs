@@ -4,6 +4,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class ResolveUnikraftRuntimePackTests
 {
     private const string Rid = "unikraft-qemu-x64";

@@ -4,6 +4,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class RunArgumentsTests
 {
     private static ComputeUnikraftRunArguments Task() => new()
@@ -65,16 +66,29 @@ public sealed class RunArgumentsTests
     }
 
     [TestMethod]
-    public void GivenAFirecrackerRid_ItFailsWithUKSDK1012()
+    public void GivenAFirecrackerRid_ItRunsTheLauncherInAutoVmmMode()
     {
         ComputeUnikraftRunArguments task = Task();
         task.Backend = "fc";
         task.RuntimeIdentifier = "unikraft-fc-x64";
+        task.Image = "/app/publish/Hello.fc";
+
+        (bool succeeded, _) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded);
+        StringAssert.Contains(task.RunArguments, "--image /app/publish/Hello.fc --arch x64 --vmm auto --qemu /usr/bin/qemu-system-x86_64 ");
+    }
+
+    [TestMethod]
+    public void GivenAnUnknownBackend_ItFailsWithUKSDK1040()
+    {
+        ComputeUnikraftRunArguments task = Task();
+        task.Backend = "xen";
 
         (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
 
         Assert.IsFalse(succeeded);
-        Assert.AreEqual("UKSDK1012", engine.Errors.Single().Code);
+        Assert.AreEqual("UKSDK1040", engine.Errors.Single().Code);
     }
 
     [TestMethod]

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class RuntimeIdentifierGraphTests
 {
     private static string ShippedGraph => Repository.PathOf("sdk", "Unikraft.Sdk", "Sdk", "RuntimeIdentifierGraph.json");

@@ -8,6 +8,7 @@ using Unikraft.Sdk.Tasks;
 namespace Unikraft.Sdk.Tests.Tasks;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed partial class StringsTests
 {
     private static Dictionary<string, string> Messages()

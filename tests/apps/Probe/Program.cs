@@ -239,6 +239,10 @@ switch (mode)
         return EventFd();
     case "poll":
         return PollProbe.Run();
+    case "disks":
+        return DiskProbe.List();
+    case "disk":
+        return await DiskProbe.Run(args.Length > 1 ? args[1] : "/dev/vda", args.Length > 2 ? args[2] : "/dev/vdb");
     case "tls":
         return Tls();
     case "oom":

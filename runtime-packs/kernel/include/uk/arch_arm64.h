@@ -58,6 +58,21 @@ static inline void uk_mmio_write64(volatile void *a, u64 v)
     uk_dsb(st);
     *(volatile u64 *)a = v;
 }
+static inline u16 uk_mmio_read16(volatile void *a)
+{
+    u16 v = *(volatile u16 *)a;
+    uk_dsb(ld);
+    return v;
+}
+static inline void uk_mmio_write16(volatile void *a, u16 v)
+{
+    uk_dsb(st);
+    *(volatile u16 *)a = v;
+}
+/* Barriers for memory shared with devices (virtqueues): inner shareable, as for another CPU. */
+#define uk_mb() __asm__ volatile("dmb ish" ::: "memory")
+#define uk_rmb() __asm__ volatile("dmb ishld" ::: "memory")
+#define uk_wmb() __asm__ volatile("dmb ishst" ::: "memory")
 
 static inline void uk_irq_disable(void) { __asm__ volatile("msr daifset, #3" ::: "memory"); }
 static inline void uk_cpu_pause(void) { __asm__ volatile("yield"); }

@@ -90,6 +90,19 @@ static inline void uk_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); 
 static inline void uk_cpu_pause(void) { __asm__ volatile("pause"); }
 static inline uptr uk_frame_address(void) { return (uptr)__builtin_frame_address(0); }
 
+/* Device memory (MMIO) and barriers for memory shared with devices (virtqueues). x86 keeps stores in
+ * order and loads in order (TSO): only a full barrier needs an instruction. */
+static inline u8 uk_mmio_read8(volatile void *a) { return *(volatile u8 *)a; }
+static inline u16 uk_mmio_read16(volatile void *a) { return *(volatile u16 *)a; }
+static inline u32 uk_mmio_read32(volatile void *a) { return *(volatile u32 *)a; }
+static inline void uk_mmio_write8(volatile void *a, u8 v) { *(volatile u8 *)a = v; }
+static inline void uk_mmio_write16(volatile void *a, u16 v) { *(volatile u16 *)a = v; }
+static inline void uk_mmio_write32(volatile void *a, u32 v) { *(volatile u32 *)a = v; }
+static inline void uk_mmio_write64(volatile void *a, u64 v) { *(volatile u64 *)a = v; }
+#define uk_mb() __asm__ volatile("mfence" ::: "memory")
+#define uk_rmb() __asm__ volatile("" ::: "memory")
+#define uk_wmb() __asm__ volatile("" ::: "memory")
+
 /* Per-CPU data, reached through GS in the kernel; offsets used by entry_x86_64.S. */
 struct uk_cpu {
     struct uk_cpu *self;       /* 0 */

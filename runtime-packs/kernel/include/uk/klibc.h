@@ -9,6 +9,8 @@ void *uk_memmove(void *dst, const void *src, usize n);
 int uk_memcmp(const void *a, const void *b, usize n);
 usize uk_strlen(const char *s);
 usize uk_strnlen(const char *s, usize max);
+/* The first occurrence of needle in s, NULL when none. */
+const char *uk_strstr(const char *s, const char *needle);
 int uk_strcmp(const char *a, const char *b);
 int uk_strncmp(const char *a, const char *b, usize n);
 char *uk_strlcpy(char *dst, const char *src, usize size);

@@ -21,6 +21,9 @@ extern struct uk_bootinfo uk_bootinfo;
 /* The program's exit code (0-255), or UK_EXIT_PANIC. Never returns. */
 #define UK_EXIT_PANIC (-1)
 UK_NORETURN void uk_plat_exit(int code);
+/* Finds the platform's devices (virtio-mmio windows from the command line or the device tree) and
+ * hands them to their drivers; called once /dev exists. */
+void uk_plat_probe_devices(void);
 /* Wall clock at boot (RTC), seconds since the epoch; 0 when there is none. */
 u64 uk_plat_rtc_seconds(void);
 

@@ -120,10 +120,10 @@
 #define UK_NR_utimensat 280
 #define UK_NR_renameat2 316
 /* Calls arm64 does not have (it uses the *at forms), plus arch_prctl. */
+/* clang-format off */
 #define UK_ARCH_SYSCALLS(X)                                                                                            \
-    X(open)                                                                                                            \
-    X(stat)                                                                                                            \
-    X(lstat) X(poll) X(access) X(pipe) X(dup2) X(fork) X(time) X(arch_prctl) X(rename) X(mkdir) X(rmdir) X(unlink)     \
-        X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select)
+    X(open) X(stat) X(lstat) X(poll) X(access) X(pipe) X(dup2) X(fork) X(time) X(arch_prctl) X(rename)                 \
+    X(mkdir) X(rmdir) X(unlink) X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select)
+/* clang-format on */
 #define UK_SYSCALL_MAX 512
 #endif

@@ -130,3 +130,12 @@ bool uk_parse_u64(const char *s, u64 *out)
     *out = v;
     return true;
 }
+
+const char *uk_strstr(const char *s, const char *needle)
+{
+    usize n = uk_strlen(needle);
+    for (; *s; s++)
+        if (!uk_strncmp(s, needle, n))
+            return s;
+    return n ? NULL : s;
+}

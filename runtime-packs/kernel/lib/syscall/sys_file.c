@@ -127,8 +127,9 @@ long sys_dup2(long oldfd, long newfd)
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451
 
-long sys_ioctl(long fd, long req, long arg)
+long sys_ioctl(long fd, long lreq, long arg)
 {
+    unsigned int req = (unsigned int)lreq; /* an unsigned int in Linux's ABI (libc passes an int) */
     struct uk_file *f = uk_fd_hold(fd);
     if (!f)
         return -EBADF;
@@ -142,7 +143,7 @@ long sys_ioctl(long fd, long req, long arg)
     } else if (req == FIOCLEX || req == FIONCLEX) {
         uk_fd_set_cloexec(fd, req == FIOCLEX);
     } else {
-        r = f->ops->ioctl ? f->ops->ioctl(f, (unsigned long)req, arg) : -ENOTTY;
+        r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
     }
     uk_file_put(f);
     return r;

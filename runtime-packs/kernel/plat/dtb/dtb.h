@@ -5,6 +5,9 @@
 #include <uk/types.h>
 
 void uk_plat_dtb_console_map(void);
+/* Whether the VMM gives its first virtio-mmio device the highest window (QEMU virt) or the lowest
+ * (Firecracker); set by plat/qemu and plat/firecracker. */
+extern const bool uk_plat_dtb_mmio_top_down;
 UK_NORETURN void uk_plat_dtb_power_off(void);
 
 #endif

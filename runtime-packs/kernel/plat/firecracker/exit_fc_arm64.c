@@ -14,3 +14,6 @@ UK_NORETURN void uk_plat_exit(int code)
         uk_printk("[uk] exit: code %d\n", code);
     uk_plat_dtb_power_off();
 }
+
+/* Firecracker gives its first device the lowest virtio-mmio window. */
+const bool uk_plat_dtb_mmio_top_down = false;

@@ -21,3 +21,6 @@ UK_NORETURN void uk_plat_exit(int code)
     __asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
     uk_plat_dtb_power_off();
 }
+
+/* QEMU virt plugs the first -device into the highest virtio-mmio window. */
+const bool uk_plat_dtb_mmio_top_down = true;

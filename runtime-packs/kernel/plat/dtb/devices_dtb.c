@@ -1,0 +1,32 @@
+/* devices_dtb.c - the devices of arm64 guests: every "virtio,mmio" node of the device tree (QEMU virt
+ * lists 32 windows, most of them empty; Firecracker one per device) with its register window and
+ * interrupt, probed in the order the VMM was given the devices, so the first disk is vda: QEMU plugs its
+ * first -device into the highest window, Firecracker its first drive into the lowest
+ * (uk_plat_dtb_mmio_top_down, from plat/qemu or plat/firecracker). */
+#include <uk/fdt.h>
+#include <uk/plat.h>
+#include <uk/virtio.h>
+#include "dtb.h"
+
+#define MAX_WINDOWS 64
+
+void uk_plat_probe_devices(void)
+{
+    struct uk_fdt_dev found[MAX_WINDOWS];
+    int n = 0;
+    for (int i = 0; n < MAX_WINDOWS && uk_fdt_find_compatible("virtio,mmio", i, &found[n]); i++)
+        if (found[n].size)
+            n++;
+    /* insertion sort by address, in the VMM's order */
+    for (int i = 1; i < n; i++) {
+        struct uk_fdt_dev w = found[i];
+        int j = i;
+        while (j > 0 && (uk_plat_dtb_mmio_top_down ? found[j - 1].base < w.base : found[j - 1].base > w.base)) {
+            found[j] = found[j - 1];
+            j--;
+        }
+        found[j] = w;
+    }
+    for (int i = 0; i < n; i++)
+        uk_virtio_mmio_probe(found[i].base, found[i].size, found[i].irq);
+}

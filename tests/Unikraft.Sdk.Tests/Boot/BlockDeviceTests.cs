@@ -1,0 +1,107 @@
+// virtio-blk through unchanged .NET code (tests/apps/Probe, modes "disk" and "disks") on real QEMU with
+// real image files: x86_64 (microvm) and arm64 (virt), virtio-mmio versions 1 (legacy, QEMU's default)
+// and 2, one read-write and one read-only disk, four disks in the VMM's order, no disk at all. What the
+// guest wrote is checked in the host's image file.
+namespace Unikraft.Sdk.Tests.Boot;
+
+[TestClass]
+[TestCategory("Boot")]
+public sealed class BlockDeviceTests
+{
+    private const long DiskSize = 64L << 20;
+
+    public static IEnumerable<object[]> Transports =>
+        from rid in new[] { BootTarget.QemuX64, BootTarget.QemuArm64 }
+        from version in new[] { 1, 2 }
+        select BootTarget.Row(rid, (rid, version), $"GivenTwoDisks_DotNetReadsAndWritesThem (virtio-mmio v{version})");
+
+    [TestMethod]
+    [DynamicData(nameof(Transports))]
+    public void GivenTwoDisks_DotNetReadsAndWritesThem((string Rid, int Version) row)
+    {
+        BootTarget target = BootTarget.Of(row.Rid);
+        target.RequireHelloBoots();
+        string folder = TestRun.Folder($"disks-{row.Rid}-v{row.Version}");
+        string rw = NewImage(folder, "rw.img", DiskSize, fill: 0);
+        string ro = NewImage(folder, "ro.img", 32L << 20, fill: (byte)'B');
+        string[] legacy = row.Version == 2 ? ["--qemu-args", "-global virtio-mmio.force-legacy=false"] : [];
+
+        CommandResult result = target.Boot(["--disk", rw, "--disk", ro + ",ro", "--kernel-args", "uk.log=info", .. legacy], "disk");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "DISK: PASS");
+        StringAssert.Contains(result.Output, $"v{row.Version}: block device /dev/vda, 131072 sectors");
+        StringAssert.Contains(result.Output, "/dev/vdb, 65536 sectors (32 MiB), block 512/512, read-only");
+        using var image = File.OpenRead(rw);
+        Assert.AreEqual("UNIKRAFT-VDA-OK", ReadAscii(image, 4096, 15));
+        CollectionAssert.AreEqual(Pattern(64 * 1024, 1), Read(image, 1 << 20, 64 * 1024), "the aligned pattern");
+        CollectionAssert.AreEqual(Pattern(3000, 2), Read(image, (2 << 20) + 1000, 3000), "the unaligned pattern");
+        CollectionAssert.AreEqual(new byte[1000], Read(image, 2 << 20, 1000), "bytes before the unaligned write");
+        CollectionAssert.AreEqual(Pattern(512, 3), Read(image, DiskSize - 512, 512), "the last sector");
+        Assert.AreEqual((byte)'B', File.ReadAllBytes(ro)[0], "the read-only image is untouched");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenFourDisks_TheyAreVdaToVddInTheVmmsOrder(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+        string folder = TestRun.Folder($"four-disks-{rid}");
+        long[] sizes = [8L << 20, 4L << 20, 16L << 20, 2L << 20];
+        var options = new List<string>();
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            options.AddRange(["--disk", NewImage(folder, $"d{i}.img", sizes[i], 0) + (i == 1 ? ",ro" : "")]);
+        }
+
+        CommandResult result = target.Boot(options, "disks");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        string[] lines = result.Output.Replace("\r", "").Split('\n').Where(l => l.StartsWith("disk /dev/", StringComparison.Ordinal)).ToArray();
+        CollectionAssert.AreEqual(
+            new[] { $"disk /dev/vda {sizes[0]} rw", $"disk /dev/vdb {sizes[1]} ro", $"disk /dev/vdc {sizes[2]} rw", $"disk /dev/vdd {sizes[3]} rw" },
+            lines, result.ToString());
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenNoDisk_OpeningVdaIsAClearFileNotFoundException(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+
+        CommandResult result = target.Boot("disk");
+
+        Assert.AreEqual(134, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "FileNotFoundException");
+        StringAssert.Contains(result.Output, "/dev/vda");
+    }
+
+    public static IEnumerable<object[]> Rids => BootTarget.Rows(BootTarget.QemuX64, BootTarget.QemuArm64);
+
+    private static string NewImage(string folder, string name, long size, byte fill)
+    {
+        string path = Path.Combine(folder, name);
+        using var stream = File.Create(path);
+        stream.SetLength(size);
+        if (fill != 0)
+        {
+            stream.Write(Enumerable.Repeat(fill, 512).ToArray());
+        }
+
+        return path;
+    }
+
+    private static byte[] Pattern(int length, int seed) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 + seed)).ToArray();
+
+    private static byte[] Read(FileStream image, long offset, int length)
+    {
+        var buffer = new byte[length];
+        image.Seek(offset, SeekOrigin.Begin);
+        image.ReadExactly(buffer);
+        return buffer;
+    }
+
+    private static string ReadAscii(FileStream image, long offset, int length) => System.Text.Encoding.ASCII.GetString(Read(image, offset, length));
+}

@@ -1,0 +1,197 @@
+// Boots tests/apps/Probe (published once per RID) in its modes on QEMU, every check on x86_64 (microvm) and arm64
+// (virt, TCG): output, arguments and environment, GC, threads, exit codes, unhandled exceptions, bad command lines.
+using System.Globalization;
+
+namespace Unikraft.Sdk.Tests.Boot;
+
+[TestClass]
+[TestCategory("Boot")]
+public sealed class ProbeBootTests
+{
+    public static IEnumerable<object[]> Rids => BootTarget.Rows(BootTarget.QemuX64, BootTarget.QemuArm64);
+
+    /// <summary>Probe modes that check themselves and print "NAME: PASS" (and, for some, one more line).</summary>
+    public static IEnumerable<object[]> SelfCheckingModes =>
+        from rid in new[] { BootTarget.QemuX64, BootTarget.QemuArm64 }
+        from mode in new (string Mode, string Pass, string? Also, string Name)[]
+        {
+            ("gc", "GC: PASS", null, "GivenAllocationChurn_TheGarbageCollectorRuns"),
+            ("threads", "THREADS: PASS", null, "GivenThreads_TheyRunJoinAndCountExactly"),
+            ("exceptions", "EXCEPTIONS: PASS", null, "GivenHardwareFaults_TheyBecomeManagedExceptions"),
+            ("spingc", "SPINGC: PASS", null, "GivenAThreadSpinningInManagedCode_TheGcStillSuspendsIt"),
+            ("files", "FILES: PASS", null, "GivenFileOperations_TmpBundledFilesAndProcWork"),
+            ("tls", "TLS: PASS", "protocol=Tls13", "GivenTwoSslStreams_TheyShakeHandsOverTls13AndEcho"),
+            ("poll", "POLL: PASS", null, "GivenPipesAnEventfdAndDevNull_PollAndSelectReportReadinessAsLinuxDoes"),
+        }
+        select BootTarget.Row(rid, (rid, mode.Mode, mode.Pass, mode.Also), mode.Name);
+
+    public static IEnumerable<object[]> ExitCodes =>
+        from rid in new[] { BootTarget.QemuX64, BootTarget.QemuArm64 }
+        from code in new[] { 3, 127, 200 }
+        select BootTarget.Row(rid, (rid, code));
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenHello_ItGreetsAndExitsZero(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).HelloBoot;
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, BootTarget.Greeting);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenArgumentsAndEnvironment_TheProgramSeesThemExactly(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot(["--kernel-args", "env.GREETING=hi"], "echo", "a", "b c", "");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "argc=3");
+        StringAssert.Contains(result.Output, "arg[0]=<a>");
+        StringAssert.Contains(result.Output, "arg[1]=<b c>");
+        StringAssert.Contains(result.Output, "arg[2]=<>");
+        StringAssert.Contains(result.Output, "env[GREETING]=<hi>");
+        StringAssert.Contains(result.Output, "env[PATH]=<(unset)>");
+        StringAssert.Contains(result.Output, $"rid={rid}");
+    }
+
+    /// <summary>The smallest VM the runtime starts in: 64 MiB on x86_64, 128 MiB on arm64.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenMoreAllocationThanTheVmHolds_TheProgramGetsOutOfMemoryExceptionAndRecovers(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+
+        CommandResult result = target.Boot(["--memory", target.IsArm64 ? "128M" : "64M"], "oom");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "OutOfMemoryException after");
+        StringAssert.Contains(result.Output, "OOM: PASS");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenStandardInput_ConsoleReadLineGetsTheLineAndControlDIsEndOfFile(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+
+        CommandResult result = target.Launch(target.Image("Probe"), [], ["readline"], standardInput: "Ada Lovelace\n\u0004");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "got <Ada Lovelace> then <(eof)>");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenControlCOnTheConsole_CancelKeyPressRuns(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+        string launch = string.Join(' ', new[] { "dotnet" }.Concat(target.LaunchArguments(target.Image("Probe"), [], ["cancelkey"]))
+            .Select(a => "'" + a + "'"));
+        string log = Path.Combine(NativeFixtures.NewFolder("cancelkey"), "console.log");
+
+        // The ^C must arrive after the program subscribed (the line discipline acts on input as it comes): it
+        // is sent once the console shows "waiting for ^C", which the program prints after subscribing.
+        CommandResult result = Command.Run("bash", ["-c",
+            $"{{ for i in $(seq 600); do grep -q 'waiting for' '{log}' 2>/dev/null && break; sleep 0.2; done; printf '\\003'; }} " +
+            $"| {launch} | tee '{log}'; exit ${{PIPESTATUS[1]}}"], timeout: TimeSpan.FromMinutes(3));
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "CANCELKEY: PASS");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenAnEventfd_PollWakesWhenItIsWrittenAndReadTakesTheCount(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot("eventfd");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "poll=1 revents=1 read=8 value=");
+        StringAssert.Contains(result.Output, "EVENTFD: done");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenUnboundedRecursion_TheStackOverflowIsReportedAndTheExitIsNonZero(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot("overflow");
+
+        Assert.AreEqual(139, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "stack overflow in thread 1");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenSleeps_TheyLastAboutAsLongAsAsked(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+        DateTime before = DateTime.UtcNow;
+
+        CommandResult result = target.Boot("sleep");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        var match = System.Text.RegularExpressions.Regex.Match(result.Output, @"utc=(\S+)");
+        Assert.IsTrue(match.Success, result.ToString());
+        DateTime guest = DateTime.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
+        Assert.IsTrue(guest >= before.AddSeconds(-1) && guest <= DateTime.UtcNow.AddSeconds(1), $"guest clock {guest:O}, host {before:O}");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(SelfCheckingModes))]
+    public void GivenASelfCheckingMode_ItPrintsPassAndExitsZero(string rid, string mode, string pass, string? alsoPrinted)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot(mode);
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, pass);
+        StringAssert.Contains(result.Output, alsoPrinted ?? pass);
+    }
+
+    /// <summary>x86_64: isa-debug-exit and the control line; arm64: semihosting SYS_EXIT with the code.</summary>
+    [TestMethod]
+    [DynamicData(nameof(ExitCodes))]
+    public void GivenAnExitCode_TheLauncherReturnsIt(string rid, int code)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot("exit", code.ToString(CultureInfo.InvariantCulture));
+
+        Assert.AreEqual(code, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, $"exiting with {code}");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenAnUnhandledException_TheStackTraceIsPrintedAndTheExitIsSigabrt(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot("throw");
+
+        Assert.AreEqual(134, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "System.InvalidOperationException: unhandled on purpose");
+        StringAssert.Contains(result.Output, "SIGABRT");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenEnvironmentFailFast_TheMessageIsPrintedAndTheExitIsSigabrt(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot("failfast");
+
+        Assert.AreEqual(134, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "failing fast on purpose");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenAnUnknownKernelOption_TheBootStopsWithTheSyntax(string rid)
+    {
+        CommandResult result = BootTarget.Of(rid).Boot(["--kernel-args", "uk.bogus=1"], "hello");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "bad kernel command line: unknown kernel option: 'uk.bogus=1'");
+        Assert.DoesNotContain("Hello from", result.Output);
+    }
+}
