@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Unikraft.Sdk end to end: host prerequisites (x86_64 and the arm64 cross toolchain), OpenSSL for both
 # architectures, the kernel core and runtime packs of the four RIDs (make -C runtime-packs), then the NuGet
-# packages (runtime packs, Unikraft.Sdk, Unikraft.Templates) into artifacts/packages.
+# packages (runtime packs, Unikraft.Sdk, Unikraft.Templates, Unikraft.Drivers) into artifacts/packages.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -198,6 +198,9 @@ dotnet pack "$ROOT/sdk/Unikraft.Sdk/Unikraft.Sdk.csproj" -c "$CONFIGURATION" -o 
 
 step "Unikraft.Templates $VERSION"
 dotnet pack "$ROOT/templates/Unikraft.Templates/Unikraft.Templates.csproj" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
+
+step "Unikraft.Drivers $VERSION"
+dotnet pack "$ROOT/drivers/Unikraft.Drivers/Unikraft.Drivers.csproj" -c "$CONFIGURATION" -o "$PACKAGES" -nologo
 
 step "Stale copies of $VERSION in the NuGet cache"
 purge_stale_packages "$VERSION"

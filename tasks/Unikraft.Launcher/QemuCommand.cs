@@ -83,7 +83,7 @@ public static class QemuCommand
             args.AddRange(["-semihosting-config", "enable=on,target=native"]);
         }
 
-        args.AddRange(DiskArguments(options.Disks, machine));
+        args.AddRange(DiskArguments(options.Disks, machine, lowestWindowFirst: !x64 && IsFirecrackerImage(options.Image)));
         args.AddRange(ResolveAccel(options, host) == "kvm"
             ? ["-enable-kvm", "-cpu", x64 ? "host,-arch-capabilities" : "host"]
             : ["-accel", "tcg", "-cpu", "max"]);
@@ -100,8 +100,11 @@ public static class QemuCommand
     /// One virtio-blk device per disk, in order (the guest numbers them /dev/vda, /dev/vdb, … as they come):
     /// <c>-drive file=…,if=none,id=vdN,format=raw[,readonly=on]</c> and its device, on the virtio-mmio
     /// transports of microvm and virt (<c>virtio-blk-device</c>) or on q35's PCI bus (<c>virtio-blk-pci</c>).
+    /// QEMU plugs the first device into virt's highest virtio-mmio window, Firecracker into its lowest: a
+    /// Firecracker arm64 image on virt (<paramref name="lowestWindowFirst"/>) gets its disks pinned to the
+    /// windows from the lowest up (<c>virtio-mmio-bus.N</c>), so its kernel finds them in the same order.
     /// </summary>
-    public static IEnumerable<string> DiskArguments(IReadOnlyList<DiskOption> disks, string machine)
+    public static IEnumerable<string> DiskArguments(IReadOnlyList<DiskOption> disks, string machine, bool lowestWindowFirst = false)
     {
         string device = machine == "q35" ? "virtio-blk-pci" : "virtio-blk-device";
         for (int i = 0; i < disks.Count; i++)
@@ -111,7 +114,7 @@ public static class QemuCommand
             yield return "-drive";
             yield return $"file={file},if=none,id=vd{i},format=raw" + (disks[i].ReadOnly ? ",readonly=on" : "");
             yield return "-device";
-            yield return $"{device},drive=vd{i}";
+            yield return $"{device},drive=vd{i}" + (lowestWindowFirst ? $",bus=virtio-mmio-bus.{i}" : "");
         }
     }
 }

@@ -27,13 +27,18 @@ public sealed class DiskCommandTests
         return first < 0 ? [] : args.Skip(first).TakeWhile(a => a != "-accel").ToArray();
     }
 
+    /// <summary>Image, machine, architecture options, and the device of disk {0} (a format string).</summary>
     public static IEnumerable<object?[]> Machines =>
     [
-        ["/i/Hello.qemu", null, Array.Empty<string>(), "virtio-blk-device"],
-        ["/i/Hello.qemu", "q35", Array.Empty<string>(), "virtio-blk-pci"],
-        ["/i/Hello.qemu", null, new[] { "--arch", "arm64" }, "virtio-blk-device"],
-        ["/i/Hello.fc", null, new[] { "--arch", "arm64" }, "virtio-blk-device"],
+        ["/i/Hello.qemu", null, Array.Empty<string>(), "virtio-blk-device,drive=vd{0}"],
+        ["/i/Hello.qemu", "q35", Array.Empty<string>(), "virtio-blk-pci,drive=vd{0}"],
+        ["/i/Hello.qemu", null, new[] { "--arch", "arm64" }, "virtio-blk-device,drive=vd{0}"],
+        // A Firecracker image on virt: disks pinned from the lowest virtio-mmio window up, Firecracker's order.
+        ["/i/Hello.fc", null, new[] { "--arch", "arm64" }, "virtio-blk-device,drive=vd{0},bus=virtio-mmio-bus.{0}"],
+        ["/i/Hello.fc", null, Array.Empty<string>(), "virtio-blk-device,drive=vd{0}"],
     ];
+
+    private static string Device(string format, int index) => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, index);
 
     [TestMethod]
     [DynamicData(nameof(Machines))]
@@ -51,7 +56,7 @@ public sealed class DiskCommandTests
     public void GivenOneDisk_ItIsAttachedWritableAsVd0(string image, string? machine, string[] arch, string device)
     {
         CollectionAssert.AreEqual(
-            new[] { "-drive", "file=/d/data.img,if=none,id=vd0,format=raw", "-device", $"{device},drive=vd0" },
+            new[] { "-drive", "file=/d/data.img,if=none,id=vd0,format=raw", "-device", Device(device, 0) },
             DiskPart(Options(image, machine, arch, "/d/data.img")));
     }
 
@@ -62,8 +67,8 @@ public sealed class DiskCommandTests
         CollectionAssert.AreEqual(
             new[]
             {
-                "-drive", "file=/d/b.img,if=none,id=vd0,format=raw", "-device", $"{device},drive=vd0",
-                "-drive", "file=/d/a.img,if=none,id=vd1,format=raw,readonly=on", "-device", $"{device},drive=vd1",
+                "-drive", "file=/d/b.img,if=none,id=vd0,format=raw", "-device", Device(device, 0),
+                "-drive", "file=/d/a.img,if=none,id=vd1,format=raw,readonly=on", "-device", Device(device, 1),
             },
             DiskPart(Options(image, machine, arch, "/d/b.img", "/d/a.img,ro")));
     }
