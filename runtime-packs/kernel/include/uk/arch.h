@@ -10,24 +10,6 @@
 #include <uk/arch_arm64.h>
 #else
 #error "unsupported architecture"
-/* Page protections, architecture-neutral. */
-#define UK_PROT_READ 1
-#define UK_PROT_WRITE 2
-#define UK_PROT_EXEC 4
-#define UK_PROT_USER 8
-#define UK_PROT_NOCACHE 16
-
-/* Page tables (arch/<arch>/paging_<arch>.c): the kernel owns one set of tables, in which the program is
- * mapped with UK_PROT_USER. */
-void uk_paging_init(u64 max_phys);
-/* Switches to the kernel's tables once the image is mapped. */
-void uk_paging_activate(void);
-int uk_page_map(uptr va, u64 pa, int prot);      /* 0 or -ENOMEM */
-bool uk_page_query(uptr va, u64 *pa, int *prot); /* false when not present */
-void uk_page_protect(uptr va, int prot);         /* present pages only */
-u64 uk_page_unmap(uptr va);                      /* the frame, or 0 when not present */
-void *uk_mmio_map(u64 pa, usize size);
-
 #endif
 
 struct uk_thread;
