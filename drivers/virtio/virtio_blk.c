@@ -1,5 +1,5 @@
 /* virtio_blk.c - virtio block devices as /dev/vda, /dev/vdb, … in the order they were found. Each
- * read or write becomes requests of at most CHUNK bytes through a bounce buffer (the program's pages are
+ * read or write becomes requests of at most 128 KiB through a bounce buffer (the program's pages are
  * never handed to the device), several in flight at once, from any number of threads; completions
  * arrive by interrupt and wake the waiting threads. Offsets and lengths need not be multiples of the
  * block size: partial blocks are read, patched and written back, as Linux does for a block device
@@ -128,7 +128,7 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
         while (nc < MAX_BATCH && planned < len) {
             u64 cur = off + planned;
             u64 start = UK_ALIGN_DOWN(cur, k->lbs);
-            u64 end = UK_MIN(UK_ALIGN_UP(off + len, k->lbs), start + CHUNK);
+            u64 end = UK_MIN(UK_MIN(UK_ALIGN_UP(off + len, k->lbs), start + k->chunk), size);
             usize pages = (usize)(UK_ALIGN_UP(end - start, UK_PAGE_SIZE) / UK_PAGE_SIZE);
             u64 pa = uk_pmm_alloc(pages);
             while (!pa && pages > 1) { /* fragmented memory: smaller chunks */
@@ -171,7 +171,11 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
                 err = -ENOMEM;
                 break;
             }
-            submit(k, c->req, write ? BLK_T_OUT : BLK_T_IN, start / 512, pa, c->len);
+            /* Other threads may have taken the descriptors while a read-modify-write waited. */
+            while (submit(k, c->req, write ? BLK_T_OUT : BLK_T_IN, start / 512, pa, c->len) == -ENOSPC) {
+                uk_virtq_kick(&k->vq);
+                wait_for_device(k);
+            }
             planned += c->ulen;
             nc++;
         }
@@ -246,17 +250,20 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
                  ? cfg.blk_size
                  : 512;
     k->pbs = uk_virtio_has(d, BLK_F_TOPOLOGY) && cfg.physical_block_exp < 8 ? k->lbs << cfg.physical_block_exp : k->lbs;
-    k->size_max = uk_virtio_has(d, BLK_F_SIZE_MAX) && cfg.size_max >= UK_PAGE_SIZE ? cfg.size_max : CHUNK;
-    u32 seg_max = uk_virtio_has(d, BLK_F_SEG_MAX) && cfg.seg_max ? cfg.seg_max : MAX_SEGS;
-    /* A chunk must fit the device's segment limit: shrink size_max's use if need be. */
-    while ((CHUNK + k->size_max - 1) / k->size_max > UK_MIN(seg_max, (u32)MAX_SEGS))
-        k->size_max *= 2;
+    k->size_max = uk_virtio_has(d, BLK_F_SIZE_MAX) && cfg.size_max >= 512 ? cfg.size_max : CHUNK;
+    u32 segs = UK_MIN(uk_virtio_has(d, BLK_F_SEG_MAX) && cfg.seg_max ? cfg.seg_max : (u32)MAX_SEGS, (u32)MAX_SEGS);
+    /* A request's data must fit the device's segment limits: smaller requests where they are tight. */
+    k->chunk = CHUNK;
+    while (k->chunk > k->lbs && (k->chunk + k->size_max - 1) / k->size_max > segs)
+        k->chunk /= 2;
     k->ro = uk_virtio_has(d, BLK_F_RO);
     if ((r = uk_virtq_init(d, 0, 256, &k->vq))) {
         uk_kfree(k);
         d->transport->set_status(d, UK_VIRTIO_S_FAILED);
         return r;
     }
+    while (k->chunk > k->lbs && descs_for(k, k->chunk) > k->vq.size)
+        k->chunk /= 2;
     k->polled = !uk_irq_register(d->irq, interrupt, k);
     uk_virtio_ready(d);
     uk_virtq_enable_interrupts(&k->vq);

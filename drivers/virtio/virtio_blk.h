@@ -22,7 +22,7 @@
 #define BLK_S_OK 0
 
 #define MAX_DISKS 26         /* vda … vdz */
-#define CHUNK (128 * 1024UL) /* bytes per request */
+#define CHUNK (128 * 1024UL) /* bytes per request at most */
 #define MAX_SEGS 64          /* data descriptors per request */
 #define MAX_BATCH 16         /* requests one call keeps in flight */
 
@@ -68,6 +68,7 @@ struct disk {
     u64 sectors;
     u32 lbs, pbs; /* logical and physical block size */
     u32 size_max; /* bytes per data descriptor */
+    u64 chunk;    /* bytes per request (CHUNK, less where the device\'s limits are tight) */
     bool ro, polled;
     u64 inflight, errors;
     struct uk_waitq wq; /* completions and freed descriptors */
