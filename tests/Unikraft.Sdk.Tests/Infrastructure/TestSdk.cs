@@ -1,4 +1,4 @@
-// Packs the SDK and templates from this checkout (once per test run) into the local feed, and gives test
+// Packs the SDK, templates and drivers from this checkout (once per test run) into the local feed, and gives test
 // projects an isolated NuGet cache so that a re-pack of the same version is never shadowed by a stale copy.
 namespace Unikraft.Sdk.Tests.Infrastructure;
 
@@ -19,12 +19,12 @@ internal static class TestSdk
         ["UNIKRAFT_VERBOSE"] = null,
     };
 
-    /// <summary>Packs Unikraft.Sdk and Unikraft.Templates once per test run.</summary>
+    /// <summary>Packs Unikraft.Sdk, Unikraft.Templates and Unikraft.Drivers (the template references it) once per test run.</summary>
     public static void EnsurePacked() => _ = Packed.Value;
 
     private static bool PackAndClean()
     {
-        foreach (string project in new[] { "sdk/Unikraft.Sdk/Unikraft.Sdk.csproj", "templates/Unikraft.Templates/Unikraft.Templates.csproj" })
+        foreach (string project in new[] { "sdk/Unikraft.Sdk/Unikraft.Sdk.csproj", "templates/Unikraft.Templates/Unikraft.Templates.csproj", "drivers/Unikraft.Drivers/Unikraft.Drivers.csproj" })
         {
             CommandResult result = Command.Run(
                 "dotnet", ["pack", Repository.PathOf(project), "-c", "Release", "-o", Repository.PackageFeed, "-nologo"],
