@@ -107,6 +107,33 @@ long uk_virtio_blk_flush(struct disk *k)
     return do_sync(k, BLK_T_FLUSH, 0, 0, 0);
 }
 
+/* Writes hold their block range from before a read-modify-write's read until the write completes, so
+ * two writes of the same block (one of them partial) cannot interleave and lose bytes. Reads take no
+ * range: they run in parallel with everything. */
+static bool range_held(const struct disk *k, u64 start, u64 end)
+{
+    for (const struct chunk *c = k->held; c; c = c->next_held)
+        if (start < c->start + c->len && c->start < end)
+            return true;
+    return false;
+}
+
+static void hold(struct disk *k, struct chunk *c)
+{
+    c->next_held = k->held;
+    k->held = c;
+}
+
+static void release(struct disk *k, struct chunk *c)
+{
+    for (struct chunk **p = &k->held; *p; p = &(*p)->next_held)
+        if (*p == c) {
+            *p = c->next_held;
+            uk_waitq_wake_all(&k->wq);
+            return;
+        }
+}
+
 /* Descriptors one chunk of len bytes takes. */
 static u16 descs_for(const struct disk *k, usize len) { return (u16)(2 + (len + k->size_max - 1) / k->size_max); }
 
@@ -129,6 +156,12 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
             u64 cur = off + planned;
             u64 start = UK_ALIGN_DOWN(cur, k->lbs);
             u64 end = UK_MIN(UK_MIN(UK_ALIGN_UP(off + len, k->lbs), start + k->chunk), size);
+            if (write && range_held(k, start, end)) {
+                if (nc) /* never wait while holding ranges: send what is planned first */
+                    break;
+                uk_waitq_wait(&k->wq, 0);
+                continue;
+            }
             usize pages = (usize)(UK_ALIGN_UP(end - start, UK_PAGE_SIZE) / UK_PAGE_SIZE);
             u64 pa = uk_pmm_alloc(pages);
             while (!pa && pages > 1) { /* fragmented memory: smaller chunks */
@@ -153,13 +186,16 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
             c->ulen = (usize)UK_MIN(end, off + len) - (usize)cur;
             u8 *bounce = uk_phys_to_virt(pa);
             if (write) {
+                hold(k, c);
                 /* A partial first or last block is read first, then patched. */
                 if ((cur != start || (c->ulen < c->len && (cur + c->ulen) % k->lbs)) &&
                     (err = do_sync(k, BLK_T_IN, start / 512, pa, c->len))) {
+                    release(k, c);
                     uk_pmm_free(pa, pages);
                     break;
                 }
                 if (!uk_user_copy_from(bounce + (cur - start), (const u8 *)ubuf + planned, c->ulen)) {
+                    release(k, c);
                     uk_pmm_free(pa, pages);
                     err = -EFAULT;
                     break;
@@ -167,6 +203,8 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
             }
             c->req = uk_kzalloc(sizeof(*c->req));
             if (!c->req) {
+                if (write)
+                    release(k, c);
                 uk_pmm_free(pa, pages);
                 err = -ENOMEM;
                 break;
@@ -198,6 +236,8 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
             }
             if (!err)
                 done = c->user + c->ulen;
+            if (write)
+                release(k, c);
             uk_kfree(c->req);
             uk_pmm_free(c->pa, c->pages);
         }

@@ -60,6 +60,7 @@ struct chunk {
     u64 start, len;   /* on the disk, block-aligned */
     usize user, ulen; /* in the user's buffer */
     struct request *req;
+    struct chunk *next_held; /* writes: the disk's list of held block ranges */
 };
 
 struct disk {
@@ -71,7 +72,8 @@ struct disk {
     u64 chunk;    /* bytes per request (CHUNK, less where the device\'s limits are tight) */
     bool ro, polled;
     u64 inflight, errors;
-    struct uk_waitq wq; /* completions and freed descriptors */
+    struct uk_waitq wq; /* completions, freed descriptors, released block ranges */
+    struct chunk *held; /* the block ranges of writes in flight (read-modify-writes included) */
     struct uk_device node;
     char name[8];
 };

@@ -98,15 +98,17 @@ public static class QemuCommand
 
     /// <summary>
     /// One virtio-blk device per disk, in order (the guest numbers them /dev/vda, /dev/vdb, … as they come):
-    /// <c>-drive file=…,if=none,id=vdN,format=raw[,readonly=on]</c> and its device, on the virtio-mmio
-    /// transports of microvm and virt (<c>virtio-blk-device</c>) or on q35's PCI bus (<c>virtio-blk-pci</c>).
-    /// QEMU plugs the first device into virt's highest virtio-mmio window, Firecracker into its lowest: a
-    /// Firecracker arm64 image on virt (<paramref name="lowestWindowFirst"/>) gets its disks pinned to the
-    /// windows from the lowest up (<c>virtio-mmio-bus.N</c>), so its kernel finds them in the same order.
+    /// <c>-drive file=…,if=none,id=vdN,format=raw[,readonly=on]</c> and its device: on the PCI bus of q35
+    /// and of virt (<c>virtio-blk-pci</c>, in ascending slots, the order the kernel scans), on microvm's
+    /// virtio-mmio transports (<c>virtio-blk-device</c>). Firecracker images get virtio-mmio everywhere,
+    /// as on Firecracker: QEMU plugs the first device into virt's highest window, Firecracker into its
+    /// lowest, so on virt (<paramref name="lowestWindowFirst"/>) their disks are pinned to the windows
+    /// from the lowest up (<c>virtio-mmio-bus.N</c>) and the kernel finds them in the same order.
     /// </summary>
     public static IEnumerable<string> DiskArguments(IReadOnlyList<DiskOption> disks, string machine, bool lowestWindowFirst = false)
     {
-        string device = machine == "q35" ? "virtio-blk-pci" : "virtio-blk-device";
+        bool pci = machine == "q35" || (machine == "virt" && !lowestWindowFirst);
+        string device = pci ? "virtio-blk-pci" : "virtio-blk-device";
         for (int i = 0; i < disks.Count; i++)
         {
             // QEMU's option syntax doubles a comma that belongs to a value.

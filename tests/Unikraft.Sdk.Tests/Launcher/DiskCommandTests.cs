@@ -32,7 +32,7 @@ public sealed class DiskCommandTests
     [
         ["/i/Hello.qemu", null, Array.Empty<string>(), "virtio-blk-device,drive=vd{0}"],
         ["/i/Hello.qemu", "q35", Array.Empty<string>(), "virtio-blk-pci,drive=vd{0}"],
-        ["/i/Hello.qemu", null, new[] { "--arch", "arm64" }, "virtio-blk-device,drive=vd{0}"],
+        ["/i/Hello.qemu", null, new[] { "--arch", "arm64" }, "virtio-blk-pci,drive=vd{0}"],
         // A Firecracker image on virt: disks pinned from the lowest virtio-mmio window up, Firecracker's order.
         ["/i/Hello.fc", null, new[] { "--arch", "arm64" }, "virtio-blk-device,drive=vd{0},bus=virtio-mmio-bus.{0}"],
         ["/i/Hello.fc", null, Array.Empty<string>(), "virtio-blk-device,drive=vd{0}"],

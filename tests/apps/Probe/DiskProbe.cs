@@ -103,6 +103,23 @@ static class DiskProbe
             bool[] results = await Task.WhenAll(tasks);
             Check("concurrent ReadAsync", results.All(r => r));
 
+            // Four threads patch their own bytes of the same two blocks at once (each write a read-modify-write
+            // of a 512-byte block, the blocks shared): no thread's bytes may be lost to another's stale copy.
+            long shared = 16L << 20;
+            RandomAccess.Write(vda, new byte[1024], shared);
+            Task[] writers = Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+            {
+                for (int round = 1; round <= 25; round++)
+                {
+                    RandomAccess.Write(vda, new[] { (byte)round, (byte)round }, shared + 511 + 2 * t);
+                }
+            })).ToArray();
+            await Task.WhenAll(writers);
+            var patched = new byte[1024];
+            RandomAccess.Read(vda, patched, shared);
+            bool allKept = Enumerable.Range(0, 4).All(t => patched[511 + 2 * t] == 25 && patched[512 + 2 * t] == 25);
+            Check("concurrent partial writes of shared blocks", allKept, allKept ? "" : Convert.ToHexString(patched.AsSpan(505, 16)));
+
             Check("read at the end", RandomAccess.Read(vda, new byte[16], length) == 0);
             Check("read across the end", RandomAccess.Read(vda, new byte[1024], length - 100) == 100);
             try

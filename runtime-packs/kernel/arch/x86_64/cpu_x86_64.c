@@ -89,6 +89,8 @@ static void gdt_tables_init(void)
     idt_set(UK_VEC_TIMER, uk_arch_irq_stub_timer, 0);
     for (int pin = 0; pin < UK_IRQ_PINS; pin++)
         idt_set(UK_VEC_IRQ0 + pin, uk_arch_irq_stubs + pin * 16, 0);
+    for (int n = 0; n < UK_MSI_LINES; n++)
+        idt_set(UK_VEC_MSI0 + n, uk_arch_msi_stubs + n * 16, 0);
     idt_set(UK_VEC_SPURIOUS, uk_arch_irq_stub_spurious, 0);
     struct uk_desc_ptr ip = {sizeof(idt) - 1, (u64)idt};
     __asm__ volatile("lidt %0" ::"m"(ip));

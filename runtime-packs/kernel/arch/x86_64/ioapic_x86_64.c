@@ -25,6 +25,8 @@ static void ioapic_write(u32 reg, u32 v)
 
 bool uk_arch_irq_route(int irq)
 {
+    if (irq >= UK_MSI_LINE0 && irq < UK_MSI_LINE0 + UK_MSI_LINES)
+        return true; /* a message-signalled line: the device's message names the vector */
     if (!ioapic) {
         ioapic = uk_mmio_map(IOAPIC_BASE, UK_PAGE_SIZE);
         u32 ver = ioapic_read(1);

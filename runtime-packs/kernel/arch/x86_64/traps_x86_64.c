@@ -101,6 +101,12 @@ void uk_arch_trap(struct uk_trapframe *f)
         uk_arch_lapic_eoi();
         return;
     }
+    if (f->vector >= UK_VEC_MSI0 && f->vector < UK_VEC_MSI0 + UK_MSI_LINES) {
+        uk_stats.device_irqs++;
+        uk_irq_dispatch((int)(f->vector - UK_VEC_MSI0) + UK_MSI_LINE0);
+        uk_arch_lapic_eoi();
+        return;
+    }
     if (!user)
         kernel_fault(f);
     switch (f->vector) {

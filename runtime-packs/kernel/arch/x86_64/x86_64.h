@@ -7,7 +7,7 @@
 
 /* entry_x86_64.S */
 extern char uk_arch_trap_stubs[];
-extern char uk_arch_irq_stub_timer[], uk_arch_irq_stub_spurious[], uk_arch_irq_stubs[];
+extern char uk_arch_irq_stub_timer[], uk_arch_irq_stub_spurious[], uk_arch_irq_stubs[], uk_arch_msi_stubs[];
 void uk_arch_syscall_entry(void);
 void uk_arch_thread_trampoline(void);
 /* Saves callee-saved registers on the current stack, stores its pointer in *save_rsp, resumes at new_rsp. */

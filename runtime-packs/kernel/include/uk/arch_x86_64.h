@@ -18,6 +18,10 @@
 #define UK_VEC_SPURIOUS 0xff
 #define UK_VEC_IRQ0 0x21 /* IOAPIC pin n arrives at UK_VEC_IRQ0 + n */
 #define UK_IRQ_PINS 23
+/* Message-signalled interrupts (PCI MSI-X): interrupt line UK_MSI_LINE0 + n arrives at UK_VEC_MSI0 + n. */
+#define UK_VEC_MSI0 0x40
+#define UK_MSI_LINE0 32
+#define UK_MSI_LINES 32
 /* frame->vector for a syscall frame whose rcx/r11 may be clobbered by sysret. */
 #define UK_VEC_SYSCALL 0x100
 
@@ -57,6 +61,19 @@ static inline void uk_wrmsr(u32 msr, u64 v)
 }
 static inline void uk_outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline void uk_outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void uk_outw(u16 port, u16 v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
+static inline u16 uk_inw(u16 port)
+{
+    u16 v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline u32 uk_inl(u16 port)
+{
+    u32 v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
 static inline u8 uk_inb(u16 port)
 {
     u8 v;

@@ -19,6 +19,12 @@ u32 uk_fdt_total_size(void);
 bool uk_fdt_find_compatible(const char *compat, int index, struct uk_fdt_dev *out);
 /* A property of a node (node offsets from uk_fdt_dev.node or uk_fdt_path), NULL when absent. */
 const void *uk_fdt_prop(int node, const char *name, u32 *len);
+/* A one-cell property (big-endian), fallback when absent or short. */
+u32 uk_fdt_u32(int node, const char *name, u32 fallback);
+/* n big-endian cells at p as one number (n <= 2). */
+u64 uk_fdt_cells(const void *p, u32 n);
+/* The node whose "phandle" is phandle, -1 when none. */
+int uk_fdt_node_by_phandle(u32 phandle);
 /* The node at an absolute path of plain names ("/chosen", "/psci"), -1 when absent. */
 int uk_fdt_path(const char *path);
 /* Fills the RAM regions of every memory node; returns their number. */

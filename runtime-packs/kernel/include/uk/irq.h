@@ -6,7 +6,8 @@
 #include <uk/types.h>
 
 typedef void (*uk_irq_handler)(void *arg);
-/* Routes interrupt line irq to handler; false when the line cannot be routed. */
+/* Routes interrupt line irq to handler; false when the line cannot be routed. Lines may be shared: every
+ * handler of a line runs on each of its interrupts. */
 bool uk_irq_register(int irq, uk_irq_handler handler, void *arg);
 /* Runs the handler of line irq (called by the architecture's interrupt code). */
 void uk_irq_dispatch(int irq);

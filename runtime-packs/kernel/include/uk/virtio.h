@@ -1,5 +1,5 @@
 /* virtio.h - the virtio layer (drivers/virtio): devices found on a transport (virtio-mmio versions 1
- * and 2; virtio-pci next), the standard initialisation and feature negotiation, split virtqueues with
+ * and 2, virtio-pci modern and legacy), the standard initialisation and feature negotiation, split virtqueues with
  * EVENT_IDX and notification suppression, and the device drivers on top (virtio-blk). Transports and
  * drivers are architecture-neutral; platforms only say where devices are (uk_virtio_mmio_probe). */
 #ifndef UK_VIRTIO_H
@@ -24,7 +24,8 @@ struct uk_virtq;
 
 /* What a transport does for the core and the drivers. */
 struct uk_virtio_transport {
-    const char *name; /* "mmio" */
+    const char *name;      /* "mmio", "pci", "pci-legacy" */
+    bool fixed_queue_size; /* queues have the device's size (legacy PCI): uk_virtq_init takes it as is */
     u64 (*device_features)(struct uk_virtio_dev *d);
     void (*driver_features)(struct uk_virtio_dev *d, u64 features);
     u8 (*get_status)(struct uk_virtio_dev *d);
@@ -105,6 +106,10 @@ bool uk_virtq_enable_interrupts(struct uk_virtq *q);
 /* A virtio-mmio window at physical base (size bytes) raising interrupt irq (x86: I/O APIC pin; arm64: GIC
  * INTID). Empty windows (device ID 0) are skipped. */
 void uk_virtio_mmio_probe(u64 base, u64 size, int irq);
+struct uk_pci_host;
+/* Scans a PCI host bridge: its virtio functions go to their drivers, in bus order (QEMU gives its
+ * -device list ascending slots); the others are listed and left alone. */
+void uk_virtio_pci_attach_bus(struct uk_pci_host *host);
 
 /* Drivers */
 long uk_virtio_blk_attach(struct uk_virtio_dev *d);

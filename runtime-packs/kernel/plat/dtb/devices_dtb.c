@@ -2,8 +2,10 @@
  * lists 32 windows, most of them empty; Firecracker one per device) with its register window and
  * interrupt, probed in the order the VMM was given the devices, so the first disk is vda: QEMU plugs its
  * first -device into the highest window, Firecracker its first drive into the lowest
- * (uk_plat_dtb_mmio_top_down, from plat/qemu or plat/firecracker). */
+ * (uk_plat_dtb_mmio_top_down, from plat/qemu or plat/firecracker); then the virtio functions of the
+ * PCIe host bridge, in slot order (pci_dtb.c). */
 #include <uk/fdt.h>
+#include <uk/pci.h>
 #include <uk/plat.h>
 #include <uk/virtio.h>
 #include "dtb.h"
@@ -29,4 +31,7 @@ void uk_plat_probe_devices(void)
     }
     for (int i = 0; i < n; i++)
         uk_virtio_mmio_probe(found[i].base, found[i].size, found[i].irq);
+    static struct uk_pci_host host;
+    if (uk_plat_dtb_pci_host(&host))
+        uk_virtio_pci_attach_bus(&host);
 }

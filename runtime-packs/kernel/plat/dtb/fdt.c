@@ -58,7 +58,7 @@ const void *uk_fdt_prop(int node, const char *name, u32 *len)
     return NULL;
 }
 
-static u32 prop_u32(int node, const char *name, u32 fallback)
+u32 uk_fdt_u32(int node, const char *name, u32 fallback)
 {
     u32 len;
     const void *p = uk_fdt_prop(node, name, &len);
@@ -74,8 +74,8 @@ bool uk_fdt_init(const void *b)
     off_struct = be32(blob + 8);
     off_strings = be32(blob + 12);
     size_struct = be32(blob + 36);
-    addr_cells = prop_u32(0, "#address-cells", 2);
-    size_cells = prop_u32(0, "#size-cells", 1);
+    addr_cells = uk_fdt_u32(0, "#address-cells", 2);
+    size_cells = uk_fdt_u32(0, "#size-cells", 1);
     return true;
 }
 
@@ -89,8 +89,9 @@ static bool list_has(const char *list, u32 len, const char *want)
     return false;
 }
 
-static u64 cells(const u8 *p, u32 n)
+u64 uk_fdt_cells(const void *at, u32 n)
 {
+    const u8 *p = at;
     u64 v = 0;
     for (u32 i = 0; i < n; i++)
         v = v << 32 | be32(p + 4 * i);
@@ -121,12 +122,12 @@ bool uk_fdt_find_compatible(const char *compat, int index, struct uk_fdt_dev *ou
         const u8 *reg = uk_fdt_prop((int)off, "reg", &len);
         u32 entry = 4 * (addr_cells + size_cells);
         if (reg && len >= entry) {
-            out->base = cells(reg, addr_cells);
-            out->size = cells(reg + 4 * addr_cells, size_cells);
+            out->base = uk_fdt_cells(reg, addr_cells);
+            out->size = uk_fdt_cells(reg + 4 * addr_cells, size_cells);
         }
         if (reg && len >= 2 * entry) {
-            out->base2 = cells(reg + entry, addr_cells);
-            out->size2 = cells(reg + entry + 4 * addr_cells, size_cells);
+            out->base2 = uk_fdt_cells(reg + entry, addr_cells);
+            out->size2 = uk_fdt_cells(reg + entry + 4 * addr_cells, size_cells);
         }
         out->irq = uk_fdt_irq((int)off, 0);
         return true;
@@ -167,11 +168,19 @@ int uk_fdt_memory(u64 *bases, u64 *sizes, int max)
         const u8 *reg = uk_fdt_prop((int)off, "reg", &len);
         u32 entry = 4 * (addr_cells + size_cells);
         for (u32 i = 0; reg && i + entry <= len && n < max; i += entry) {
-            bases[n] = cells(reg + i, addr_cells);
-            sizes[n] = cells(reg + i + 4 * addr_cells, size_cells);
+            bases[n] = uk_fdt_cells(reg + i, addr_cells);
+            sizes[n] = uk_fdt_cells(reg + i + 4 * addr_cells, size_cells);
             if (sizes[n])
                 n++;
         }
     }
     return n;
+}
+
+int uk_fdt_node_by_phandle(u32 phandle)
+{
+    for (u32 off = 0; off < size_struct; off = next(off))
+        if (token(off) == FDT_BEGIN_NODE && uk_fdt_u32((int)off, "phandle", 0) == phandle)
+            return (int)off;
+    return -1;
 }

@@ -5,3 +5,5 @@
 #include "../pvh/pvh.h"
 
 UK_NORETURN void uk_plat_exit(int code) { uk_plat_pvh_exit(code, true); }
+
+const bool uk_plat_pvh_pci_ports = false; /* Firecracker devices are virtio-mmio */

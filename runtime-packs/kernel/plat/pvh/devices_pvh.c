@@ -1,10 +1,13 @@
 /* devices_pvh.c - the devices of x86 PVH guests: virtio-mmio windows that QEMU microvm and Firecracker
  * announce on the kernel command line as virtio_mmio.device=<size>@<base>:<irq> (Linux's syntax; size
- * with an optional K/M suffix), in the order the VMM lists them. */
+ * with an optional K/M suffix), in the order the VMM lists them; then the PCI bus of QEMU q35 through
+ * configuration ports, when there is a host bridge at 00:00.0. */
 #include <uk/klibc.h>
+#include <uk/pci.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/virtio.h>
+#include "pvh.h"
 
 #define PREFIX "virtio_mmio.device="
 
@@ -65,5 +68,15 @@ void uk_plat_probe_devices(void)
             continue;
         }
         uk_virtio_mmio_probe(base, size, (int)irq);
+    }
+    u32 id;
+    if (uk_plat_pvh_pci_ports && uk_pci_arch_conf_read(0, 0, 0, 0, &id) && (id & 0xffff) != 0xffff) {
+        /* q35's firmware (qboot) may leave BARs unplaced: ours go between the ECAM window (0xb0000000,
+         * 256 MiB) and the I/O APIC (0xfec00000), and to ports 0xc000-0xffff, where RAM never is. */
+        static struct uk_pci_host host = {.bus_last = 255,
+                                          .assign = true,
+                                          .mem32 = {.cpu = 0xc0000000, .bus = 0xc0000000, .size = 0x3ec00000},
+                                          .io = {.cpu = 0xc000, .bus = 0xc000, .size = 0x4000}};
+        uk_virtio_pci_attach_bus(&host);
     }
 }
