@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Unikraft.Sdk end to end: host prerequisites (x86_64 and the arm64 cross toolchain), OpenSSL for both
-# architectures, the kernel core and runtime packs of the four RIDs (make -C runtime-packs), then the NuGet
-# packages (runtime packs, Unikraft.Sdk, Unikraft.Templates, Unikraft.Drivers) into artifacts/packages.
+# architectures, lwIP's source (Debian's lwip source package, built into the kernel core), the kernel core and
+# runtime packs of the four RIDs (make -C runtime-packs), then the NuGet packages (runtime packs, Unikraft.Sdk,
+# Unikraft.Templates, Unikraft.Drivers) into artifacts/packages.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,6 +44,7 @@ trap 'status=$?; echo "build.sh: FAILED (status $status) in step \"$STEP\", line
 # "<name>:arm64" is of the foreign architecture arm64 (dpkg --add-architecture arm64). apt installs without
 # Recommends, so everything needed is named here, including what Debian only recommends: the kernel UAPI
 # headers for both architectures (OpenSSL's crypto/mem_sec.c includes <linux/mman.h> → <asm/mman.h>).
+# dpkg-dev and xz-utils also unpack lwIP's source package (runtime-packs/lwip/fetch-lwip.sh).
 PREREQUISITES=(
   "ca-certificates=/etc/ssl/certs/ca-certificates.crt"
   "binutils=ld"
@@ -184,6 +186,9 @@ mkdir -p "$PACKAGES"
 step "OpenSSL and the crypto shim for musl (runtime-packs/openssl/build-openssl.sh), x86_64 and arm64"
 "$ROOT/runtime-packs/openssl/build-openssl.sh" "$ROOT/artifacts/openssl/x86_64" x86_64
 "$ROOT/runtime-packs/openssl/build-openssl.sh" "$ROOT/artifacts/openssl/arm64" arm64
+
+step "lwIP's source for the kernel core (runtime-packs/lwip/fetch-lwip.sh)"
+"$ROOT/runtime-packs/lwip/fetch-lwip.sh" "$ROOT/artifacts/lwip/src"
 
 step "Kernel core and runtime packs (make -C runtime-packs)"
 make -C "$ROOT/runtime-packs"

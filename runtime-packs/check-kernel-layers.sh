@@ -2,7 +2,8 @@
 # check-kernel-layers.sh [REPO_ROOT] - checks the kernel core's layering (runtime-packs/kernel/layers.txt):
 #  1. every kernel source and header belongs to a listed library, and every <uk/*.h> to one owner;
 #  2. a file includes only headers owned by its own layer or a lower one (no call can go up or circle:
-#     -Werror turns a call without a declaration into an error);
+#     -Werror turns a call without a declaration into an error), its <uk/*.h> and the include folders of
+#     third-party trees built into the core (lwIP's <lwip/...>, <netif/...>: names ending in "/" there);
 #  3. no .c file declares another file's functions or variables (prototypes and externs belong in headers;
 #     linker-script symbols are declared in image.h).
 # Prints every violation with file:line and exits 1 when there is any.
@@ -11,13 +12,17 @@ REPO="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 KERNEL="$REPO/runtime-packs/kernel"
 LAYERS="$KERNEL/layers.txt"
 
-# library -> layer index, header -> owner library
+# library -> layer index, header (or third-party include folder, "lwip/") -> owner library
 declare -A rank owner
 index=0
+folders=uk
 while read -r lib headers; do
   [[ -z "$lib" || "$lib" == \#* ]] && continue
   rank[$lib]=$index
-  for h in $headers; do owner[$h]=$lib; done
+  for h in $headers; do
+    owner[$h]=$lib
+    [[ "$h" == */ ]] && folders="$folders|${h%/}"
+  done
   index=$((index + 1))
 done <"$LAYERS"
 
@@ -28,7 +33,7 @@ library_of() {
     runtime-packs/kernel/include/uk/*) echo "${owner[${rel##*/}]:-?}" ;;
     runtime-packs/kernel/arch/*) echo arch ;;
     runtime-packs/kernel/plat/*) echo plat ;;
-    runtime-packs/kernel/lib/*) rel=${rel#runtime-packs/kernel/}; echo "${rel%/*}" ;;
+    runtime-packs/kernel/lib/*) rel=${rel#runtime-packs/kernel/lib/}; echo "lib/${rel%%/*}" ;; # subfolders too
     drivers/*) echo "${rel%/*}" ;;
     *) echo "?" ;;
   esac
@@ -45,15 +50,14 @@ for file in "${files[@]}"; do
     continue
   fi
   while IFS=: read -r line header; do
-    h=${header#uk/}
-    hl=${owner[$h]:-}
+    if [[ "$header" == uk/* ]]; then hl=${owner[${header#uk/}]:-}; else hl=${owner[${header%%/*}/]}; fi
     if [[ -z "$hl" ]]; then
       report "$file:$line: includes <$header>, which no library of layers.txt owns"
     elif (( rank[$hl] > rank[$lib] )); then
       report "$file:$line: $lib includes <$header> of $hl, a higher layer"
     fi
-  done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(uk\/[^>]*\)>.*/\1/p;=' "$file" |
-    sed -n '/^uk\//{x;G;s/\n/:/;p;d};h' | awk -F: '{print $1":"$2}')
+  done < <(sed -nE '=;s/^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](('"$folders"')\/[^>"]*)[>"].*/\1/p' "$file" |
+    sed -nE '/^('"$folders"')\//{x;G;s/\n/:/;p;d};h' | awk -F: '{print $1":"$2}')
 done
 
 # Declarations at file scope in .c files: "extern ...;" and non-static prototypes "type name(args);".

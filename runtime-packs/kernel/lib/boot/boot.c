@@ -10,6 +10,7 @@
 #include <uk/image.h>
 #include <uk/initrd.h>
 #include <uk/klibc.h>
+#include <uk/lwip.h>
 #include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
@@ -99,6 +100,7 @@ UK_NORETURN void uk_boot_main(void)
     uk_time_init();
     uk_console_irq_init();
     init_files();
+    uk_lwip_init(); /* before the drivers, which add their network interfaces to it */
     uk_plat_probe_devices();
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name, uk_pmm_total_pages() * UK_PAGE_SIZE >> 20,
                cl.argc - 1);
