@@ -239,6 +239,8 @@ switch (mode)
         return EventFd();
     case "poll":
         return PollProbe.Run();
+    case "net":
+        return NetProbe.Run();
     case "disks":
         return DiskProbe.List();
     case "disk":

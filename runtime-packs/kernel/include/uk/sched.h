@@ -54,6 +54,15 @@ void uk_sched_tick(void);
 /* Switches threads now if the running one's slice ended or a wake-up asked for it (on the way back to
  * the program: lib/entry). */
 void uk_sched_preempt_point(void);
+/* Kernel timers: fn runs once at the monotonic deadline, from the timer interrupt or the scheduler (never
+ * inside another kernel call, as everything kernel runs with interrupts off); it may set the timer again. */
+struct uk_ktimer {
+    u64 deadline; /* 0: not set */
+    void (*fn)(struct uk_ktimer *t);
+    struct uk_ktimer *next;
+};
+/* Sets (or moves) t to the deadline; 0 cancels. */
+void uk_ktimer_set(struct uk_ktimer *t, u64 deadline_ns);
 /* The frame a thread returns to the program with (top of its kernel stack). */
 struct uk_trapframe *uk_thread_user_frame(struct uk_thread *t);
 

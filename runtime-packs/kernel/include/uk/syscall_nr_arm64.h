@@ -2,6 +2,23 @@
  * arm64 has none of the legacy path/fd calls (open, stat, pipe, dup2 …): musl uses the *at forms. */
 #ifndef UK_SYSCALL_NR_ARM64_H
 #define UK_SYSCALL_NR_ARM64_H
+/* sockets */
+#define UK_NR_socket 198
+#define UK_NR_socketpair 199
+#define UK_NR_bind 200
+#define UK_NR_listen 201
+#define UK_NR_accept 202
+#define UK_NR_connect 203
+#define UK_NR_getsockname 204
+#define UK_NR_getpeername 205
+#define UK_NR_sendto 206
+#define UK_NR_recvfrom 207
+#define UK_NR_setsockopt 208
+#define UK_NR_getsockopt 209
+#define UK_NR_shutdown 210
+#define UK_NR_sendmsg 211
+#define UK_NR_recvmsg 212
+#define UK_NR_accept4 242
 #define UK_NR_getcwd 17
 #define UK_NR_eventfd2 19
 #define UK_NR_dup 23

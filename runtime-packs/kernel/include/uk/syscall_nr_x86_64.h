@@ -2,6 +2,23 @@
 #ifndef UK_SYSCALL_NR_X86_64_H
 #define UK_SYSCALL_NR_X86_64_H
 #define UK_NR_read 0
+/* sockets */
+#define UK_NR_socket 41
+#define UK_NR_connect 42
+#define UK_NR_accept 43
+#define UK_NR_sendto 44
+#define UK_NR_recvfrom 45
+#define UK_NR_sendmsg 46
+#define UK_NR_recvmsg 47
+#define UK_NR_shutdown 48
+#define UK_NR_bind 49
+#define UK_NR_listen 50
+#define UK_NR_getsockname 51
+#define UK_NR_getpeername 52
+#define UK_NR_socketpair 53
+#define UK_NR_setsockopt 54
+#define UK_NR_getsockopt 55
+#define UK_NR_accept4 288
 #define UK_NR_write 1
 #define UK_NR_open 2
 #define UK_NR_close 3

@@ -99,9 +99,57 @@ static void finish_switch(void)
 
 void uk_sched_thread_started(void) { finish_switch(); }
 
+static struct uk_ktimer *ktimers;
+static u64 armed; /* the deadline the timer interrupt is armed for, 0: none */
+
+static void arm(u64 deadline_ns)
+{
+    armed = deadline_ns;
+    uk_timer_arm(deadline_ns);
+}
+
+void uk_ktimer_set(struct uk_ktimer *t, u64 deadline_ns)
+{
+    struct uk_ktimer **p = &ktimers;
+    while (*p && *p != t)
+        p = &(*p)->next;
+    if (*p)
+        *p = t->next;
+    t->deadline = deadline_ns;
+    if (deadline_ns) {
+        t->next = ktimers;
+        ktimers = t;
+        if (!armed || deadline_ns < armed)
+            arm(deadline_ns);
+    }
+}
+
+/* Runs the kernel timers that are due; the earliest deadline left, 0 when none. *ran_any tells whether
+ * one ran. */
+static u64 run_ktimers(u64 now, bool *ran_any)
+{
+    u64 next = 0;
+    for (bool ran = true; ran;) {
+        ran = false;
+        next = 0;
+        for (struct uk_ktimer *t = ktimers; t; t = t->next) {
+            if (t->deadline <= now) {
+                uk_ktimer_set(t, 0);
+                t->fn(t); /* may change the list: start over */
+                ran = *ran_any = true;
+                break;
+            }
+            if (!next || t->deadline < next)
+                next = t->deadline;
+        }
+    }
+    return next;
+}
+
 static u64 wake_expired(void)
 {
-    u64 now = uk_time_monotonic_ns(), next = 0;
+    bool ran = false;
+    u64 now = uk_time_monotonic_ns(), next = run_ktimers(now, &ran);
     struct uk_thread *t = all;
     do {
         if (t->state == UK_THREAD_BLOCKED && t->wake_at) {
@@ -134,17 +182,17 @@ static void schedule(void)
         u64 next_deadline = wake_expired();
         struct uk_thread *next = pick_next();
         if (next) {
-            u64 arm = next_deadline;
+            u64 arm_at = next_deadline;
             if (uk_sched_preempt && next->next != next) {
                 /* A new slice when another thread takes the CPU or the last one ran out; a thread that
                  * yields to itself keeps its slice (and the armed timer). */
                 u64 now = uk_time_monotonic_ns();
                 if (next != current || !slice_end || now >= slice_end)
                     slice_end = now + uk_sched_slice_ns;
-                if (!arm || slice_end < arm)
-                    arm = slice_end;
+                if (!arm_at || slice_end < arm_at)
+                    arm_at = slice_end;
             }
-            uk_timer_arm(arm);
+            arm(arm_at);
             if (next != current) {
                 struct uk_thread *prev = current;
                 current = next;
@@ -154,7 +202,7 @@ static void schedule(void)
             }
             return;
         }
-        uk_timer_arm(next_deadline);
+        arm(next_deadline);
         uk_arch_wait_for_interrupt();
         uk_stats.idle_wakeups++;
     }
@@ -204,14 +252,30 @@ void uk_thread_exit(void)
 void uk_sched_tick(void)
 {
     u64 now = uk_time_monotonic_ns();
-    if (uk_sched_preempt && slice_end && now >= slice_end)
-        need_resched = true;
+    armed = 0; /* the interrupt that brought us here used the armed deadline up */
+    bool ran = false;
+    u64 next = run_ktimers(now, &ran);
+    if (uk_sched_preempt && slice_end) {
+        if (now >= slice_end)
+            need_resched = true;
+        else if (!next || slice_end < next)
+            next = slice_end;
+    }
     struct uk_thread *t = all;
     do {
-        if (t->state == UK_THREAD_BLOCKED && t->wake_at && t->wake_at <= now)
-            need_resched = true;
+        if (t->state == UK_THREAD_BLOCKED && t->wake_at) {
+            if (t->wake_at <= now)
+                need_resched = true;
+            else if (!next || t->wake_at < next)
+                next = t->wake_at;
+        }
         t = t->next;
     } while (t != all);
+    /* A kernel timer's wake-ups reschedule through need_resched; else the timer is armed again here. */
+    if (ran)
+        need_resched = true;
+    if (!need_resched && next)
+        arm(next);
 }
 
 void uk_sched_preempt_point(void)

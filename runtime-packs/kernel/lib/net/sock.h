@@ -1,0 +1,96 @@
+/* sock.h - what the socket layer's files share (lib/net): the socket object behind a socket file, its
+ * receive queues, address conversion between Linux sockaddrs and lwIP, and the per-protocol halves
+ * (tcp.c, udp.c) under the common file operations and options of socket.c. */
+#ifndef UK_NET_SOCK_H
+#define UK_NET_SOCK_H
+#include <lwip/ip_addr.h>
+#include <uk/file.h>
+#include <uk/socket.h>
+#include <uk/types.h>
+
+struct tcp_pcb;
+struct udp_pcb;
+struct pbuf;
+
+/* A received chunk: TCP data (one arrival) or a UDP datagram with its sender. */
+struct rxbuf {
+    struct rxbuf *next;
+    struct pbuf *p;
+    u32 off; /* bytes of p already read (TCP) */
+    ip_addr_t from;
+    u16 port;
+};
+
+enum sock_state { S_NEW, S_BOUND, S_LISTENING, S_CONNECTING, S_CONNECTED, S_CLOSED };
+
+struct sock {
+    struct uk_file *file;
+    const struct proto *proto;
+    int domain, type, protocol;
+    enum sock_state state;
+    union {
+        struct tcp_pcb *tcp;
+        struct udp_pcb *udp;
+    } pcb;
+    /* received data, oldest first */
+    struct rxbuf *rx_head, *rx_tail;
+    usize rx_bytes;
+    bool eof;                 /* TCP: the peer's FIN */
+    bool shut_rd, shut_wr;    /* shutdown() */
+    int err;                  /* pending error (SO_ERROR), positive errno */
+    struct sock *accept_head; /* listening: connections not yet accepted */
+    struct sock *accept_tail;
+    struct sock *accept_next;
+    int accept_count, backlog;
+    /* options */
+    bool v6only, reuseaddr, reuseport, keepalive, nodelay, broadcast;
+    bool linger_on;
+    int linger_s;
+    u32 rcvbuf, sndbuf;
+    u64 rcvtimeo_ns, sndtimeo_ns; /* 0: none */
+    /* UDP: the connected peer (sendto without an address) */
+    bool has_peer;
+};
+
+/* A protocol's half of the socket operations; -errno on failure. Buffers are the user's (iov). */
+struct proto {
+    long (*bind)(struct sock *s, const ip_addr_t *ip, u16 port);
+    long (*listen)(struct sock *s, int backlog);
+    long (*accept)(struct sock *s, bool nonblock, struct sock **out);
+    long (*connect)(struct sock *s, const ip_addr_t *ip, u16 port, bool nonblock);
+    long (*disconnect)(struct sock *s); /* connect(AF_UNSPEC) */
+    long (*send)(struct sock *s, const struct uk_iov *iov, int niov, int flags, const ip_addr_t *to, u16 port,
+                 bool nonblock);
+    long (*recv)(struct sock *s, const struct uk_iov *iov, int niov, int flags, ip_addr_t *from, u16 *port,
+                 int *msg_flags, bool nonblock);
+    long (*shutdown)(struct sock *s, int how);
+    long (*local)(struct sock *s, ip_addr_t *ip, u16 *port);
+    long (*peer)(struct sock *s, ip_addr_t *ip, u16 *port);
+    u32 (*poll)(struct sock *s);
+    void (*close)(struct sock *s);
+    /* Options that reach the PCB (nodelay, keepalive, reuse): applied again whenever the PCB changes. */
+    void (*apply)(struct sock *s);
+};
+
+extern const struct proto uk_net_tcp, uk_net_udp;
+
+/* The lwIP PCB type for s: IPv4 only, IPv6 only, or both (AF_INET6 without IPV6_V6ONLY). */
+u8 uk_net_iptype(const struct sock *s);
+/* A socket object (and its file) for an accepted connection of listener l; NULL when memory is short. */
+struct sock *uk_net_sock_new(int domain, int type, int protocol, const struct proto *proto);
+void uk_net_sock_free(struct sock *s);
+/* The socket's readiness changed: wakes its waiters and epoll. */
+void uk_net_notify(struct sock *s, u32 events);
+/* Waits on s's queue until woken, the deadline (0: none) or a signal: 0, -EAGAIN (deadline) or -EINTR. */
+long uk_net_wait(struct sock *s, u64 deadline_ns);
+/* The deadline for a blocking call with timeout ns (0: none). */
+u64 uk_net_deadline(u64 timeout_ns);
+/* Total length of an iovec array; copies between iovecs and kernel memory (false: bad user address). */
+usize uk_iov_len(const struct uk_iov *iov, int n);
+bool uk_iov_copy_from(void *dst, const struct uk_iov *iov, int n, usize skip, usize len);
+bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src, usize len);
+/* Receive-queue helpers */
+void uk_net_rx_push(struct sock *s, struct rxbuf *b);
+void uk_net_rx_drop_all(struct sock *s);
+
+#endif

@@ -1,0 +1,416 @@
+/* socket.c - the protocol-independent half of sockets: the socket file (read/write as recv/send, poll,
+ * FIONREAD/FIONBIO, close), creation, addresses between Linux sockaddrs and lwIP (IPv4-mapped IPv6 for
+ * dual-stack sockets), blocking with SO_RCVTIMEO/SO_SNDTIMEO and signals, and the socket options. */
+#include <lwip/ip_addr.h>
+#include <lwip/pbuf.h>
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include <uk/poll.h>
+#include <uk/sched.h>
+#include <uk/signal.h>
+#include <uk/time.h>
+#include "sock.h"
+
+#define FIONREAD 0x541b
+#define FIONBIO 0x5421
+#define SIOCATMARK 0x8905
+#define DEFAULT_BUF (208 * 1024) /* Linux's net.core.[rw]mem_default */
+
+static u32 sock_poll(struct uk_file *f, struct uk_poll_table *pt);
+
+static struct sock *S(struct uk_file *f) { return f->priv; }
+static bool nonblocking(struct uk_file *f, int flags)
+{
+    return (f->flags & UK_O_NONBLOCK) || (flags & UK_MSG_DONTWAIT);
+}
+
+static long sock_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
+{
+    struct uk_iov iov = {ubuf, len};
+    return uk_socket_recvmsg(f, &iov, 1, 0, NULL, NULL, NULL);
+}
+
+static long sock_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
+{
+    struct uk_iov iov = {(void *)ubuf, len};
+    return uk_socket_sendmsg(f, &iov, 1, 0, NULL, 0);
+}
+
+static long sock_ioctl(struct uk_file *f, unsigned long req, long arg)
+{
+    struct sock *s = S(f);
+    int v;
+    switch (req) {
+    case FIONREAD:
+        v = (int)UK_MIN(s->rx_bytes, (usize)0x7fffffff);
+        if (s->type == UK_SOCK_DGRAM) /* the next datagram's size, as Linux */
+            v = s->rx_head ? s->rx_head->p->tot_len : 0;
+        return uk_user_copy_to((void *)arg, &v, sizeof(v)) ? 0 : -EFAULT;
+    case FIONBIO:
+        if (!uk_user_copy_from(&v, (const void *)arg, sizeof(v)))
+            return -EFAULT;
+        f->flags = v ? f->flags | UK_O_NONBLOCK : f->flags & ~UK_O_NONBLOCK;
+        return 0;
+    case SIOCATMARK: v = 0; return uk_user_copy_to((void *)arg, &v, sizeof(v)) ? 0 : -EFAULT;
+    }
+    return -ENOTTY;
+}
+
+static void sock_release(struct uk_file *f)
+{
+    struct sock *s = S(f);
+    s->file = NULL;
+    s->proto->close(s);
+    uk_net_kick();
+}
+
+static const struct uk_file_ops sock_ops = {
+    .read = sock_read,
+    .write = sock_write,
+    .ioctl = sock_ioctl,
+    .poll = sock_poll,
+    .release = sock_release,
+    .type = 0140000, /* S_IFSOCK */
+};
+
+bool uk_is_socket(const struct uk_file *f) { return f->ops == &sock_ops; }
+
+static u32 sock_poll(struct uk_file *f, struct uk_poll_table *pt)
+{
+    uk_poll_wait(pt, &f->wq);
+    return S(f)->proto->poll(S(f));
+}
+
+u8 uk_net_iptype(const struct sock *s)
+{
+    return s->domain == UK_AF_INET ? IPADDR_TYPE_V4 : s->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+}
+
+struct sock *uk_net_sock_new(int domain, int type, int protocol, const struct proto *proto)
+{
+    struct sock *s = uk_kzalloc(sizeof(*s));
+    if (!s)
+        return NULL;
+    s->file = uk_file_new(&sock_ops, UK_O_RDWR, s);
+    if (!s->file) {
+        uk_kfree(s);
+        return NULL;
+    }
+    s->domain = domain;
+    s->type = type;
+    s->protocol = protocol;
+    s->proto = proto;
+    s->rcvbuf = s->sndbuf = DEFAULT_BUF;
+    return s;
+}
+
+void uk_net_sock_free(struct sock *s)
+{
+    uk_net_rx_drop_all(s);
+    uk_kfree(s);
+}
+
+void uk_net_notify(struct sock *s, u32 events)
+{
+    if (s->file)
+        uk_file_notify(s->file, events);
+}
+
+u64 uk_net_deadline(u64 timeout_ns) { return timeout_ns ? uk_time_monotonic_ns() + timeout_ns : 0; }
+
+long uk_net_wait(struct sock *s, u64 deadline_ns)
+{
+    uk_net_kick();
+    if (!uk_waitq_wait(&s->file->wq, deadline_ns))
+        return -EAGAIN;
+    if (uk_thread_current()->interrupted && uk_signal_pending())
+        return -EINTR;
+    return 0;
+}
+
+usize uk_iov_len(const struct uk_iov *iov, int n)
+{
+    usize total = 0;
+    for (int i = 0; i < n; i++)
+        total += iov[i].len;
+    return total;
+}
+
+/* Walks len bytes of the iovecs after skip, calling fn on each piece; false when fn fails. */
+static bool iov_walk(const struct uk_iov *iov, int n, usize skip, usize len, bool (*fn)(void *u, void *k, usize n),
+                     void *k)
+{
+    for (int i = 0; i < n && len; i++) {
+        if (skip >= iov[i].len) {
+            skip -= iov[i].len;
+            continue;
+        }
+        usize take = UK_MIN(iov[i].len - skip, len);
+        if (!fn((u8 *)iov[i].base + skip, k, take))
+            return false;
+        k = (u8 *)k + take;
+        len -= take;
+        skip = 0;
+    }
+    return !len;
+}
+
+static bool from_user(void *u, void *k, usize n) { return uk_user_copy_from(k, u, n); }
+static bool to_user(void *u, void *k, usize n) { return uk_user_copy_to(u, k, n); }
+
+bool uk_iov_copy_from(void *dst, const struct uk_iov *iov, int n, usize skip, usize len)
+{
+    return iov_walk(iov, n, skip, len, from_user, dst);
+}
+
+bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src, usize len)
+{
+    return iov_walk(iov, n, skip, len, to_user, (void *)src);
+}
+
+void uk_net_rx_push(struct sock *s, struct rxbuf *b)
+{
+    b->next = NULL;
+    if (s->rx_tail)
+        s->rx_tail->next = b;
+    else
+        s->rx_head = b;
+    s->rx_tail = b;
+    s->rx_bytes += b->p->tot_len - b->off;
+}
+
+void uk_net_rx_drop_all(struct sock *s)
+{
+    while (s->rx_head) {
+        struct rxbuf *b = s->rx_head;
+        s->rx_head = b->next;
+        pbuf_free(b->p);
+        uk_kfree(b);
+    }
+    s->rx_tail = NULL;
+    s->rx_bytes = 0;
+}
+
+/* Addresses */
+
+struct sin {
+    u16 family, port; /* port in network order */
+    u32 addr;
+    u8 zero[8];
+};
+struct sin6 {
+    u16 family, port;
+    u32 flowinfo;
+    u8 addr[16];
+    u32 scope_id;
+};
+
+/* A Linux address for s's domain into lwIP's (IPv4-mapped IPv6 becomes IPv4); -errno when malformed. */
+static long to_lwip(const struct sock *s, const struct uk_sockaddr *a, u32 len, ip_addr_t *ip, u16 *port)
+{
+    if (s->domain == UK_AF_INET) {
+        const struct sin *in = (const void *)a;
+        if (len < sizeof(*in))
+            return -EINVAL;
+        if (a->family != UK_AF_INET)
+            return -EAFNOSUPPORT;
+        ip_addr_set_ip4_u32_val(*ip, in->addr);
+        *port = lwip_ntohs(in->port);
+        return 0;
+    }
+    const struct sin6 *in6 = (const void *)a;
+    if (len < sizeof(*in6) || a->family != UK_AF_INET6)
+        return len < sizeof(*in6) ? -EINVAL : -EAFNOSUPPORT;
+    ip6_addr_t v6;
+    uk_memcpy(v6.addr, in6->addr, 16);
+    *port = lwip_ntohs(in6->port);
+    if (ip6_addr_isipv4mappedipv6(&v6)) {
+        if (s->v6only)
+            return -ENETUNREACH;
+        ip_addr_set_ip4_u32_val(*ip, v6.addr[3]);
+        return 0;
+    }
+    ip_addr_copy_from_ip6(*ip, v6);
+    ip6_addr_clear_zone(ip_2_ip6(ip));
+    if (ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN) && in6->scope_id)
+        ip6_addr_set_zone(ip_2_ip6(ip), (u8)in6->scope_id);
+    return 0;
+}
+
+/* lwIP's address as s's domain reports it (IPv4 peers of an IPv6 socket as ::ffff:a.b.c.d); the length. */
+static u32 from_lwip(const struct sock *s, const ip_addr_t *ip, u16 port, struct uk_sockaddr *a)
+{
+    uk_memset(a, 0, sizeof(*a));
+    if (s->domain == UK_AF_INET) {
+        struct sin *in = (void *)a;
+        in->family = UK_AF_INET;
+        in->port = lwip_htons(port);
+        in->addr = IP_IS_V4(ip) ? ip4_addr_get_u32(ip_2_ip4(ip)) : 0;
+        return sizeof(*in);
+    }
+    struct sin6 *in6 = (void *)a;
+    in6->family = UK_AF_INET6;
+    in6->port = lwip_htons(port);
+    if (IP_IS_V4(ip) && !ip_addr_isany(ip)) {
+        u32 mapped[4] = {0, 0, lwip_htonl(0xffff), ip4_addr_get_u32(ip_2_ip4(ip))};
+        uk_memcpy(in6->addr, mapped, 16);
+    } else if (IP_IS_V6(ip)) {
+        uk_memcpy(in6->addr, ip_2_ip6(ip)->addr, 16);
+        in6->scope_id = ip6_addr_zone(ip_2_ip6(ip));
+    }
+    return sizeof(*in6);
+}
+
+/* Calls */
+
+long uk_socket_create(int domain, int type, int protocol, struct uk_file **out)
+{
+    int kind = type & UK_SOCK_TYPE_MASK;
+    if (type & ~(UK_SOCK_TYPE_MASK | UK_SOCK_NONBLOCK | UK_SOCK_CLOEXEC))
+        return -EINVAL;
+    if (domain != UK_AF_INET && domain != UK_AF_INET6)
+        return -EAFNOSUPPORT;
+    const struct proto *proto;
+    if (kind == UK_SOCK_STREAM && (protocol == 0 || protocol == UK_IPPROTO_TCP))
+        proto = &uk_net_tcp, protocol = UK_IPPROTO_TCP;
+    else if (kind == UK_SOCK_DGRAM && (protocol == 0 || protocol == UK_IPPROTO_UDP))
+        proto = &uk_net_udp, protocol = UK_IPPROTO_UDP;
+    else if (kind == UK_SOCK_STREAM || kind == UK_SOCK_DGRAM)
+        return -EPROTONOSUPPORT;
+    else
+        return kind == UK_SOCK_RAW ? -EPERM : -ESOCKTNOSUPPORT;
+    struct sock *s = uk_net_sock_new(domain, kind, protocol, proto);
+    if (!s)
+        return -ENOMEM;
+    if (type & UK_SOCK_NONBLOCK)
+        s->file->flags |= UK_O_NONBLOCK;
+    *out = s->file;
+    return 0;
+}
+
+long uk_socket_bind(struct uk_file *f, const struct uk_sockaddr *a, u32 len)
+{
+    struct sock *s = S(f);
+    ip_addr_t ip;
+    u16 port;
+    long r = to_lwip(s, a, len, &ip, &port);
+    if (r)
+        return r == -ENETUNREACH ? -EINVAL : r;
+    if (s->state != S_NEW)
+        return -EINVAL;
+    r = s->proto->bind(s, &ip, port);
+    uk_net_kick();
+    return r;
+}
+
+long uk_socket_listen(struct uk_file *f, int backlog)
+{
+    struct sock *s = S(f);
+    if (!s->proto->listen)
+        return -EOPNOTSUPP;
+    long r = s->proto->listen(s, backlog < 1 ? 1 : backlog > 4096 ? 4096 : backlog);
+    uk_net_kick();
+    return r;
+}
+
+long uk_socket_accept(struct uk_file *f, int flags, struct uk_file **out, struct uk_sockaddr *peer, u32 *len)
+{
+    struct sock *s = S(f), *c;
+    if (!s->proto->accept)
+        return -EOPNOTSUPP;
+    long r = s->proto->accept(s, f->flags & UK_O_NONBLOCK, &c);
+    uk_net_kick();
+    if (r)
+        return r;
+    if (flags & UK_SOCK_NONBLOCK)
+        c->file->flags |= UK_O_NONBLOCK;
+    if (peer) {
+        ip_addr_t ip;
+        u16 port;
+        c->proto->peer(c, &ip, &port);
+        *len = from_lwip(c, &ip, port, peer);
+    }
+    *out = c->file;
+    return 0;
+}
+
+long uk_socket_connect(struct uk_file *f, const struct uk_sockaddr *a, u32 len)
+{
+    struct sock *s = S(f);
+    long r;
+    if (len >= sizeof(u16) && a->family == UK_AF_UNSPEC) {
+        r = s->proto->disconnect(s);
+    } else {
+        ip_addr_t ip;
+        u16 port;
+        if ((r = to_lwip(s, a, len, &ip, &port)))
+            return r;
+        r = s->proto->connect(s, &ip, port, f->flags & UK_O_NONBLOCK);
+    }
+    uk_net_kick();
+    return r;
+}
+
+long uk_socket_sendmsg(struct uk_file *f, const struct uk_iov *iov, int niov, int flags, const struct uk_sockaddr *to,
+                       u32 tolen)
+{
+    struct sock *s = S(f);
+    ip_addr_t ip;
+    u16 port = 0;
+    long r;
+    if (to && (r = to_lwip(s, to, tolen, &ip, &port)))
+        return r;
+    r = s->proto->send(s, iov, niov, flags, to ? &ip : NULL, port, nonblocking(f, flags));
+    if (r == -EPIPE && !(flags & UK_MSG_NOSIGNAL))
+        uk_signal_send(uk_thread_current()->tid, UK_SIGPIPE);
+    uk_net_kick();
+    return r;
+}
+
+long uk_socket_recvmsg(struct uk_file *f, const struct uk_iov *iov, int niov, int flags, struct uk_sockaddr *from,
+                       u32 *fromlen, int *msg_flags)
+{
+    struct sock *s = S(f);
+    ip_addr_t ip;
+    u16 port = 0;
+    int mf = 0;
+    if (flags & UK_MSG_OOB)
+        return -EINVAL; /* no urgent data is kept, as Linux without SO_OOBINLINE data */
+    if (flags & UK_MSG_ERRQUEUE)
+        return -EAGAIN; /* no error queue */
+    ip_addr_set_zero(&ip);
+    long r = s->proto->recv(s, iov, niov, flags, &ip, &port, &mf, nonblocking(f, flags));
+    uk_net_kick();
+    if (r >= 0 && from) /* streams report no sender, as Linux */
+        *fromlen = s->type == UK_SOCK_STREAM ? 0 : from_lwip(s, &ip, port, from);
+    if (msg_flags)
+        *msg_flags = mf;
+    return r;
+}
+
+long uk_socket_shutdown(struct uk_file *f, int how)
+{
+    if (how < UK_SHUT_RD || how > UK_SHUT_RDWR)
+        return -EINVAL;
+    long r = S(f)->proto->shutdown(S(f), how);
+    uk_net_kick();
+    return r;
+}
+
+long uk_socket_name(struct uk_file *f, bool peer, struct uk_sockaddr *a, u32 *len)
+{
+    struct sock *s = S(f);
+    ip_addr_t ip;
+    u16 port = 0;
+    ip_addr_set_zero(&ip);
+    if (peer) {
+        long r = s->proto->peer(s, &ip, &port);
+        if (r)
+            return r;
+    } else {
+        s->proto->local(s, &ip, &port);
+    }
+    *len = from_lwip(s, &ip, port, a);
+    return 0;
+}

@@ -1,0 +1,534 @@
+/* tcp.c - TCP sockets on lwIP's raw API. lwIP's callbacks (run from the network interrupt, the timer or
+ * inside our own calls, never concurrently with them) queue received data, accept new connections and
+ * record errors, then wake the socket's waiters; the calls copy between the program and lwIP. The
+ * receive window opens only as the program reads (tcp_recved), so a slow reader slows its peer. */
+#include <lwip/ip_addr.h>
+#include <lwip/netif.h>
+#include <lwip/tcp.h>
+#include <uk/errno.h>
+#include <uk/klibc.h>
+#include <uk/mm.h>
+#include "sock.h"
+
+#define SEND_CHUNK (64 * 1024)
+static u8 bounce[SEND_CHUNK]; /* the kernel never blocks between filling it and handing it to lwIP */
+
+static long errno_of(err_t e)
+{
+    switch (e) {
+    case ERR_OK: return 0;
+    case ERR_MEM: return -ENOMEM;
+    case ERR_BUF: return -ENOBUFS;
+    case ERR_TIMEOUT: return -ETIMEDOUT;
+    case ERR_RTE: return -ENETUNREACH;
+    case ERR_INPROGRESS: return -EINPROGRESS;
+    case ERR_VAL: return -EINVAL;
+    case ERR_WOULDBLOCK: return -EAGAIN;
+    case ERR_USE: return -EADDRINUSE;
+    case ERR_ALREADY: return -EALREADY;
+    case ERR_ISCONN: return -EISCONN;
+    case ERR_CONN: return -ENOTCONN;
+    case ERR_IF: return -ENETDOWN;
+    case ERR_ABRT: return -ECONNABORTED;
+    case ERR_RST: return -ECONNRESET;
+    case ERR_CLSD: return -ENOTCONN;
+    default: return -EIO;
+    }
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct sock *s = arg;
+    if (!p) { /* the peer's FIN */
+        s->eof = true;
+        uk_net_notify(s, UK_POLLIN | UK_POLLRDHUP);
+        return ERR_OK;
+    }
+    if (s->shut_rd) { /* read side shut: data is acknowledged and dropped */
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+        return ERR_OK;
+    }
+    struct rxbuf *b = uk_kmalloc(sizeof(*b));
+    if (!b)
+        return ERR_MEM; /* lwIP keeps the data and offers it again later */
+    b->p = p;
+    b->off = 0;
+    uk_net_rx_push(s, b);
+    uk_net_notify(s, UK_POLLIN);
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    uk_net_notify(arg, UK_POLLOUT);
+    return ERR_OK;
+}
+
+/* The PCB is gone (lwIP freed it): reset, timeout, or a full close after both FINs. */
+static void on_err(void *arg, err_t err)
+{
+    struct sock *s = arg;
+    s->pcb.tcp = NULL;
+    if (err == ERR_CLSD) {
+        s->eof = true;
+    } else if (err == ERR_RST) { /* after the peer's FIN (CLOSE_WAIT) Linux reports EPIPE */
+        s->err = s->state == S_CONNECTING ? ECONNREFUSED : s->eof ? EPIPE : ECONNRESET;
+    } else {
+        s->err = ETIMEDOUT; /* retransmissions or keepalives ran out */
+    }
+    s->state = S_CLOSED;
+    uk_net_notify(s, UK_POLLIN | UK_POLLOUT | UK_POLLERR | UK_POLLHUP);
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct sock *s = arg;
+    s->state = S_CONNECTED;
+    uk_net_notify(s, UK_POLLOUT);
+    return ERR_OK;
+}
+
+static void attach(struct sock *s, struct tcp_pcb *pcb)
+{
+    s->pcb.tcp = pcb;
+    tcp_arg(pcb, s);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_err);
+    s->proto->apply(s);
+}
+
+static void detach(struct tcp_pcb *pcb)
+{
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL); /* lwIP's default receiver acknowledges and drops, and closes on FIN */
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct sock *l = arg;
+    if (err != ERR_OK || !pcb)
+        return ERR_VAL;
+    struct sock *c = l->accept_count < l->backlog ? uk_net_sock_new(l->domain, l->type, l->protocol, l->proto) : NULL;
+    if (!c) { /* a full queue refuses, as Linux does once its backlog overflows */
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    c->v6only = l->v6only;
+    c->nodelay = l->nodelay;
+    c->keepalive = l->keepalive;
+    c->rcvbuf = l->rcvbuf;
+    c->sndbuf = l->sndbuf;
+    c->state = S_CONNECTED;
+    attach(c, pcb);
+    if (l->accept_tail)
+        l->accept_tail->accept_next = c;
+    else
+        l->accept_head = c;
+    l->accept_tail = c;
+    l->accept_count++;
+    uk_net_notify(l, UK_POLLIN);
+    return ERR_OK;
+}
+
+static struct tcp_pcb *pcb_of(struct sock *s)
+{
+    if (!s->pcb.tcp) {
+        struct tcp_pcb *pcb = tcp_new_ip_type(uk_net_iptype(s));
+        if (pcb)
+            attach(s, pcb);
+    }
+    return s->pcb.tcp;
+}
+
+/* Whether ip is one of the addresses of an interface (or any). */
+static bool local_address(const ip_addr_t *ip)
+{
+    if (ip_addr_isany(ip))
+        return true;
+    struct netif *n;
+    NETIF_FOREACH(n)
+    {
+        if (IP_IS_V4(ip) && ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(n)))
+            return true;
+        if (IP_IS_V6(ip) && netif_get_ip6_addr_match(n, ip_2_ip6(ip)) >= 0)
+            return true;
+    }
+    return false;
+}
+
+static long tcp_bind_(struct sock *s, const ip_addr_t *ip, u16 port)
+{
+    if (!local_address(ip))
+        return -EADDRNOTAVAIL;
+    struct tcp_pcb *pcb = pcb_of(s);
+    if (!pcb)
+        return -ENOMEM;
+    /* "::" on a dual-stack socket is every address of both families */
+    const ip_addr_t *at = uk_net_iptype(s) == IPADDR_TYPE_ANY && ip_addr_isany(ip) ? IP_ANY_TYPE : ip;
+    err_t e = tcp_bind(pcb, at, port);
+    if (e)
+        return errno_of(e);
+    s->state = S_BOUND;
+    return 0;
+}
+
+static long tcp_listen_(struct sock *s, int backlog)
+{
+    if (s->state == S_LISTENING) {
+        s->backlog = backlog;
+        return 0;
+    }
+    if (s->state != S_NEW && s->state != S_BOUND)
+        return -EINVAL;
+    if (s->state == S_NEW) {
+        long r = tcp_bind_(s, IP_ANY_TYPE, 0);
+        if (r)
+            return r;
+    }
+    err_t e = ERR_OK;
+    struct tcp_pcb *l = tcp_listen_with_backlog_and_err(s->pcb.tcp, (u8)UK_MIN(backlog, 255), &e);
+    if (!l)
+        return errno_of(e);
+    s->pcb.tcp = l; /* the bound PCB was freed */
+    tcp_arg(l, s);
+    tcp_accept(l, on_accept);
+    s->state = S_LISTENING;
+    s->backlog = backlog;
+    return 0;
+}
+
+static long tcp_accept_(struct sock *s, bool nonblock, struct sock **out)
+{
+    if (s->state != S_LISTENING)
+        return -EINVAL;
+    u64 deadline = uk_net_deadline(s->rcvtimeo_ns);
+    while (!s->accept_head) {
+        if (nonblock)
+            return -EAGAIN;
+        long r = uk_net_wait(s, deadline);
+        if (r)
+            return r;
+        if (s->state != S_LISTENING)
+            return -EINVAL;
+    }
+    struct sock *c = s->accept_head;
+    s->accept_head = c->accept_next;
+    if (!s->accept_head)
+        s->accept_tail = NULL;
+    s->accept_count--;
+    c->accept_next = NULL;
+    *out = c;
+    return 0;
+}
+
+static long tcp_connect_(struct sock *s, const ip_addr_t *ip, u16 port, bool nonblock)
+{
+    if (s->state == S_LISTENING)
+        return -EINVAL;
+    if (s->state == S_CONNECTED)
+        return -EISCONN;
+    if (s->state == S_CONNECTING)
+        return -EALREADY;
+    if (s->state == S_CLOSED) { /* after a failed attempt: a new one starts from scratch */
+        s->state = S_NEW;
+        s->eof = s->shut_rd = s->shut_wr = false;
+        uk_net_rx_drop_all(s);
+    }
+    if (!port)
+        return -ECONNREFUSED;
+    ip_addr_t to = *ip;
+    if (ip_addr_isany(&to)) { /* Linux connects "any" to the loopback address */
+        if (IP_IS_V6(ip)) {
+            ip_addr_t lo6 = IPADDR6_INIT_HOST(0, 0, 0, 1);
+            to = lo6;
+        } else {
+            ip_addr_set_ip4_u32_val(to, lwip_htonl(0x7f000001));
+        }
+    }
+    struct tcp_pcb *pcb = pcb_of(s);
+    if (!pcb)
+        return -ENOMEM;
+    err_t e = tcp_connect(pcb, &to, port, on_connected);
+    if (e)
+        return e == ERR_MEM ? -EAGAIN : errno_of(e);
+    s->state = S_CONNECTING;
+    if (nonblock)
+        return -EINPROGRESS;
+    u64 deadline = uk_net_deadline(s->sndtimeo_ns);
+    while (s->state == S_CONNECTING) {
+        long r = uk_net_wait(s, deadline);
+        if (r)
+            return r == -EAGAIN ? -EINPROGRESS : r;
+    }
+    if (s->err) {
+        long r = -s->err;
+        s->err = 0;
+        return r;
+    }
+    return 0;
+}
+
+static long tcp_disconnect_(struct sock *s)
+{
+    if (s->pcb.tcp && s->state != S_LISTENING) {
+        struct tcp_pcb *pcb = s->pcb.tcp;
+        detach(pcb);
+        tcp_abort(pcb); /* a reset, which is what .NET asks for with it */
+        s->pcb.tcp = NULL;
+    }
+    if (s->state != S_LISTENING) {
+        s->state = S_NEW;
+        s->eof = s->shut_rd = s->shut_wr = false;
+        uk_net_rx_drop_all(s);
+    }
+    uk_net_notify(s, UK_POLLIN | UK_POLLOUT | UK_POLLHUP);
+    return 0;
+}
+
+static long tcp_send_(struct sock *s, const struct uk_iov *iov, int niov, int flags, const ip_addr_t *to, u16 port,
+                      bool nonblock)
+{
+    usize total = uk_iov_len(iov, niov), done = 0;
+    u64 deadline = uk_net_deadline(s->sndtimeo_ns);
+    for (;;) {
+        if (s->err) {
+            long r = -s->err;
+            s->err = 0;
+            return done ? (long)done : r;
+        }
+        if (s->shut_wr || s->state == S_CLOSED)
+            return done ? (long)done : -EPIPE;
+        if (s->state != S_CONNECTED && s->state != S_CONNECTING)
+            return -ENOTCONN;
+        if (done == total)
+            break;
+        struct tcp_pcb *pcb = s->pcb.tcp;
+        usize room = s->state == S_CONNECTED ? tcp_sndbuf(pcb) : 0;
+        if (room && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN - 4) {
+            usize n = UK_MIN(UK_MIN(total - done, room), (usize)SEND_CHUNK);
+            n = UK_MIN(n, (usize)0xffff);
+            if (!uk_iov_copy_from(bounce, iov, niov, done, n))
+                return done ? (long)done : -EFAULT;
+            u8 more = done + n < total || (flags & UK_MSG_MORE) ? TCP_WRITE_FLAG_MORE : 0;
+            err_t e = tcp_write(pcb, bounce, (u16)n, TCP_WRITE_FLAG_COPY | more);
+            if (e == ERR_OK) {
+                done += n;
+                continue;
+            }
+            if (e != ERR_MEM)
+                return done ? (long)done : errno_of(e);
+        }
+        if (s->state == S_CONNECTED)
+            tcp_output(pcb);
+        if (nonblock)
+            return done ? (long)done : -EAGAIN;
+        long r = uk_net_wait(s, deadline);
+        if (r)
+            return done ? (long)done : r;
+    }
+    if (s->pcb.tcp && !(flags & UK_MSG_MORE))
+        tcp_output(s->pcb.tcp);
+    return (long)done;
+}
+
+/* Copies up to len bytes of the receive queue into the iovecs (from byte skip on); consumes them
+ * unless peek. Bytes copied, or -EFAULT. */
+static long take(struct sock *s, const struct uk_iov *iov, int niov, usize skip, usize len, bool peek)
+{
+    usize got = 0;
+    for (struct rxbuf *b = s->rx_head; b && got < len; b = b->next) {
+        u32 at = b->off;
+        struct pbuf *q = b->p;
+        while (q && at >= q->len) {
+            at -= q->len;
+            q = q->next;
+        }
+        for (; q && got < len; q = q->next, at = 0) {
+            u32 k = (u32)UK_MIN((usize)(q->len - at), len - got);
+            if (!uk_iov_copy_to(iov, niov, skip + got, (u8 *)q->payload + at, k))
+                return got ? (long)got : -EFAULT;
+            got += k;
+        }
+    }
+    if (peek || !got)
+        return (long)got;
+    /* consume */
+    usize left = got;
+    while (left) {
+        struct rxbuf *h = s->rx_head;
+        u32 n = (u32)UK_MIN((usize)(h->p->tot_len - h->off), left);
+        h->off += n;
+        left -= n;
+        if (h->off == h->p->tot_len) {
+            s->rx_head = h->next;
+            if (!s->rx_head)
+                s->rx_tail = NULL;
+            pbuf_free(h->p);
+            uk_kfree(h);
+        }
+    }
+    s->rx_bytes -= got;
+    for (usize open = got; open && s->pcb.tcp && s->state == S_CONNECTED;) {
+        u16 n = (u16)UK_MIN(open, (usize)0xffff);
+        tcp_recved(s->pcb.tcp, n);
+        open -= n;
+    }
+    return (long)got;
+}
+
+static long tcp_recv_(struct sock *s, const struct uk_iov *iov, int niov, int flags, ip_addr_t *from, u16 *port,
+                      int *msg_flags, bool nonblock)
+{
+    if (s->state == S_NEW || s->state == S_BOUND || s->state == S_LISTENING)
+        return -ENOTCONN;
+    usize want = uk_iov_len(iov, niov), got = 0;
+    bool peek = flags & UK_MSG_PEEK;
+    u64 deadline = uk_net_deadline(s->rcvtimeo_ns);
+    for (;;) {
+        if (s->rx_head && want > got) {
+            long r = take(s, iov, niov, got, want - got, peek);
+            if (r < 0)
+                return got ? (long)got : r;
+            got += (usize)r;
+            if (!(flags & UK_MSG_WAITALL) || got == want || peek)
+                return (long)got;
+        }
+        if (!want)
+            return 0;
+        if (s->err && !s->rx_head) {
+            long r = -s->err;
+            s->err = 0;
+            return got ? (long)got : r;
+        }
+        if (s->eof || s->shut_rd || s->state == S_CLOSED)
+            return (long)got;
+        if (nonblock)
+            return got ? (long)got : -EAGAIN;
+        long r = uk_net_wait(s, deadline);
+        if (r)
+            return got ? (long)got : r;
+    }
+}
+
+static long tcp_shutdown_(struct sock *s, int how)
+{
+    if (s->state == S_LISTENING) { /* wakes accept(), as on Linux */
+        uk_net_notify(s, UK_POLLIN);
+        return 0;
+    }
+    if (s->state != S_CONNECTED && s->state != S_CONNECTING && s->state != S_CLOSED)
+        return -ENOTCONN;
+    if (how != UK_SHUT_WR)
+        s->shut_rd = true;
+    if (how != UK_SHUT_RD && !s->shut_wr) {
+        s->shut_wr = true;
+        if (s->pcb.tcp && s->state == S_CONNECTED)
+            tcp_shutdown(s->pcb.tcp, 0, 1);
+    }
+    uk_net_notify(s, UK_POLLIN | UK_POLLOUT);
+    return 0;
+}
+
+static long tcp_local_(struct sock *s, ip_addr_t *ip, u16 *port)
+{
+    if (s->pcb.tcp) {
+        ip_addr_copy(*ip, s->pcb.tcp->local_ip);
+        *port = s->pcb.tcp->local_port;
+    }
+    return 0;
+}
+
+static long tcp_peer_(struct sock *s, ip_addr_t *ip, u16 *port)
+{
+    if (s->state != S_CONNECTED || !s->pcb.tcp)
+        return -ENOTCONN;
+    ip_addr_copy(*ip, s->pcb.tcp->remote_ip);
+    *port = s->pcb.tcp->remote_port;
+    return 0;
+}
+
+static u32 tcp_poll_(struct sock *s)
+{
+    u32 ev = 0;
+    switch (s->state) {
+    case S_LISTENING: return s->accept_head ? UK_POLLIN | UK_POLLRDNORM : 0;
+    case S_NEW:
+    case S_BOUND: return UK_POLLOUT | UK_POLLWRNORM | UK_POLLHUP; /* as Linux reports an unconnected socket */
+    case S_CONNECTING: return s->err ? UK_POLLOUT | UK_POLLERR | UK_POLLHUP : 0;
+    case S_CLOSED: ev |= UK_POLLIN | UK_POLLRDNORM | UK_POLLHUP | (s->err ? UK_POLLERR : 0) | UK_POLLOUT; break;
+    case S_CONNECTED:
+        if (s->pcb.tcp && !s->shut_wr && tcp_sndbuf(s->pcb.tcp) && tcp_sndqueuelen(s->pcb.tcp) < TCP_SND_QUEUELEN - 4)
+            ev |= UK_POLLOUT | UK_POLLWRNORM;
+        break;
+    }
+    if (s->rx_head || s->eof || s->shut_rd)
+        ev |= UK_POLLIN | UK_POLLRDNORM;
+    if (s->eof)
+        ev |= UK_POLLRDHUP;
+    if (s->eof && s->shut_wr)
+        ev |= UK_POLLHUP;
+    if (s->err)
+        ev |= UK_POLLERR;
+    return ev;
+}
+
+static void tcp_close_(struct sock *s)
+{
+    struct tcp_pcb *pcb = s->pcb.tcp;
+    if (s->state == S_LISTENING) {
+        tcp_arg(pcb, NULL);
+        tcp_accept(pcb, NULL);
+        tcp_close(pcb);
+        for (struct sock *c = s->accept_head, *next; c; c = next) { /* connections never accepted: reset */
+            next = c->accept_next;
+            uk_file_put(c->file);
+        }
+    } else if (pcb) {
+        detach(pcb);
+        /* SO_LINGER {1, 0} or unread data: a reset, as Linux sends; else an orderly close */
+        if ((s->linger_on && !s->linger_s) || s->rx_head || tcp_close(pcb) != ERR_OK)
+            tcp_abort(pcb);
+    }
+    uk_net_sock_free(s);
+}
+
+static void tcp_apply_(struct sock *s)
+{
+    struct tcp_pcb *pcb = s->pcb.tcp;
+    if (!pcb)
+        return;
+    if (s->reuseaddr || s->reuseport)
+        ip_set_option(pcb, SOF_REUSEADDR);
+    else
+        ip_reset_option(pcb, SOF_REUSEADDR);
+    if (s->state == S_LISTENING)
+        return; /* the rest is per connection */
+    if (s->keepalive)
+        ip_set_option(pcb, SOF_KEEPALIVE);
+    else
+        ip_reset_option(pcb, SOF_KEEPALIVE);
+    if (s->nodelay)
+        tcp_nagle_disable(pcb);
+    else
+        tcp_nagle_enable(pcb);
+}
+
+const struct proto uk_net_tcp = {
+    .bind = tcp_bind_,
+    .listen = tcp_listen_,
+    .accept = tcp_accept_,
+    .connect = tcp_connect_,
+    .disconnect = tcp_disconnect_,
+    .send = tcp_send_,
+    .recv = tcp_recv_,
+    .shutdown = tcp_shutdown_,
+    .local = tcp_local_,
+    .peer = tcp_peer_,
+    .poll = tcp_poll_,
+    .close = tcp_close_,
+    .apply = tcp_apply_,
+};
