@@ -1,5 +1,6 @@
 // Boots tests/apps/Probe (published once per RID) in its modes on QEMU, every check on x86_64 (microvm) and arm64
-// (virt, TCG): output, arguments and environment, GC, threads, exit codes, unhandled exceptions, bad command lines.
+// (virt, TCG): output, arguments and environment, GC, threads, exit codes, unhandled exceptions, bad command lines,
+// poll/select, loopback sockets (blocking and async).
 using System.Globalization;
 
 namespace Unikraft.Sdk.Tests.Boot;
@@ -22,6 +23,8 @@ public sealed class ProbeBootTests
             ("files", "FILES: PASS", null, "GivenFileOperations_TmpBundledFilesAndProcWork"),
             ("tls", "TLS: PASS", "protocol=Tls13", "GivenTwoSslStreams_TheyShakeHandsOverTls13AndEcho"),
             ("poll", "POLL: PASS", null, "GivenPipesAnEventfdAndDevNull_PollAndSelectReportReadinessAsLinuxDoes"),
+            ("net", "NET: PASS", null, "GivenLoopbackSockets_TcpUdpDualStackAndErrorsBehaveAsOnLinux"),
+            ("net-async", "NET-ASYNC: PASS", null, "GivenAsyncSockets_AHundredConcurrentEchoConnectionsAndUdpWork"),
         }
         select BootTarget.Row(rid, (rid, mode.Mode, mode.Pass, mode.Also), mode.Name);
 
