@@ -239,6 +239,8 @@ switch (mode)
         return EventFd();
     case "poll":
         return PollProbe.Run();
+    case "epoll":
+        return EpollProbe.Run();
     case "disks":
         return DiskProbe.List();
     case "disk":
