@@ -243,6 +243,8 @@ switch (mode)
         return NetProbe.Run();
     case "net-async":
         return await NetProbe.RunAsync();
+    case "epoll":
+        return EpollProbe.Run();
     case "disks":
         return DiskProbe.List();
     case "disk":
