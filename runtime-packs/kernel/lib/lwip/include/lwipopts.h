@@ -33,6 +33,9 @@
 #define LWIP_ICMP6 1
 #define LWIP_IPV6_AUTOCONFIG 1
 #define LWIP_IPV6_MLD 1
+/* Reassembly keeps its bookkeeping in a copy of the fragment header: on 64-bit its pointers do not fit the header
+ * itself (lwIP asserts this at the first fragment). */
+#define IPV6_FRAG_COPYHEADER 1
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define LWIP_DHCP 1
