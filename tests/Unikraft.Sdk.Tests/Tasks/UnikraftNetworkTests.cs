@@ -154,7 +154,8 @@ public sealed class UnikraftNetworkTests
     [DataRow("")]
     [DataRow("net.ip=10.0.0.2/24")]
     [DataRow("net.ip=10.0.0.2/24 net.gw=10.0.0.1 net.dns=10.0.0.1")]
-    [DataRow("  net.dns=1.1.1.1,8.8.8.8   net.ip=192.168.1.9/32 ")]
+    [DataRow("  net.dns=1.1.1.1 net.dns=2001:4860:4860::8888   net.ip=192.168.1.9/32 net.wait=30 ")]
+    [DataRow("net.en1.ip=10.1.0.2/16 net.en1.gw=10.1.0.1 net.en1.dns=10.1.0.1 net.wait=0")]
     public void GivenAWellFormedNetworkConfig_ItPasses(string config) => Assert.IsTrue(Resolve("user", config: config).Succeeded);
 
     [TestMethod]
@@ -162,10 +163,13 @@ public sealed class UnikraftNetworkTests
     [DataRow("net.ip=10.0.0.2/33", "net.ip takes ADDRESS/PREFIX")]
     [DataRow("net.ip=10.0.0.256/24", "net.ip takes ADDRESS/PREFIX")]
     [DataRow("net.ip=10.0.0.2/24 net.gw=gateway", "net.gw takes an IPv4 address")]
-    [DataRow("net.ip=10.0.0.2/24 net.dns=1.1.1.1,2.2.2.2,3.3.3.3", "net.dns takes one or two IPv4 addresses")]
-    [DataRow("net.ip=10.0.0.2/24 net.ip=10.0.0.3/24", "net.ip is given twice.")]
-    [DataRow("net.gw=10.0.0.1", "net.gw and net.dns need net.ip")]
-    [DataRow("ip=10.0.0.2/24", "'ip=10.0.0.2/24' is not a network option: expected net.ip=ADDRESS/PREFIX")]
+    [DataRow("net.gw=fe80::1", "net.gw takes an IPv4 address")]
+    [DataRow("net.dns=1.1.1.1,8.8.8.8", "net.dns takes one IPv4 or IPv6 address (repeat the option for more)")]
+    [DataRow("net.dns=1.1.1.1 net.dns=2.2.2.2 net.en1.dns=3.3.3.3 net.dns=4.4.4.4", "at most 3 name servers (net.dns=).")]
+    [DataRow("net.wait=301", "net.wait takes 0 to 300 (seconds)")]
+    [DataRow("net.eth0.ip=10.0.0.2/24", "'net.eth0.ip=10.0.0.2/24' is not a network option: expected net.ip=ADDRESS/PREFIX")]
+    [DataRow("net.en0.wait=1", "'net.en0.wait=1' is not a network option")]
+    [DataRow("ip=10.0.0.2/24", "'ip=10.0.0.2/24' is not a network option")]
     [DataRow("uk.log=info", "'uk.log=info' is not a network option")]
     public void GivenAMalformedNetworkConfig_ItFailsWithUKSDK1040(string config, string expected)
     {
