@@ -8,7 +8,8 @@ namespace Unikraft.Launcher;
 /// The published <c>&lt;name&gt;.fc.json</c> names the image by its file name and holds the image's default command
 /// line. A run starts Firecracker with a copy made for it: the image by its absolute path (so Firecracker may
 /// run anywhere), the run's command line (kernel options and program arguments, else the published one) after
-/// <c>uk.walltime=</c>, the <c>--disk</c> images as drives and <c>--memory</c> in MiB.
+/// <c>uk.walltime=</c>, the <c>--disk</c> images as drives, <c>--memory</c> in MiB and, with <c>--net tap</c>, the
+/// tap device as the network interface eth0 with the image's stable MAC. Firecracker has no user-mode network.
 /// </summary>
 public static class FirecrackerCommand
 {
@@ -73,6 +74,7 @@ public static class FirecrackerCommand
         long memoryMiB = FirecrackerConfig.MebibytesOf(options.Memory)
             ?? throw new UsageException($"--memory must be whole MiB for Firecracker, not '{options.Memory}'.");
         return FirecrackerConfig.ToJson(
-            Path.GetFullPath(options.Image), bootArgs, options.Disks.Select(d => (d.Path, d.ReadOnly)), memoryMiB);
+            Path.GetFullPath(options.Image), bootArgs, options.Disks.Select(d => (d.Path, d.ReadOnly)), memoryMiB,
+            options.Network == GuestNetwork.Tap ? (options.Tap!, GuestNetwork.GuestMac(options.Image)) : null);
     }
 }

@@ -25,10 +25,48 @@ public sealed record DiskOption(string Path, bool ReadOnly)
     }
 }
 
+/// <summary>A port of the guest reached from the host's loopback in user-mode networking (<c>--forward [tcp|udp:]HOST:GUEST</c>).</summary>
+/// <param name="Protocol"><c>tcp</c> or <c>udp</c>.</param>
+/// <param name="HostPort">The port on 127.0.0.1 of the host.</param>
+/// <param name="GuestPort">The guest's port.</param>
+public sealed record PortForward(string Protocol, int HostPort, int GuestPort)
+{
+    /// <summary>Parses <c>HOST:GUEST</c>, <c>tcp:HOST:GUEST</c> or <c>udp:HOST:GUEST</c> (ports 1-65535).</summary>
+    public static PortForward Parse(string value)
+    {
+        string[] parts = value.Split(':');
+        string protocol = parts.Length == 3 ? parts[0] : "tcp";
+        if (parts.Length is not (2 or 3) || protocol is not ("tcp" or "udp")
+            || Port(parts[^2]) is not { } host || Port(parts[^1]) is not { } guest)
+        {
+            throw new UsageException($"--forward takes [tcp|udp:]HOST:GUEST with ports 1-65535, not '{value}'.");
+        }
+
+        return new PortForward(protocol, host, guest);
+    }
+
+    /// <summary>QEMU's rule: <c>tcp:127.0.0.1:HOST-:GUEST</c> (the guest's address is the one slirp's DHCP gave it).</summary>
+    public string HostForward => $"{Protocol}:{Unikraft.Sdk.GuestNetwork.ForwardAddress}:{HostPort}-:{GuestPort}";
+
+    /// <summary>The line the launcher prints for it before the VM starts.</summary>
+    public string Description =>
+        $"unikraft: forwarding {Protocol} {Unikraft.Sdk.GuestNetwork.ForwardAddress}:{HostPort} to the guest's port {GuestPort}"
+        + (Protocol == "tcp" ? $" (http://{Unikraft.Sdk.GuestNetwork.ForwardAddress}:{HostPort}/ for a web server)" : "");
+
+    /// <summary>The option value: <c>tcp:HOST:GUEST</c>.</summary>
+    public override string ToString() => $"{Protocol}:{HostPort}:{GuestPort}";
+
+    private static int? Port(string text) =>
+        text.Length is > 0 and <= 5 && text.All(char.IsAsciiDigit) && int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 65535 and var port
+            ? port
+            : null;
+}
+
 /// <summary>
 /// <c>--image PATH [--arch x64|arm64] [--vmm qemu|firecracker|auto] [--qemu PATH] [--firecracker PATH]
 /// [--memory SIZE] [--machine NAME] [--accel auto|kvm|tcg] [--kernel-args TEXT] [--qemu-args TEXT]
-/// [--disk PATH[,ro]]… [--gdb] [--verbose] [-- program arguments]</c>.
+/// [--disk PATH[,ro]]… [--net none|user|tap] [--tap NAME] [--forward [tcp|udp:]HOST:GUEST]… [--gdb] [--verbose]
+/// [-- program arguments]</c>.
 /// </summary>
 public sealed partial record LaunchOptions
 {
@@ -36,7 +74,8 @@ public sealed partial record LaunchOptions
     public const string Usage =
         "usage: Unikraft.Launcher --image <path> [--arch x64|arm64] [--vmm qemu|firecracker|auto] [--qemu <path>]\n" +
         "       [--firecracker <path>] [--memory <size>] [--machine microvm|q35|virt] [--accel auto|kvm|tcg]\n" +
-        "       [--kernel-args <text>] [--qemu-args <text>] [--disk <path>[,ro]]... [--gdb] [--verbose]\n" +
+        "       [--kernel-args <text>] [--qemu-args <text>] [--disk <path>[,ro]]... [--net none|user|tap]\n" +
+        "       [--tap <name>] [--forward [tcp|udp:]<host port>:<guest port>]... [--gdb] [--verbose]\n" +
         "       [-- <program arguments>]";
 
     /// <summary>The unikernel image (an ELF file) to boot.</summary>
@@ -75,6 +114,18 @@ public sealed partial record LaunchOptions
     /// <summary>Disk images attached in order (the guest's /dev/vda, /dev/vdb, …).</summary>
     public IReadOnlyList<DiskOption> Disks { get; init; } = [];
 
+    /// <summary>
+    /// The guest's network device: <c>none</c> (default), <c>user</c> (QEMU's user-mode network) or <c>tap</c>
+    /// (the existing tap device <see cref="Tap"/>).
+    /// </summary>
+    public string Network { get; init; } = Unikraft.Sdk.GuestNetwork.None;
+
+    /// <summary>The host's tap device of <c>--net tap</c>.</summary>
+    public string? Tap { get; init; }
+
+    /// <summary>Ports of the guest reached from the host's 127.0.0.1 (<c>--net user</c> only).</summary>
+    public IReadOnlyList<PortForward> Forwards { get; init; } = [];
+
     /// <summary>Start QEMU's gdb stub on :1234 and wait for a debugger.</summary>
     public bool Gdb { get; init; }
 
@@ -109,6 +160,9 @@ public sealed partial record LaunchOptions
                 "--kernel-args" => options with { KernelArgs = Value() },
                 "--qemu-args" => options with { QemuArgs = Value() },
                 "--disk" => options with { Disks = [.. options.Disks, DiskOption.Parse(Value())] },
+                "--net" => options with { Network = Value() },
+                "--tap" => options with { Tap = Value() },
+                "--forward" => options with { Forwards = [.. options.Forwards, PortForward.Parse(Value())] },
                 "--gdb" => options with { Gdb = true },
                 "--verbose" => options with { Verbose = true },
                 "-h" or "--help" => options with { Help = true },
@@ -171,7 +225,42 @@ public sealed partial record LaunchOptions
             throw new UsageException($"--machine must be {string.Join(" or ", machines)} for {Architecture}, not '{Machine}'.");
         }
 
+        ValidateNetwork();
         return this;
+    }
+
+    private void ValidateNetwork()
+    {
+        if (!Unikraft.Sdk.GuestNetwork.Modes.Contains(Network))
+        {
+            throw new UsageException($"--net must be none, user or tap, not '{Network}'.");
+        }
+
+        if (Network == Unikraft.Sdk.GuestNetwork.Tap && Tap is null)
+        {
+            throw new UsageException("--net tap needs --tap <name>, an existing tap device of the host.");
+        }
+
+        if (Tap is not null && Network != Unikraft.Sdk.GuestNetwork.Tap)
+        {
+            throw new UsageException($"--tap {Tap} needs --net tap.");
+        }
+
+        if (Tap is not null && !Unikraft.Sdk.GuestNetwork.IsInterfaceName(Tap))
+        {
+            throw new UsageException($"--tap must name a network interface (1 to 15 characters without '/', ':', ',' or blanks), not '{Tap}'.");
+        }
+
+        if (Forwards.Count > 0 && Network != Unikraft.Sdk.GuestNetwork.User)
+        {
+            throw new UsageException($"--forward needs --net user (QEMU's user-mode network), not --net {Network}"
+                + (Network == Unikraft.Sdk.GuestNetwork.Tap ? ": on a tap device the guest has an address of its own." : "."));
+        }
+
+        if (Forwards.GroupBy(f => (f.Protocol, f.HostPort)).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new UsageException($"--forward: the host's {twice.Key.Protocol} port {twice.Key.HostPort} is forwarded twice.");
+        }
     }
 
     [GeneratedRegex("^[1-9][0-9]*[KMGT]?$")]

@@ -31,7 +31,15 @@ public static class LauncherMessages
     /// <summary>{0}: Firecracker binary, {1}: reason.</summary>
     public const string FirecrackerStartFailed = "UKSDK2008: Firecracker ('{0}') could not be started: {1}";
 
-    /// <summary>Exit code for usage errors, a missing image, disk or Firecracker config.</summary>
+    /// <summary>{0}: tap device, {1}: why it cannot be used (<see cref="Unikraft.Sdk.TapDevice.Problem"/>).</summary>
+    public const string TapDeviceUnusable = "UKSDK2009: The tap device '{0}' (--tap, UnikraftTapDevice) cannot be used: {1}";
+
+    /// <summary>No values.</summary>
+    public const string UserNetworkOnFirecracker =
+        "UKSDK2010: --net user is QEMU's user-mode network, which Firecracker does not have. On Firecracker use a tap device " +
+        "(--net tap --tap <name>), or boot on QEMU (--vmm qemu or auto).";
+
+    /// <summary>Exit code for usage errors, a missing image, disk or Firecracker config, an unusable tap device.</summary>
     public const int UsageExitCode = 125;
 
     /// <summary>Exit code when QEMU or Firecracker is missing or cannot start (the shell's "command not found").</summary>
@@ -44,6 +52,6 @@ public static class LauncherMessages
     public static IReadOnlyList<string> All { get; } =
     [
         QemuNotFound, ImageNotFound, UsageError, QemuStartFailed, DiskNotFound, FirecrackerConfigInvalid, FirecrackerNotFound,
-        FirecrackerStartFailed,
+        FirecrackerStartFailed, TapDeviceUnusable, UserNetworkOnFirecracker,
     ];
 }

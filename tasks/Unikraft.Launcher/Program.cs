@@ -34,6 +34,18 @@ static int Launch(LaunchOptions options)
         return LauncherMessages.UsageExitCode;
     }
 
+    if (options.Vmm == "firecracker" && options.Network == Unikraft.Sdk.GuestNetwork.User)
+    {
+        Error(LauncherMessages.UserNetworkOnFirecracker);
+        return LauncherMessages.UsageExitCode;
+    }
+
+    if (options.Network == Unikraft.Sdk.GuestNetwork.Tap && Unikraft.Sdk.TapDevice.Problem(options.Tap!) is { } tapProblem)
+    {
+        Error(LauncherMessages.TapDeviceUnusable, options.Tap!, tapProblem);
+        return LauncherMessages.UsageExitCode;
+    }
+
     if (options.Vmm == "qemu")
     {
         return LaunchQemu(options, KernelCommandLine.Build(options.KernelArgs, options.ProgramArguments));
@@ -79,6 +91,11 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
         HostFacts host = HostProbe.Probe(options.Architecture, controlFile);
         IReadOnlyList<string> qemuArgs = QemuCommand.Build(options, host, commandLine);
         Verbose(options, qemu, qemuArgs);
+        foreach (PortForward forward in options.Forwards)
+        {
+            Console.Error.WriteLine(forward.Description);
+        }
+
         if (options.Gdb)
         {
             Console.Error.WriteLine($"unikraft: waiting for gdb on port {QemuCommand.GdbPort}; attach with:");

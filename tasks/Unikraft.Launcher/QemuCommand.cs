@@ -1,4 +1,4 @@
-// Builds the QEMU argument list for an image: machine, accelerator, console, exit devices, disks, gdb.
+// Builds the QEMU argument list for an image: machine, accelerator, console, exit devices, disks, network, gdb.
 namespace Unikraft.Launcher;
 
 /// <summary>What the launcher found out about the host, passed in so that the builder stays pure.</summary>
@@ -83,7 +83,9 @@ public static class QemuCommand
             args.AddRange(["-semihosting-config", "enable=on,target=native"]);
         }
 
-        args.AddRange(DiskArguments(options.Disks, machine, lowestWindowFirst: !x64 && IsFirecrackerImage(options.Image)));
+        bool lowestWindowFirst = !x64 && IsFirecrackerImage(options.Image);
+        args.AddRange(DiskArguments(options.Disks, machine, lowestWindowFirst));
+        args.AddRange(NetworkArguments(options, machine, lowestWindowFirst));
         args.AddRange(ResolveAccel(options, host) == "kvm"
             ? ["-enable-kvm", "-cpu", x64 ? "host,-arch-capabilities" : "host"]
             : ["-accel", "tcg", "-cpu", "max"]);
@@ -107,8 +109,7 @@ public static class QemuCommand
     /// </summary>
     public static IEnumerable<string> DiskArguments(IReadOnlyList<DiskOption> disks, string machine, bool lowestWindowFirst = false)
     {
-        bool pci = machine == "q35" || (machine == "virt" && !lowestWindowFirst);
-        string device = pci ? "virtio-blk-pci" : "virtio-blk-device";
+        string device = OnPci(machine, lowestWindowFirst) ? "virtio-blk-pci" : "virtio-blk-device";
         for (int i = 0; i < disks.Count; i++)
         {
             // QEMU's option syntax doubles a comma that belongs to a value.
@@ -119,4 +120,32 @@ public static class QemuCommand
             yield return $"{device},drive=vd{i}" + (lowestWindowFirst ? $",bus=virtio-mmio-bus.{i}" : "");
         }
     }
+
+    /// <summary>
+    /// The guest's virtio-net device (<c>--net user|tap</c>; nothing for <c>none</c>) after the disks, on the
+    /// disks' transport (see <see cref="DiskArguments"/>): <c>-netdev user,id=net0[,hostfwd=tcp:127.0.0.1:HOST-:GUEST]…</c>
+    /// or <c>-netdev tap,id=net0,ifname=NAME,script=no,downscript=no</c>, then <c>virtio-net-pci</c> (q35, virt)
+    /// or <c>virtio-net-device</c> (microvm; Firecracker images on virt, pinned to the window after the disks',
+    /// where Firecracker puts its network device), with the image's stable MAC (<see cref="Unikraft.Sdk.GuestNetwork.GuestMac"/>).
+    /// </summary>
+    public static IEnumerable<string> NetworkArguments(LaunchOptions options, string machine, bool lowestWindowFirst = false)
+    {
+        if (options.Network == Unikraft.Sdk.GuestNetwork.None)
+        {
+            yield break;
+        }
+
+        string id = Unikraft.Sdk.GuestNetwork.QemuNetdevId;
+        yield return "-netdev";
+        yield return options.Network == Unikraft.Sdk.GuestNetwork.User
+            ? $"user,id={id}" + string.Concat(options.Forwards.Select(f => ",hostfwd=" + f.HostForward))
+            : $"tap,id={id},ifname={options.Tap},script=no,downscript=no";
+        yield return "-device";
+        yield return (OnPci(machine, lowestWindowFirst) ? "virtio-net-pci" : "virtio-net-device")
+            + $",netdev={id},mac={Unikraft.Sdk.GuestNetwork.GuestMac(options.Image)}"
+            + (lowestWindowFirst ? $",bus=virtio-mmio-bus.{options.Disks.Count}" : "");
+    }
+
+    /// <summary>Virtio devices go on the PCI bus of q35 and virt, but on virtio-mmio for microvm and Firecracker images.</summary>
+    private static bool OnPci(string machine, bool lowestWindowFirst) => machine == "q35" || (machine == "virt" && !lowestWindowFirst);
 }

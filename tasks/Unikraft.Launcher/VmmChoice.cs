@@ -9,8 +9,8 @@ public sealed record VmmChoice(bool UseFirecracker, string? Note)
     /// <summary>
     /// Chooses for <paramref name="options"/>: <c>qemu</c> is QEMU, <c>firecracker</c> is Firecracker, and
     /// <c>auto</c> is Firecracker when <paramref name="firecracker"/> (its full path, null when it was not found)
-    /// exists, the host's CPU is the guest's, /dev/kvm is usable and no gdb stub is wanted, else the equivalent
-    /// QEMU machine.
+    /// exists, the host's CPU is the guest's, /dev/kvm is usable and neither a gdb stub nor QEMU's user-mode
+    /// network (<c>--net user</c>) is wanted, else the equivalent QEMU machine.
     /// </summary>
     public static VmmChoice Choose(LaunchOptions options, string? firecracker, string hostArchitecture, bool kvmUsable)
     {
@@ -22,6 +22,7 @@ public sealed record VmmChoice(bool UseFirecracker, string? Note)
         string? reason =
             options.Vmm == "firecracker" ? null
             : options.Gdb ? "--gdb needs QEMU's gdb stub"
+            : options.Network == Unikraft.Sdk.GuestNetwork.User ? "--net user is QEMU's user-mode network, which Firecracker does not have"
             : firecracker is null ? $"{options.Firecracker ?? FirecrackerCommand.DefaultBinary} not found"
                 + (options.Firecracker is null ? " on PATH" : "")
             : hostArchitecture != options.Architecture ? $"firecracker runs only {hostArchitecture} guests on this host"

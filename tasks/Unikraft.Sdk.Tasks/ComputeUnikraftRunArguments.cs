@@ -8,7 +8,9 @@ namespace Unikraft.Sdk.Tasks;
 /// Validates the run properties (UKSDK1040 for a bad value) and produces $(RunArguments):
 /// <c>exec "&lt;launcher&gt;" --image … [options] --</c>; <c>dotnet run</c> appends the program arguments.
 /// Firecracker images (backend <c>fc</c>) run with <c>--vmm auto</c>: on Firecracker when it is on PATH, else
-/// on the equivalent QEMU machine.
+/// on the equivalent QEMU machine. The network (from <see cref="ResolveUnikraftNetwork"/>) becomes <c>--net</c>,
+/// <c>--tap</c> and <c>--forward</c>; a tap device that cannot be attached now is UKSDK1080; UnikraftNetworkConfig
+/// leads the kernel options.
 /// </summary>
 public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
 {
@@ -59,6 +61,18 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
     /// <summary>The output of <see cref="ResolveUnikraftDisks"/>, attached in order as /dev/vda, /dev/vdb, ….</summary>
     public ITaskItem[] Disks { get; set; } = [];
 
+    /// <summary>The resolved UnikraftNetwork: <c>none</c> (or empty), <c>user</c> or <c>tap</c>.</summary>
+    public string Network { get; set; } = "";
+
+    /// <summary>UnikraftTapDevice: the host's tap device of <c>tap</c>, checked here (UKSDK1080).</summary>
+    public string TapDevice { get; set; } = "";
+
+    /// <summary>UnikraftNetworkConfig: <c>net.*</c> kernel options placed before <see cref="KernelArgs"/>.</summary>
+    public string NetworkConfig { get; set; } = "";
+
+    /// <summary>The output of <see cref="ResolveUnikraftNetwork"/>: <c>tcp:HOST:GUEST</c> items, passed as <c>--forward</c>.</summary>
+    public ITaskItem[] PortForwards { get; set; } = [];
+
     /// <summary>The dotnet host that runs the launcher, for $(RunCommand).</summary>
     [Output]
     public string DotnetHost { get; private set; } = "";
@@ -77,6 +91,11 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
         string[] machines = Architecture == "arm64" ? ["", "virt"] : ["", "microvm", "q35"];
         Check("UnikraftQemuMachine", Machine, machines.Contains(Machine),
             $"expected {string.Join(" or ", machines.Skip(1))} for {Architecture}.");
+        if (Network == GuestNetwork.Tap && Unikraft.Sdk.TapDevice.Problem(TapDevice.Trim()) is { } tapProblem)
+        {
+            LogError(nameof(Strings.TapDeviceUnusable), TapDevice.Trim(), tapProblem);
+        }
+
         if (Log.HasLoggedErrors)
         {
             return;
@@ -89,12 +108,19 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
         arguments.AddRange(["--memory", Memory]);
         AddIfSet(arguments, "--machine", Machine);
         AddIfSet(arguments, "--accel", Accel);
-        AddIfSet(arguments, "--kernel-args", KernelArgs.Trim());
+        AddIfSet(arguments, "--kernel-args", $"{NetworkConfig.Trim()} {KernelArgs.Trim()}".Trim());
         AddIfSet(arguments, "--qemu-args", QemuArgs.Trim());
         foreach (ITaskItem disk in Disks)
         {
             bool readOnly = string.Equals(disk.GetMetadata("ReadOnly"), "true", StringComparison.OrdinalIgnoreCase);
             arguments.AddRange(["--disk", disk.ItemSpec + (readOnly ? ",ro" : "")]);
+        }
+
+        if (Network is GuestNetwork.User or GuestNetwork.Tap)
+        {
+            arguments.AddRange(["--net", Network]);
+            AddIfSet(arguments, "--tap", Network == GuestNetwork.Tap ? TapDevice.Trim() : "");
+            arguments.AddRange(PortForwards.SelectMany(f => new[] { "--forward", f.ItemSpec }));
         }
 
         if (Gdb)

@@ -9,15 +9,20 @@ namespace Unikraft.Sdk;
 /// <summary>
 /// Writes the VM description Firecracker reads with <c>--config-file</c>: boot-source (image, command line),
 /// drives (one virtio-blk device per disk, in order: /dev/vda, /dev/vdb, … in the guest), machine-config
-/// (one vCPU, the guest RAM) and no network interfaces.
+/// (one vCPU, the guest RAM) and network-interfaces (none, or the guest's virtio-net device on a tap device).
 /// </summary>
 internal static class FirecrackerConfig
 {
     /// <summary>The console Firecracker arm64 adds only when the command line names one (x86_64 always has it).</summary>
     public const string Arm64Console = "console=ttyS0";
 
-    /// <summary>The JSON text of a VM; <paramref name="disks"/> become the drives vda, vdb, … in order.</summary>
-    public static string ToJson(string kernelImagePath, string bootArgs, IEnumerable<(string Path, bool ReadOnly)> disks, long memoryMiB)
+    /// <summary>
+    /// The JSON text of a VM; <paramref name="disks"/> become the drives vda, vdb, … in order, and
+    /// <paramref name="tap"/> (the host's tap device and the guest's MAC) the network interface eth0.
+    /// </summary>
+    public static string ToJson(
+        string kernelImagePath, string bootArgs, IEnumerable<(string Path, bool ReadOnly)> disks, long memoryMiB,
+        (string HostDevice, string GuestMac)? tap = null)
     {
         var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using var stream = new MemoryStream();
@@ -49,6 +54,15 @@ internal static class FirecrackerConfig
             json.WriteEndObject();
 
             json.WriteStartArray("network-interfaces");
+            if (tap is { } nic)
+            {
+                json.WriteStartObject();
+                json.WriteString("iface_id", GuestNetwork.FirecrackerInterfaceId);
+                json.WriteString("host_dev_name", nic.HostDevice);
+                json.WriteString("guest_mac", nic.GuestMac);
+                json.WriteEndObject();
+            }
+
             json.WriteEndArray();
             json.WriteEndObject();
         }

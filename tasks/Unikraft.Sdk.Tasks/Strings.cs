@@ -59,6 +59,12 @@ internal static class Strings
 
     public static string DiskNotFound => Get(nameof(DiskNotFound));
 
+    public static string TapDeviceUnusable => Get(nameof(TapDeviceUnusable));
+
+    public static string UserNetworkOnFirecracker => Get(nameof(UserNetworkOnFirecracker));
+
+    public static string PortForwardsIgnored => Get(nameof(PortForwardsIgnored));
+
     public static string InvalidPropertyValue => Get(nameof(InvalidPropertyValue));
 
     public static string UnexpectedError => Get(nameof(UnexpectedError));

@@ -6,8 +6,9 @@ namespace Unikraft.Sdk.Tasks;
 /// <summary>
 /// Writes Firecracker's config file for <see cref="Image"/> to <c>&lt;image&gt;.json</c>: the image by its file
 /// name (the config sits next to it; Firecracker resolves relative paths against its working folder), the
-/// default command line (with <c>console=ttyS0</c> on arm64), the resolved UnikraftDisk items as drives,
-/// one vCPU and UnikraftMemory. The file is rewritten only when its text changes.
+/// network options (UnikraftNetworkConfig) and the default command line (with <c>console=ttyS0</c> on arm64),
+/// the resolved UnikraftDisk items as drives, one vCPU, UnikraftMemory and, for UnikraftNetwork=tap, the tap
+/// device as the network interface eth0 with the program's stable MAC. The file is rewritten only when its text changes.
 /// </summary>
 public sealed class WriteFirecrackerConfig : UnikraftTask
 {
@@ -25,6 +26,15 @@ public sealed class WriteFirecrackerConfig : UnikraftTask
     /// <summary>UnikraftMemory: guest RAM as a QEMU size (<c>256M</c>), written in whole MiB.</summary>
     [Required]
     public string Memory { get; set; } = "";
+
+    /// <summary>The resolved UnikraftNetwork: <c>none</c> (or empty) or <c>tap</c> (<c>user</c> is UKSDK1081 before this).</summary>
+    public string Network { get; set; } = "";
+
+    /// <summary>UnikraftTapDevice: the host's tap device of <c>tap</c> (host_dev_name).</summary>
+    public string TapDevice { get; set; } = "";
+
+    /// <summary>UnikraftNetworkConfig: <c>net.*</c> kernel options, placed before the default command line.</summary>
+    public string NetworkConfig { get; set; } = "";
 
     /// <summary>The output of <see cref="ResolveUnikraftDisks"/>: absolute paths with ReadOnly true/false.</summary>
     public ITaskItem[] Disks { get; set; } = [];
@@ -47,9 +57,10 @@ public sealed class WriteFirecrackerConfig : UnikraftTask
 
         string json = FirecrackerConfig.ToJson(
             Path.GetFileName(Image),
-            FirecrackerConfig.BootArgs(Architecture, DefaultCommandLine),
+            FirecrackerConfig.BootArgs(Architecture, $"{NetworkConfig.Trim()} {DefaultCommandLine.Trim()}"),
             Disks.Select(d => (d.ItemSpec, string.Equals(d.GetMetadata("ReadOnly"), "true", StringComparison.OrdinalIgnoreCase))),
-            memoryMiB);
+            memoryMiB,
+            Network == GuestNetwork.Tap ? (TapDevice.Trim(), GuestNetwork.GuestMac(Image)) : null);
 
         ConfigFile = ConfigPathOf(Image);
         if (!File.Exists(ConfigFile) || File.ReadAllText(ConfigFile) != json)

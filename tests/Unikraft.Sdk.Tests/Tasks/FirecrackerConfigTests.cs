@@ -109,6 +109,52 @@ public sealed class FirecrackerConfigTests
     }
 
     [TestMethod]
+    [DataRow("x64", "env.A=b -- x", "net.ip=10.0.0.2/24 net.gw=10.0.0.1 env.A=b -- x")]
+    [DataRow("x64", "", "net.ip=10.0.0.2/24 net.gw=10.0.0.1")]
+    [DataRow("arm64", "env.A=b", "console=ttyS0 net.ip=10.0.0.2/24 net.gw=10.0.0.1 env.A=b")]
+    public void GivenATapDevice_ItIsTheNetworkInterfaceEth0AndTheNetworkConfigLeadsTheBootArgs(
+        string architecture, string defaultCommandLine, string expectedBootArgs)
+    {
+        var task = new WriteFirecrackerConfig
+        {
+            Image = Path.Combine(NativeFixtures.NewFolder("fcnet"), "Hello.fc"),
+            Architecture = architecture,
+            DefaultCommandLine = defaultCommandLine,
+            Memory = "256M",
+            Network = "tap",
+            TapDevice = "tap3",
+            NetworkConfig = " net.ip=10.0.0.2/24 net.gw=10.0.0.1 ",
+        };
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(task.ConfigFile));
+        Assert.AreEqual(expectedBootArgs, document.RootElement.GetProperty("boot-source").GetProperty("boot_args").GetString());
+        JsonElement nic = document.RootElement.GetProperty("network-interfaces").EnumerateArray().Single();
+        Assert.AreEqual("eth0", nic.GetProperty("iface_id").GetString());
+        Assert.AreEqual("tap3", nic.GetProperty("host_dev_name").GetString());
+        Assert.AreEqual("52:54:00:18:5f:8d", nic.GetProperty("guest_mac").GetString());
+    }
+
+    [TestMethod]
+    public void GivenNoNetwork_TheConfigHasNoNetworkInterfaceEvenWithATapDeviceSet()
+    {
+        var task = new WriteFirecrackerConfig
+        {
+            Image = Path.Combine(NativeFixtures.NewFolder("fcnet"), "Hello.fc"),
+            Architecture = "x64",
+            Memory = "256M",
+            Network = "none",
+            TapDevice = "tap3",
+        };
+
+        Assert.IsTrue(TaskRunner.Run(task).Succeeded);
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(task.ConfigFile));
+        Assert.AreEqual(0, document.RootElement.GetProperty("network-interfaces").GetArrayLength());
+    }
+
+    [TestMethod]
     [DataRow("lots")]
     [DataRow("1000K")]
     [DataRow("0")]
