@@ -25,6 +25,21 @@
 #define STATUS_CAPS 0x10
 #define CAP_MSIX 0x11
 
+static u32 mmio_read(volatile u8 *p, int width)
+{
+    return width == 1 ? uk_mmio_read8(p) : width == 2 ? uk_mmio_read16(p) : uk_mmio_read32(p);
+}
+
+static void mmio_write(volatile u8 *p, int width, u32 v)
+{
+    if (width == 1)
+        uk_mmio_write8(p, (u8)v);
+    else if (width == 2)
+        uk_mmio_write16(p, (u16)v);
+    else
+        uk_mmio_write32(p, v);
+}
+
 /* The mapped ECAM page of a function (mapped when first used: only functions that exist cost a page). */
 static volatile u8 *ecam(const struct uk_pci_host *h, u8 bus, u8 slot, u8 func)
 {
@@ -35,10 +50,8 @@ static volatile u8 *ecam(const struct uk_pci_host *h, u8 bus, u8 slot, u8 func)
 static u32 conf_read(const struct uk_pci_host *h, u8 bus, u8 slot, u8 func, u32 off, int width)
 {
     u32 v;
-    if (h->ecam_pa) {
-        volatile u8 *p = ecam(h, bus, slot, func) + off;
-        return width == 1 ? uk_mmio_read8(p) : width == 2 ? uk_mmio_read16(p) : uk_mmio_read32(p);
-    }
+    if (h->ecam_pa)
+        return mmio_read(ecam(h, bus, slot, func) + off, width);
     if (!uk_pci_arch_conf_read(bus, slot, func, off & ~3u, &v))
         return 0xffffffffu;
     v >>= 8 * (off & 3);
@@ -48,13 +61,7 @@ static u32 conf_read(const struct uk_pci_host *h, u8 bus, u8 slot, u8 func, u32 
 static void conf_write(const struct uk_pci_host *h, u8 bus, u8 slot, u8 func, u32 off, int width, u32 v)
 {
     if (h->ecam_pa) {
-        volatile u8 *p = ecam(h, bus, slot, func) + off;
-        if (width == 1)
-            uk_mmio_write8(p, (u8)v);
-        else if (width == 2)
-            uk_mmio_write16(p, (u16)v);
-        else
-            uk_mmio_write32(p, v);
+        mmio_write(ecam(h, bus, slot, func) + off, width, v);
         return;
     }
     if (width != 4) { /* read-modify-write the dword */
@@ -205,8 +212,7 @@ u32 uk_pci_region_read(const struct uk_pci_region *r, u32 off, int width)
 {
     if (!r->va)
         return uk_pci_arch_port_read(r->port + off, width);
-    volatile u8 *p = r->va + off;
-    return width == 1 ? uk_mmio_read8(p) : width == 2 ? uk_mmio_read16(p) : uk_mmio_read32(p);
+    return mmio_read(r->va + off, width);
 }
 
 void uk_pci_region_write(const struct uk_pci_region *r, u32 off, int width, u32 v)
@@ -215,13 +221,7 @@ void uk_pci_region_write(const struct uk_pci_region *r, u32 off, int width, u32 
         uk_pci_arch_port_write(r->port + off, width, v);
         return;
     }
-    volatile u8 *p = r->va + off;
-    if (width == 1)
-        uk_mmio_write8(p, (u8)v);
-    else if (width == 2)
-        uk_mmio_write16(p, (u16)v);
-    else
-        uk_mmio_write32(p, v);
+    mmio_write(r->va + off, width, v);
 }
 
 long uk_pci_msix_enable(const struct uk_pci_dev *d, int *line)

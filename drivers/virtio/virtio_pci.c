@@ -199,19 +199,6 @@ static const struct uk_virtio_transport pci_transport = {
     .notify = notify,
     .ack_interrupt = ack_interrupt,
 };
-static const struct uk_virtio_transport pci_legacy_transport = {
-    .name = "pci-legacy",
-    .fixed_queue_size = true, /* a legacy device's queue size cannot be changed */
-    .device_features = device_features,
-    .driver_features = driver_features,
-    .get_status = get_status,
-    .set_status = set_status,
-    .read_config = read_config,
-    .queue_max = queue_max,
-    .queue_enable = queue_enable,
-    .notify = notify,
-    .ack_interrupt = ack_interrupt,
-};
 
 /* Maps the regions the vendor capabilities describe; false when a required one is missing. */
 static bool modern_regions(struct vpci *p)
@@ -262,10 +249,11 @@ static void attach(const struct uk_pci_dev *pd)
     if (r && irq < 0)
         uk_pr_warn("virtio: %s: no interrupt (MSI-X: %ld, no INTx line): the driver polls\n", pd->where, r);
     struct uk_virtio_dev *d = &devices[ndevices++];
-    *d = (struct uk_virtio_dev){.transport = modern ? &pci_transport : &pci_legacy_transport,
+    *d = (struct uk_virtio_dev){.transport = &pci_transport,
                                 .transport_data = p,
                                 .device_id = id,
                                 .legacy = !modern,
+                                .fixed_queue_size = !modern, /* a legacy device's queue size cannot be changed */
                                 .irq = irq};
     uk_snprintf(d->where, sizeof(d->where), "%s %s %s %d", pd->where, modern ? "modern" : "legacy",
                 p->msix ? "msi-x" : "intx", irq);

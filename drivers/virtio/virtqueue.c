@@ -27,7 +27,7 @@ long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_v
     u16 size = d->transport->queue_max(d, index);
     if (!size)
         return -ENOENT;
-    if (max_size && size > max_size && !d->transport->fixed_queue_size)
+    if (max_size && size > max_size && !d->fixed_queue_size)
         size = max_size;
     if (size & (size - 1)) /* split rings are a power of two long */
         size = (u16)(1u << (31 - __builtin_clz(size)));

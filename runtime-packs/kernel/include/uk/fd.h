@@ -8,6 +8,9 @@
 
 /* Installs f at the lowest free number >= min (taking a reference); the number, or -EMFILE. */
 long uk_fd_install(struct uk_file *f, int min);
+/* Installs a new file (taking over the caller's reference) at the lowest free number, close-on-exec as
+ * asked; the number, or -EMFILE (the file is then released). */
+long uk_fd_install_new(struct uk_file *f, bool cloexec);
 /* Installs f at exactly fd, closing what was there; fd, or -EBADF. */
 long uk_fd_install_at(struct uk_file *f, int fd);
 /* The file at fd, NULL when none. Borrowed: valid until the caller blocks (another thread may then

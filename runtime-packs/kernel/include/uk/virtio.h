@@ -24,8 +24,7 @@ struct uk_virtq;
 
 /* What a transport does for the core and the drivers. */
 struct uk_virtio_transport {
-    const char *name;      /* "mmio", "pci", "pci-legacy" */
-    bool fixed_queue_size; /* queues have the device's size (legacy PCI): uk_virtq_init takes it as is */
+    const char *name; /* "mmio", "pci" */
     u64 (*device_features)(struct uk_virtio_dev *d);
     void (*driver_features)(struct uk_virtio_dev *d, u64 features);
     u8 (*get_status)(struct uk_virtio_dev *d);
@@ -44,8 +43,9 @@ struct uk_virtio_dev {
     const struct uk_virtio_transport *transport;
     void *transport_data;
     u32 device_id;
-    bool legacy;  /* a pre-1.0 (legacy) interface: no FEATURES_OK, 32 feature bits, guest-page rings */
-    u64 features; /* negotiated */
+    bool legacy;           /* a pre-1.0 (legacy) interface: no FEATURES_OK, 32 feature bits, guest-page rings */
+    bool fixed_queue_size; /* queues have the device's size (legacy PCI): uk_virtq_init takes it as is */
+    u64 features;          /* negotiated */
     int irq;
     char where[48]; /* "mmio@0xfeb00e00 irq 12 v1", for the boot log */
     void *driver_data;

@@ -63,3 +63,12 @@ void uk_fd_set_cloexec(long fd, bool on)
     if (valid(fd) && fds[fd].file)
         fds[fd].cloexec = on;
 }
+
+long uk_fd_install_new(struct uk_file *f, bool cloexec)
+{
+    long fd = uk_fd_install(f, 0);
+    uk_file_put(f);
+    if (fd >= 0)
+        uk_fd_set_cloexec(fd, cloexec);
+    return fd;
+}

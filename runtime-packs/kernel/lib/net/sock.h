@@ -3,6 +3,7 @@
  * (tcp.c, udp.c) under the common file operations and options of socket.c. */
 #ifndef UK_NET_SOCK_H
 #define UK_NET_SOCK_H
+#include <lwip/ip.h>
 #include <lwip/ip_addr.h>
 #include <uk/file.h>
 #include <uk/socket.h>
@@ -75,6 +76,9 @@ struct proto {
 
 extern const struct proto uk_net_tcp, uk_net_udp;
 
+/* The lwIP so_options bits s's options ask for (SOF_REUSEADDR, SOF_KEEPALIVE, SOF_BROADCAST). */
+u8 uk_net_so_options(const struct sock *s);
+#define UK_NET_SOF_MASK (SOF_REUSEADDR | SOF_KEEPALIVE | SOF_BROADCAST)
 /* The lwIP PCB type for s: IPv4 only, IPv6 only, or both (AF_INET6 without IPV6_V6ONLY). */
 u8 uk_net_iptype(const struct sock *s);
 /* A socket object (and its file) for an accepted connection of listener l; NULL when memory is short. */

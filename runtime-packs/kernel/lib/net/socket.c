@@ -82,6 +82,12 @@ static u32 sock_poll(struct uk_file *f, struct uk_poll_table *pt)
     return S(f)->proto->poll(S(f));
 }
 
+u8 uk_net_so_options(const struct sock *s)
+{
+    return (u8)((s->reuseaddr || s->reuseport ? SOF_REUSEADDR : 0) | (s->keepalive ? SOF_KEEPALIVE : 0) |
+                (s->broadcast ? SOF_BROADCAST : 0));
+}
+
 u8 uk_net_iptype(const struct sock *s)
 {
     return s->domain == UK_AF_INET ? IPADDR_TYPE_V4 : s->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;

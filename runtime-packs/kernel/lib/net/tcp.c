@@ -501,16 +501,9 @@ static void tcp_apply_(struct sock *s)
     struct tcp_pcb *pcb = s->pcb.tcp;
     if (!pcb)
         return;
-    if (s->reuseaddr || s->reuseport)
-        ip_set_option(pcb, SOF_REUSEADDR);
-    else
-        ip_reset_option(pcb, SOF_REUSEADDR);
+    pcb->so_options = (u8)((pcb->so_options & ~UK_NET_SOF_MASK) | uk_net_so_options(s));
     if (s->state == S_LISTENING)
-        return; /* the rest is per connection */
-    if (s->keepalive)
-        ip_set_option(pcb, SOF_KEEPALIVE);
-    else
-        ip_reset_option(pcb, SOF_KEEPALIVE);
+        return; /* Nagle is per connection */
     if (s->nodelay)
         tcp_nagle_disable(pcb);
     else

@@ -200,14 +200,7 @@ static void udp_apply_(struct sock *s)
     struct udp_pcb *pcb = s->pcb.udp;
     if (!pcb)
         return;
-    if (s->reuseaddr || s->reuseport)
-        ip_set_option(pcb, SOF_REUSEADDR);
-    else
-        ip_reset_option(pcb, SOF_REUSEADDR);
-    if (s->broadcast)
-        ip_set_option(pcb, SOF_BROADCAST);
-    else
-        ip_reset_option(pcb, SOF_BROADCAST);
+    pcb->so_options = (u8)((pcb->so_options & ~UK_NET_SOF_MASK) | uk_net_so_options(s));
 }
 
 const struct proto uk_net_udp = {

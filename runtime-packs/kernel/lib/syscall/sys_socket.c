@@ -59,20 +59,11 @@ static long addr_out(const struct uk_sockaddr *a, u32 len, long uaddr, long ulen
     return 0;
 }
 
-static long install(struct uk_file *f, bool cloexec)
-{
-    long fd = uk_fd_install(f, 0);
-    uk_file_put(f);
-    if (fd >= 0)
-        uk_fd_set_cloexec(fd, cloexec);
-    return fd;
-}
-
 long sys_socket(long domain, long type, long protocol)
 {
     struct uk_file *f;
     long r = uk_socket_create((int)domain, (int)type, (int)protocol, &f);
-    return r ? r : install(f, type & UK_SOCK_CLOEXEC);
+    return r ? r : uk_fd_install_new(f, type & UK_SOCK_CLOEXEC);
 }
 
 long sys_socketpair(long domain, long type, long protocol, long usv)
@@ -80,17 +71,20 @@ long sys_socketpair(long domain, long type, long protocol, long usv)
     return domain == UK_AF_INET || domain == UK_AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
 }
 
-long sys_bind(long fd, long uaddr, long len)
+/* bind and connect: an address in, a call on the socket. */
+static long with_address(long fd, long uaddr, long len, long (*call)(struct uk_file *, const struct uk_sockaddr *, u32))
 {
     struct uk_sockaddr a;
     long r = addr_in(&a, uaddr, len);
     struct uk_file *f = r ? NULL : sock_of(fd, &r);
     if (!f)
         return r;
-    r = uk_socket_bind(f, &a, (u32)len);
+    r = call(f, &a, (u32)len);
     uk_file_put(f);
     return r;
 }
+
+long sys_bind(long fd, long uaddr, long len) { return with_address(fd, uaddr, len, uk_socket_bind); }
 
 long sys_listen(long fd, long backlog)
 {
@@ -121,22 +115,12 @@ long sys_accept4(long fd, long uaddr, long ulen, long flags)
         uk_file_put(c);
         return r;
     }
-    return install(c, flags & UK_SOCK_CLOEXEC);
+    return uk_fd_install_new(c, flags & UK_SOCK_CLOEXEC);
 }
 
 long sys_accept(long fd, long uaddr, long ulen) { return sys_accept4(fd, uaddr, ulen, 0); }
 
-long sys_connect(long fd, long uaddr, long len)
-{
-    struct uk_sockaddr a;
-    long r = addr_in(&a, uaddr, len);
-    struct uk_file *f = r ? NULL : sock_of(fd, &r);
-    if (!f)
-        return r;
-    r = uk_socket_connect(f, &a, (u32)len);
-    uk_file_put(f);
-    return r;
-}
+long sys_connect(long fd, long uaddr, long len) { return with_address(fd, uaddr, len, uk_socket_connect); }
 
 static long name(long fd, long uaddr, long ulen, bool peer)
 {
