@@ -241,6 +241,8 @@ switch (mode)
         return PollProbe.Run();
     case "net":
         return NetProbe.Run();
+    case "epoll":
+        return EpollProbe.Run();
     case "disks":
         return DiskProbe.List();
     case "disk":

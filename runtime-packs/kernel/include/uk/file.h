@@ -1,6 +1,6 @@
 /* file.h - open files: the object behind a file descriptor and the operations every kind of file
- * implements (regular and generated files, directories, devices, pipes, eventfds; later block devices,
- * sockets and epoll). The syscalls work through these operations only, never on a file's type.
+ * implements (regular and generated files, directories, devices, pipes, eventfds, epoll instances; later
+ * sockets). The syscalls work through these operations only, never on a file's type.
  * Each file has a wait queue: when its readiness changes, its implementation wakes the queue. */
 #ifndef UK_FILE_H
 #define UK_FILE_H
@@ -35,6 +35,7 @@
 struct uk_file;
 struct uk_vnode;
 struct uk_poll_table;
+struct uk_epitem;
 
 struct uk_file_ops {
     /* Read or write at *pos (the file position, or pread/pwrite's offset) and advance it; user buffers. */
@@ -43,7 +44,8 @@ struct uk_file_ops {
     /* NULL: -ENOTTY */
     long (*ioctl)(struct uk_file *f, unsigned long req, long arg);
     /* The UK_POLL* events ready now; with pt, also registers the caller on the wait queues whose
-     * wake-ups announce a change (uk_poll_wait). NULL: always readable and writable. */
+     * wake-ups announce a change (uk_poll_wait). NULL: always readable and writable for poll and
+     * select, and not watchable by epoll (-EPERM, as Linux for regular files and directories). */
     u32 (*poll)(struct uk_file *f, struct uk_poll_table *pt);
     /* The new position for lseek (uk_file_seek does the usual arithmetic). NULL: -ESPIPE, and
      * pread/pwrite are refused the same way. */
@@ -63,12 +65,15 @@ struct uk_file {
     struct uk_vnode *vn; /* files opened from a path; NULL for pipes, eventfds, sockets */
     void *priv;          /* the implementation's object */
     struct uk_waitq wq;  /* woken when the file's readiness changes */
+    /* the epoll registrations watching this file (epoll.h) */
+    struct uk_epitem *epitems;
 };
 
 /* A new file with one reference; NULL when memory is short. */
 struct uk_file *uk_file_new(const struct uk_file_ops *ops, int flags, void *priv);
 static inline void uk_file_get(struct uk_file *f) { f->refs++; }
-/* Drops a reference; the last one releases the file (and its node). */
+/* Drops a reference; the last one takes the file out of every epoll instance, then releases it (and
+ * its node). */
 void uk_file_put(struct uk_file *f);
 /* Opens node vn through its file system (the file then holds a reference to vn). */
 long uk_file_open(struct uk_vnode *vn, int flags, struct uk_file **out);

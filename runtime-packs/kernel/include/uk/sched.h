@@ -24,6 +24,8 @@ struct uk_thread {
     struct uk_thread *wq_next; /* futex wait queue */
     /* signals */
     u64 sigmask;
+    u64 saved_sigmask;    /* the thread's own mask while a wait runs with the caller's (ppoll, epoll_pwait) */
+    bool restore_sigmask; /* saved_sigmask is to be restored on the way back to the program */
     u64 sigpending;
     u64 altstack_sp, altstack_size;
     int altstack_flags;

@@ -92,6 +92,12 @@ void uk_signal_deliver(struct uk_trapframe *f);
 /* Whether the current thread has a pending signal it does not block (an interrupted wait then ends
  * with -EINTR). */
 bool uk_signal_pending(void);
+/* Waits with a mask of the caller's (ppoll, pselect6, epoll_pwait): the current thread blocks mask
+ * instead of its own until uk_signal_wait_mask_end, which puts its own back at once, or, after an
+ * interrupted wait, once the signal's handler has its frame (whose saved mask is the thread's own), as
+ * Linux does. */
+void uk_signal_wait_mask_begin(u64 mask);
+void uk_signal_wait_mask_end(bool interrupted);
 const char *uk_signal_name(int sig);
 UK_NORETURN void uk_signal_kill_program(int sig);
 

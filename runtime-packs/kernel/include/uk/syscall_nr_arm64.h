@@ -21,6 +21,9 @@
 #define UK_NR_accept4 242
 #define UK_NR_getcwd 17
 #define UK_NR_eventfd2 19
+#define UK_NR_epoll_create1 20
+#define UK_NR_epoll_ctl 21
+#define UK_NR_epoll_pwait 22
 #define UK_NR_dup 23
 #define UK_NR_dup3 24
 #define UK_NR_fcntl 25
@@ -117,10 +120,13 @@
 #define UK_NR_statx 291
 #define UK_NR_rseq 293
 #define UK_NR_faccessat2 439
+#define UK_NR_epoll_pwait2 441
 
 /* clone(flags, stack, parent_tid, tls, child_tid): tls before child_tid, unlike x86_64. */
 #define UK_CLONE_TLS_BEFORE_CTID 1
 /* No architecture-only syscalls. */
 #define UK_ARCH_SYSCALLS(X)
 #define UK_SYSCALL_MAX 512
+/* struct epoll_event has its natural layout (16 bytes) */
+#define UK_EPOLL_EVENT_PACKED
 #endif

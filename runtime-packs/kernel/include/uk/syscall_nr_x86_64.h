@@ -94,8 +94,11 @@
 #define UK_NR_fadvise64 221
 #define UK_NR_clock_gettime 228
 #define UK_NR_clock_getres 229
+#define UK_NR_epoll_create 213
 #define UK_NR_clock_nanosleep 230
 #define UK_NR_exit_group 231
+#define UK_NR_epoll_wait 232
+#define UK_NR_epoll_ctl 233
 #define UK_NR_tgkill 234
 #define UK_NR_mbind 237
 #define UK_NR_get_mempolicy 239
@@ -107,8 +110,10 @@
 #define UK_NR_ppoll 271
 #define UK_NR_set_robust_list 273
 #define UK_NR_get_robust_list 274
+#define UK_NR_epoll_pwait 281
 #define UK_NR_eventfd 284
 #define UK_NR_eventfd2 290
+#define UK_NR_epoll_create1 291
 #define UK_NR_dup3 292
 #define UK_NR_pipe2 293
 #define UK_NR_prlimit64 302
@@ -119,6 +124,7 @@
 #define UK_NR_statx 332
 #define UK_NR_rseq 334
 #define UK_NR_faccessat2 439
+#define UK_NR_epoll_pwait2 441
 #define UK_NR_rename 82
 #define UK_NR_mkdir 83
 #define UK_NR_rmdir 84
@@ -140,7 +146,9 @@
 /* clang-format off */
 #define UK_ARCH_SYSCALLS(X)                                                                                            \
     X(open) X(stat) X(lstat) X(poll) X(access) X(pipe) X(dup2) X(fork) X(time) X(arch_prctl) X(rename)                 \
-    X(mkdir) X(rmdir) X(unlink) X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select)
+    X(mkdir) X(rmdir) X(unlink) X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select) X(epoll_create) X(epoll_wait)
 /* clang-format on */
 #define UK_SYSCALL_MAX 512
+/* struct epoll_event is packed on x86_64 (12 bytes) */
+#define UK_EPOLL_EVENT_PACKED __attribute__((packed))
 #endif

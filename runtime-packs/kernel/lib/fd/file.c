@@ -1,5 +1,6 @@
 /* file.c - open files: creation, opening a node through its file system, references and release,
  * and lseek's arithmetic for the file types that can seek. */
+#include <uk/epoll.h>
 #include <uk/errno.h>
 #include <uk/file.h>
 #include <uk/mm.h>
@@ -33,6 +34,8 @@ void uk_file_put(struct uk_file *f)
 {
     if (--f->refs > 0)
         return;
+    if (f->epitems)
+        uk_epoll_file_closed(f);
     if (f->ops->release)
         f->ops->release(f);
     if (f->vn)

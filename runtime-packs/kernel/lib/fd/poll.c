@@ -12,16 +12,17 @@
 
 #define INLINE_ENTRIES 16
 
-struct uk_poll_table {
+/* The sleeping thread's entries, one per wait queue a file registered it on. */
+struct poll_table {
+    struct uk_poll_table pt;
     struct uk_wait_entry *entries;
     usize used, cap;
     bool full; /* an entry could not be queued: never sleep without a timeout's bound */
 };
 
-void uk_poll_wait(struct uk_poll_table *pt, struct uk_waitq *q)
+static void queue_thread(struct uk_poll_table *base, struct uk_waitq *q)
 {
-    if (!pt)
-        return;
+    struct poll_table *pt = UK_CONTAINER_OF(base, struct poll_table, pt);
     if (pt->used == pt->cap) {
         usize cap = pt->cap * 2;
         struct uk_wait_entry *more = uk_kzalloc(cap * sizeof(*more));
@@ -74,9 +75,9 @@ static long scan(struct uk_pollfd *fds, usize n, struct uk_file **held, struct u
 long uk_poll(struct uk_pollfd *fds, usize n, s64 timeout_ns)
 {
     struct uk_wait_entry inline_entries[INLINE_ENTRIES];
-    struct uk_poll_table table = {.entries = inline_entries, .cap = INLINE_ENTRIES};
+    struct poll_table table = {.pt.queue = queue_thread, .entries = inline_entries, .cap = INLINE_ENTRIES};
     u64 deadline = timeout_ns > 0 ? uk_time_monotonic_ns() + (u64)timeout_ns : 0;
-    struct uk_poll_table *pt = timeout_ns == 0 ? NULL : &table;
+    struct uk_poll_table *pt = timeout_ns == 0 ? NULL : &table.pt;
     struct uk_file *inline_held[INLINE_ENTRIES] = {0};
     struct uk_file **held = n <= INLINE_ENTRIES ? inline_held : uk_kzalloc(n * sizeof(*held));
     if (!held)

@@ -131,13 +131,34 @@ bool uk_signal_pending(void)
     return t->sigpending & ~t->sigmask;
 }
 
+void uk_signal_wait_mask_begin(u64 mask)
+{
+    struct uk_thread *t = uk_thread_current();
+    t->saved_sigmask = t->sigmask;
+    t->sigmask = mask & ~(BIT(UK_SIGKILL) | BIT(UK_SIGSTOP));
+}
+
+void uk_signal_wait_mask_end(bool interrupted)
+{
+    struct uk_thread *t = uk_thread_current();
+    if (interrupted)
+        t->restore_sigmask = true; /* uk_signal_deliver restores it */
+    else
+        t->sigmask = t->saved_sigmask;
+}
+
 void uk_signal_deliver(struct uk_trapframe *f)
 {
     struct uk_thread *t = uk_thread_current();
     for (;;) {
         u64 ready = (t->sigpending & ~t->sigmask) | (t->sigpending & BIT(UK_SIGKILL));
-        if (!ready)
+        if (!ready) {
+            if (t->restore_sigmask) { /* no handler ran after all */
+                t->sigmask = t->saved_sigmask;
+                t->restore_sigmask = false;
+            }
             return;
+        }
         int sig = __builtin_ctzl(ready) + 1;
         t->sigpending &= ~BIT(sig);
         struct uk_sigaction *sa = &uk_sigactions[sig];
@@ -149,7 +170,9 @@ void uk_signal_deliver(struct uk_trapframe *f)
         if (sa->handler == UK_SIG_IGN)
             continue;
         struct uk_siginfo si = {t->siginfo[sig - 1].code, t->siginfo[sig - 1].pid, t->siginfo[sig - 1].addr};
-        if (!uk_arch_signal_setup(f, sig, &si, sa, t->sigmask)) {
+        u64 oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
+        t->restore_sigmask = false;
+        if (!uk_arch_signal_setup(f, sig, &si, sa, oldmask)) {
             uk_printk("[uk] stack overflow in thread %d: no room for the %s handler's frame below %#lx\n", t->tid,
                       uk_signal_name(sig), (u64)UK_FRAME_SP(f));
             uk_signal_kill_program(UK_SIGSEGV);

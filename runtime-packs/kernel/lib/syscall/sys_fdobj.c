@@ -1,5 +1,6 @@
-/* sys_fdobj.c - syscalls that make file objects that are not in the file tree: pipe2 and eventfd2
- * (later socket and epoll_create1), each installed in the fd table. */
+/* sys_fdobj.c - syscalls that make file objects that are not in the file tree: pipe2, eventfd2 and
+ * epoll_create1 (later socket), each installed in the fd table. */
+#include <uk/epoll.h>
 #include <uk/errno.h>
 #include <uk/eventfd.h>
 #include <uk/fd.h>
@@ -56,3 +57,15 @@ long sys_eventfd2(long initval, long flags)
 }
 
 long sys_eventfd(long initval) { return sys_eventfd2(initval, 0); }
+
+long sys_epoll_create1(long flags)
+{
+    if (flags & ~UK_O_CLOEXEC)
+        return -EINVAL;
+    struct uk_file *f;
+    long r = uk_epoll_create(&f);
+    return r ? r : install(f, flags & UK_O_CLOEXEC);
+}
+
+/* x86_64's older form: the size hint only has to be positive. */
+long sys_epoll_create(long size) { return (int)size <= 0 ? -EINVAL : sys_epoll_create1(0); }

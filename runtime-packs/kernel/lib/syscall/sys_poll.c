@@ -1,10 +1,13 @@
 /* sys_poll.c - poll, ppoll, select and pselect6: the user's descriptor lists and timeouts translated
- * for uk_poll (lib/fd/poll.c), which waits over the files' poll operations. */
+ * for uk_poll (lib/fd/poll.c), which waits over the files' poll operations; epoll_ctl and the
+ * epoll_wait family, translated for lib/fd/epoll.c. */
+#include <uk/epoll.h>
 #include <uk/errno.h>
 #include <uk/fd.h>
 #include <uk/mm.h>
 #include <uk/poll.h>
 #include <uk/sched.h>
+#include <uk/signal.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
 
@@ -144,4 +147,74 @@ long sys_select(long nfds, long urd, long uwr, long uex, long utv)
         uk_user_copy_to((void *)utv, &tv, sizeof(tv));
     }
     return r;
+}
+
+/* struct epoll_event as the program lays it out (packed on x86_64 only) */
+struct epoll_event_k {
+    u32 events;
+    u64 data;
+} UK_EPOLL_EVENT_PACKED;
+
+long sys_epoll_ctl(long epfd, long op, long fd, long uevent)
+{
+    struct uk_epoll_event ev = {0};
+    struct epoll_event_k k;
+    if (op != UK_EPOLL_CTL_DEL) {
+        if (!uk_user_copy_from(&k, (const void *)uevent, sizeof(k)))
+            return -EFAULT;
+        ev = (struct uk_epoll_event){k.events, k.data};
+    }
+    struct uk_file *ep = uk_fd_get(epfd), *target = uk_fd_get(fd);
+    if (!ep || !target)
+        return -EBADF;
+    return uk_epoll_ctl(ep, (int)op, (int)fd, target, &ev);
+}
+
+static bool store_event(void *uevents, int i, const struct uk_epoll_event *ev)
+{
+    struct epoll_event_k k = {ev->events, ev->data};
+    return uk_user_copy_to((struct epoll_event_k *)uevents + i, &k, sizeof(k));
+}
+
+/* The wait of every form, with the caller's signal mask (umask) in place of the thread's when given. */
+static long epoll_wait_user(long epfd, long uevents, long max, s64 timeout_ns, long umask, long masksize)
+{
+    u64 mask;
+    if (umask && masksize != sizeof(mask))
+        return -EINVAL;
+    if (umask && !uk_user_copy_from(&mask, (const void *)umask, sizeof(mask)))
+        return -EFAULT;
+    if ((int)max <= 0 || (int)max > 0x7fffffff / (int)sizeof(struct epoll_event_k))
+        return -EINVAL;
+    if (!uk_user_access_ok((void *)uevents, sizeof(struct epoll_event_k), true))
+        return -EFAULT;
+    struct uk_file *f = uk_fd_hold(epfd);
+    if (!f)
+        return -EBADF;
+    if (umask)
+        uk_signal_wait_mask_begin(mask);
+    long r = uk_file_is_epoll(f) ? uk_epoll_wait(f, (int)max, timeout_ns, store_event, (void *)uevents) : -EINVAL;
+    if (umask)
+        uk_signal_wait_mask_end(r == -EINTR);
+    uk_file_put(f);
+    return r;
+}
+
+static s64 timeout_ms(long ms) { return (int)ms < 0 ? -1 : (int)ms * 1000000L; }
+
+long sys_epoll_wait(long epfd, long uevents, long max, long ms)
+{
+    return epoll_wait_user(epfd, uevents, max, timeout_ms(ms), 0, 0);
+}
+
+long sys_epoll_pwait(long epfd, long uevents, long max, long ms, long umask, long masksize)
+{
+    return epoll_wait_user(epfd, uevents, max, timeout_ms(ms), umask, masksize);
+}
+
+long sys_epoll_pwait2(long epfd, long uevents, long max, long uts, long umask, long masksize)
+{
+    s64 ns;
+    long r = read_timeout(uts, &ns);
+    return r ? r : epoll_wait_user(epfd, uevents, max, ns, umask, masksize);
 }
