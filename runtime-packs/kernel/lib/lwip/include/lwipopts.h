@@ -46,6 +46,9 @@
 #define LWIP_RAW 0
 #define LWIP_IGMP 0
 #define LWIP_AUTOIP 0
+/* IPv6 reassembly keeps its bookkeeping (with a pointer: 16 bytes on 64-bit CPUs) in a copy of each fragment's
+ * header, not over the 8-byte fragment header; without it lwIP's reassembly timer asserts (a panic) once a second. */
+#define IPV6_FRAG_COPYHEADER 1
 /* Linux's default hop limit (lwIP's is 255). */
 #define IP_DEFAULT_TTL 64
 /* SO_REUSEADDR (.NET sets it on every TCP bind): binding a port still held by TIME_WAIT connections. */
