@@ -223,7 +223,8 @@ static err_t transmit(struct netif *n, struct pbuf *p)
             v->nd.stats.tx_dropped++;
             return ERR_MEM;
         }
-        uk_virtq_disable_interrupts(&v->tx);
+        if (!v->tx_waiting)
+            uk_virtq_disable_interrupts(&v->tx);
     }
     u16 k = v->tx_free[--v->tx_nfree];
     u8 *slot = v->tx_bufs + (usize)k * v->tx_size;
@@ -238,6 +239,8 @@ static err_t transmit(struct netif *n, struct pbuf *p)
     long r = uk_virtq_add(&v->tx, bufs, ndesc, 0, (void *)(uptr)(k + 1));
     UK_ASSERT(!r);
     uk_virtq_kick(&v->tx);
+    if (v->tx_waiting) /* TCP holds back a frame dropped earlier: interrupt at the next completion */
+        uk_virtq_enable_interrupts(&v->tx);
     v->nd.stats.tx_packets++;
     v->nd.stats.tx_bytes += p->tot_len;
     return ERR_OK;
