@@ -160,6 +160,9 @@ void uk_net_write_resolv_conf(void)
         len += (usize)uk_snprintf(resolv_text + len, sizeof(resolv_text) - len, "nameserver %s\n",
                                   ipaddr_ntoa_r(servers[i], addr, sizeof(addr)));
     }
+    for (usize k = 0; k < len; k++) /* IPv6 as Linux writes it: lower case (lwIP's hex digits are upper case) */
+        if (resolv_text[k] >= 'A' && resolv_text[k] <= 'F')
+            resolv_text[k] = (char)(resolv_text[k] - 'A' + 'a');
     if (!resolv_vn) {
         resolv_vn = uk_vfs_mkpath("/etc/resolv.conf", UK_S_IFREG | 0644);
         if (!resolv_vn) {
