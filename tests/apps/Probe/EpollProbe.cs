@@ -13,7 +13,7 @@ static unsafe class EpollProbe
     const int ADD = 1, DEL = 2, MOD = 3;
     const int O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000, F_GETFD = 1, FD_CLOEXEC = 1;
     const int EPERM = 1, ENOENT = 2, EINTR = 4, EBADF = 9, EFAULT = 14, EEXIST = 17, EINVAL = 22, ELOOP = 40;
-    const int SIGWINCH = 28, SIG_BLOCK = 0, SIG_SETMASK = 2;
+    const int SIGWINCH = 28, SIG_BLOCK = 0;
     const long SYS_epoll_pwait2 = 441, SYS_epoll_create_x64 = 213;
 
     // struct epoll_event: packed (12 bytes) on x86_64, 16 bytes with data at offset 8 on arm64.
@@ -35,6 +35,7 @@ static unsafe class EpollProbe
     [DllImport("libc", SetLastError = true)] static extern int open(byte* path, int flags);
     [DllImport("libc", SetLastError = true)] static extern int fcntl(int fd, int cmd, long arg);
     [DllImport("libc", SetLastError = true)] static extern int poll(Libc.PollFd* fds, ulong nfds, int timeout);
+    [DllImport("libc", SetLastError = true)] static extern int ppoll(Libc.PollFd* fds, ulong nfds, long* timeout, ulong* sigmask);
     [DllImport("libc")] static extern nint pthread_self();
     [DllImport("libc")] static extern int pthread_kill(nint thread, int sig);
     [DllImport("libc")] static extern int pthread_sigmask(int how, ulong* set, ulong* old);
@@ -454,6 +455,30 @@ static unsafe class EpollProbe
         while (Volatile.Read(ref handled) == before && deadline.ElapsedMilliseconds < 5000) Thread.Sleep(10);
         Check("epoll_pwait with the signal in its mask: runs to the timeout", n == 0 && ms >= 550, $"n={n} after {ms} ms");
         Check("... and the signal is handled once the wait ends", Volatile.Read(ref handled) > before, $"handled={handled}");
+
+        // ppoll applies its mask the same way.
+        after = 0;
+        waiter = new Thread(() =>
+        {
+            ulong* set = stackalloc ulong[16];
+            set[0] = winch;
+            pthread_sigmask(SIG_BLOCK, set, null);
+            target = pthread_self();
+            ulong* waitMask = stackalloc ulong[16];
+            var p = new Libc.PollFd { fd = ep, events = 1 };
+            long* ts = stackalloc long[2] { 20, 0 };
+            n = ppoll(&p, 1, ts, waitMask);
+            if (n < 0) n = -Errno;
+            ulong* cur = stackalloc ulong[16];
+            pthread_sigmask(SIG_BLOCK, null, cur);
+            after = cur[0];
+        });
+        waiter.Start();
+        Thread.Sleep(150);
+        pthread_kill(target, SIGWINCH);
+        waiter.Join();
+        Check("ppoll with an empty mask: a signal the thread blocks interrupts, then its mask is back", n == -EINTR && (after & winch) != 0,
+              $"n={n} mask={after:x}");
 
         byte* b = stackalloc byte[64];
         ulong* m = stackalloc ulong[1];

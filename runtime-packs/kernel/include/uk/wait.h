@@ -1,6 +1,6 @@
 /* wait.h - wait queues: kernel objects (pipes, the console, eventfds, later devices and sockets) keep
  * one per readiness source. A thread blocks on a queue, or registers an entry on several queues at once
- * (poll, select; epoll later adds entries with a callback instead of a sleeping thread). */
+ * (poll, select), or an entry with a callback instead of a sleeping thread (epoll). */
 #ifndef UK_WAIT_H
 #define UK_WAIT_H
 #include <uk/types.h>

@@ -4,7 +4,7 @@
  * each of its wait queues; a wake-up whose events concern the item puts it on the instance's ready list
  * and wakes the instance's waiters and pollers. A wait reports only ready-list items, each polled again:
  * level-triggered ones go back to the list's end, edge-triggered ones wait for the next wake-up, one-shot
- * ones are disarmed until EPOLL_CTL_MOD. */
+ * ones are disarmed until EPOLL_CTL_MOD. EPOLL_CTL_* and its checks are in epoll_ctl.c. */
 #include <uk/epoll.h>
 #include <uk/errno.h>
 #include <uk/mm.h>
@@ -12,43 +12,7 @@
 #include <uk/sched.h>
 #include <uk/signal.h>
 #include <uk/time.h>
-
-#define PRIVATE_BITS (UK_EPOLLWAKEUP | UK_EPOLLONESHOT | UK_EPOLLET | UK_EPOLLEXCLUSIVE)
-#define EXCLUSIVE_OK_BITS                                                                                              \
-    (UK_POLLIN | UK_POLLOUT | UK_POLLERR | UK_POLLHUP | UK_EPOLLWAKEUP | UK_EPOLLET | UK_EPOLLEXCLUSIVE)
-#define MAX_NESTS 4 /* instances watching instances: at most this many levels below the top one */
-
-struct epoll;
-
-/* One wait queue of the watched file, with the item's callback entry on it. */
-struct hook {
-    struct uk_wait_entry entry; /* entry.priv: the item */
-    struct hook *next;
-};
-
-struct uk_epitem {
-    struct epoll *ep;
-    struct uk_file *file;
-    int fd;
-    u32 events; /* asked events, ERR and HUP, and the flags; one-shot leaves only the flags once reported */
-    u64 data;
-    struct uk_epitem *next, *prev;       /* the instance's interest list */
-    struct uk_epitem *f_next, *f_prev;   /* the file's registrations */
-    struct uk_epitem *rd_next, *rd_prev; /* the ready list, while ready */
-    bool ready;
-    int hooks; /* wait queues joined: the first hook is inline, more are chained to it */
-    struct hook hook;
-};
-
-struct epoll {
-    struct uk_file *file;
-    struct uk_epitem *items;
-    struct uk_epitem *rd_head, *rd_tail;
-    usize nready;
-    struct uk_waitq waiters;  /* threads in epoll_wait */
-    u64 down_gen, up_gen;     /* loop check: the check that last measured this instance */
-    int down_depth, up_depth; /* and what it found */
-};
+#include "epoll_items.h"
 
 static void rd_add(struct epoll *ep, struct uk_epitem *it, bool at_head)
 {
@@ -78,7 +42,7 @@ static void rd_del(struct epoll *ep, struct uk_epitem *it)
 }
 
 /* The item has (or may have) events: onto the ready list, and tell whoever waits on the instance. */
-static void make_ready(struct epoll *ep, struct uk_epitem *it)
+void uk_epoll_make_ready(struct epoll *ep, struct uk_epitem *it)
 {
     if (!it->ready)
         rd_add(ep, it, false);
@@ -94,10 +58,8 @@ static void wake(struct uk_wait_entry *e, u32 events)
         return;
     if (events && !(events & it->events))
         return;
-    make_ready(it->ep, it);
+    uk_epoll_make_ready(it->ep, it);
 }
-
-static u32 item_events(struct uk_epitem *it) { return it->file->ops->poll(it->file, NULL) & it->events; }
 
 /* The table an item is registered with: its file's poll operation queues one hook per wait queue. */
 struct hook_table {
@@ -124,7 +86,7 @@ static void queue_hook(struct uk_poll_table *pt, struct uk_waitq *q)
     uk_waitq_add(q, &h->entry);
 }
 
-static void item_remove(struct uk_epitem *it)
+void uk_epitem_remove(struct uk_epitem *it)
 {
     struct epoll *ep = it->ep;
     for (struct hook *h = &it->hook, *next; h; h = next) {
@@ -143,7 +105,7 @@ static void item_remove(struct uk_epitem *it)
     uk_kfree(it);
 }
 
-static long item_insert(struct epoll *ep, struct uk_file *f, int fd, u32 events, u64 data)
+long uk_epitem_insert(struct epoll *ep, struct uk_file *f, int fd, u32 events, u64 data)
 {
     struct uk_epitem *it = uk_kzalloc(sizeof(*it));
     if (!it)
@@ -160,103 +122,20 @@ static long item_insert(struct epoll *ep, struct uk_file *f, int fd, u32 events,
     struct hook_table t = {.pt.queue = queue_hook, .it = it};
     u32 ready = f->ops->poll(f, &t.pt) & events;
     if (t.failed) {
-        item_remove(it);
+        uk_epitem_remove(it);
         return -ENOMEM;
     }
     if (ready)
-        make_ready(ep, it);
+        uk_epoll_make_ready(ep, it);
     return 0;
 }
 
-static struct uk_epitem *find(struct epoll *ep, struct uk_file *f, int fd)
+struct uk_epitem *uk_epitem_find(struct epoll *ep, struct uk_file *f, int fd)
 {
     for (struct uk_epitem *it = f->epitems; it; it = it->f_next)
         if (it->ep == ep && it->fd == fd)
             return it;
     return NULL;
-}
-
-/* Loop check for adding instance `to` into `into`, as Linux: no path may lead from `to` back to `into`,
- * and the longest chain through the new link may not pass MAX_NESTS levels. */
-static u64 check_gen;
-static struct epoll *inserting_into;
-
-static int depth_below(struct epoll *ep, int depth)
-{
-    if (ep->down_gen == check_gen)
-        return ep->down_depth;
-    int result = 0;
-    for (struct uk_epitem *it = ep->items; it && result <= MAX_NESTS; it = it->next) {
-        if (!uk_file_is_epoll(it->file))
-            continue;
-        struct epoll *sub = it->file->priv;
-        if (sub == inserting_into || depth > MAX_NESTS)
-            result = MAX_NESTS + 1;
-        else
-            result = UK_MAX(result, depth_below(sub, depth + 1) + 1);
-    }
-    ep->down_gen = check_gen;
-    ep->down_depth = result;
-    return result;
-}
-
-static int depth_above(struct epoll *ep)
-{
-    if (ep->up_gen == check_gen)
-        return ep->up_depth;
-    int result = 0;
-    for (struct uk_epitem *it = ep->file->epitems; it; it = it->f_next)
-        result = UK_MAX(result, depth_above(it->ep) + 1);
-    ep->up_gen = check_gen;
-    ep->up_depth = result;
-    return result;
-}
-
-static bool would_loop(struct epoll *into, struct epoll *to)
-{
-    check_gen++;
-    inserting_into = into;
-    int below = depth_below(to, 0);
-    return below > MAX_NESTS || below + 1 + depth_above(into) > MAX_NESTS;
-}
-
-long uk_epoll_ctl(struct uk_file *epf, int op, int fd, struct uk_file *target, const struct uk_epoll_event *ev)
-{
-    if (!target->ops->poll)
-        return -EPERM;
-    if (epf == target || !uk_file_is_epoll(epf))
-        return -EINVAL;
-    struct epoll *ep = epf->priv;
-    u32 events = op == UK_EPOLL_CTL_DEL ? 0 : ev->events & ~UK_EPOLLWAKEUP;
-    if (events & UK_EPOLLEXCLUSIVE) {
-        if (op == UK_EPOLL_CTL_MOD)
-            return -EINVAL;
-        if (op == UK_EPOLL_CTL_ADD && (uk_file_is_epoll(target) || (events & ~EXCLUSIVE_OK_BITS)))
-            return -EINVAL;
-    }
-    if (op == UK_EPOLL_CTL_ADD && uk_file_is_epoll(target) && would_loop(ep, target->priv))
-        return -ELOOP;
-    struct uk_epitem *it = find(ep, target, fd);
-    switch (op) {
-    case UK_EPOLL_CTL_ADD:
-        return it ? -EEXIST : item_insert(ep, target, fd, events | UK_POLLERR | UK_POLLHUP, ev->data);
-    case UK_EPOLL_CTL_DEL:
-        if (!it)
-            return -ENOENT;
-        item_remove(it);
-        return 0;
-    case UK_EPOLL_CTL_MOD:
-        if (!it)
-            return -ENOENT;
-        if (it->events & UK_EPOLLEXCLUSIVE)
-            return -EINVAL;
-        it->events = events | UK_POLLERR | UK_POLLHUP;
-        it->data = ev->data;
-        if (item_events(it))
-            make_ready(ep, it);
-        return 0;
-    default: return -EINVAL;
-    }
 }
 
 /* One pass over the items that were ready when it began, up to max reported. */
@@ -266,7 +145,7 @@ static long report(struct epoll *ep, int max, uk_epoll_store_fn store, void *ctx
     for (usize left = ep->nready; left && ep->rd_head && done < max; left--) {
         struct uk_epitem *it = ep->rd_head;
         rd_del(ep, it);
-        struct uk_epoll_event ev = {item_events(it), it->data};
+        struct uk_epoll_event ev = {uk_epitem_events(it), it->data};
         if (!ev.events)
             continue; /* woken, but nothing it asks for is there (any more) */
         if (!store(ctx, done, &ev)) {
@@ -302,7 +181,7 @@ long uk_epoll_wait(struct uk_file *epf, int max, s64 timeout_ns, uk_epoll_store_
 void uk_epoll_file_closed(struct uk_file *f)
 {
     while (f->epitems)
-        item_remove(f->epitems);
+        uk_epitem_remove(f->epitems);
 }
 
 /* An instance is readable while an item on its ready list has events; the others leave the list. */
@@ -311,7 +190,7 @@ static u32 epoll_poll(struct uk_file *f, struct uk_poll_table *pt)
     struct epoll *ep = f->priv;
     uk_poll_wait(pt, &f->wq);
     while (ep->rd_head) {
-        if (item_events(ep->rd_head))
+        if (uk_epitem_events(ep->rd_head))
             return UK_POLLIN | UK_POLLRDNORM;
         rd_del(ep, ep->rd_head);
     }
@@ -335,7 +214,7 @@ static void epoll_release(struct uk_file *f)
 {
     struct epoll *ep = f->priv;
     while (ep->items)
-        item_remove(ep->items);
+        uk_epitem_remove(ep->items);
     uk_kfree(ep);
 }
 

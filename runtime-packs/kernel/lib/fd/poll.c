@@ -90,6 +90,10 @@ long uk_poll(struct uk_pollfd *fds, usize n, s64 timeout_ns)
             break;
         if (deadline && uk_time_monotonic_ns() >= deadline)
             break;
+        if (uk_signal_pending()) { /* e.g. unblocked by ppoll's mask before the wait began */
+            ready = -EINTR;
+            break;
+        }
         uk_sched_block(deadline ? deadline : table.full ? uk_time_monotonic_ns() + 10000000 : 0);
         if (uk_thread_current()->interrupted && uk_signal_pending()) {
             ready = -EINTR;

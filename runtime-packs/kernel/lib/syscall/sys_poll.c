@@ -53,13 +53,31 @@ static long read_timeout(long uts, s64 *ns)
     return 0;
 }
 
-/* The signal mask arguments of ppoll/pselect6 are accepted and not applied: the one process's threads
- * block what they block. */
-long sys_ppoll(long ufds, long nfds, long uts)
+/* The signal mask a wait runs with (ppoll, pselect6, epoll_pwait; umask NULL: the thread's own): 0, or
+ * -EINVAL for a size other than the kernel's sigset_t, or -EFAULT. */
+static long read_sigmask(long umask, long size, u64 *mask)
+{
+    if (!umask)
+        return 0;
+    if (size != sizeof(*mask))
+        return -EINVAL;
+    return uk_user_copy_from(mask, (const void *)umask, sizeof(*mask)) ? 0 : -EFAULT;
+}
+
+/* ppoll: the timeout, and the caller's signal mask in place of the thread's for the wait. */
+long sys_ppoll(long ufds, long nfds, long uts, long umask, long size)
 {
     s64 ns;
+    u64 mask;
     long r = read_timeout(uts, &ns);
-    return r ? r : poll_user(ufds, nfds, ns);
+    if (r || (r = read_sigmask(umask, size, &mask)))
+        return r;
+    if (umask)
+        uk_signal_wait_mask_begin(mask);
+    r = poll_user(ufds, nfds, ns);
+    if (umask)
+        uk_signal_wait_mask_end(r == -EINTR);
+    return r;
 }
 
 #define FDSET_WORDS (UK_FD_MAX / 64)
@@ -115,11 +133,25 @@ static long select_sets(long nfds, long urd, long uwr, long uex, s64 timeout_ns)
     return count;
 }
 
-long sys_pselect6(long nfds, long urd, long uwr, long uex, long uts)
+/* pselect6: the sixth argument points to the signal mask and its size. */
+long sys_pselect6(long nfds, long urd, long uwr, long uex, long uts, long usig)
 {
     s64 ns;
+    u64 mask;
+    struct {
+        u64 mask, size;
+    } sig = {0, 0};
     long r = read_timeout(uts, &ns);
-    return r ? r : select_sets(nfds, urd, uwr, uex, ns);
+    if (!r && usig && !uk_user_copy_from(&sig, (const void *)usig, sizeof(sig)))
+        r = -EFAULT;
+    if (r || (r = read_sigmask((long)sig.mask, (long)sig.size, &mask)))
+        return r;
+    if (sig.mask)
+        uk_signal_wait_mask_begin(mask);
+    r = select_sets(nfds, urd, uwr, uex, ns);
+    if (sig.mask)
+        uk_signal_wait_mask_end(r == -EINTR);
+    return r;
 }
 
 struct timeval_k {
@@ -180,10 +212,9 @@ static bool store_event(void *uevents, int i, const struct uk_epoll_event *ev)
 static long epoll_wait_user(long epfd, long uevents, long max, s64 timeout_ns, long umask, long masksize)
 {
     u64 mask;
-    if (umask && masksize != sizeof(mask))
-        return -EINVAL;
-    if (umask && !uk_user_copy_from(&mask, (const void *)umask, sizeof(mask)))
-        return -EFAULT;
+    long r = read_sigmask(umask, masksize, &mask);
+    if (r)
+        return r;
     if ((int)max <= 0 || (int)max > 0x7fffffff / (int)sizeof(struct epoll_event_k))
         return -EINVAL;
     if (!uk_user_access_ok((void *)uevents, sizeof(struct epoll_event_k), true))
@@ -193,7 +224,7 @@ static long epoll_wait_user(long epfd, long uevents, long max, s64 timeout_ns, l
         return -EBADF;
     if (umask)
         uk_signal_wait_mask_begin(mask);
-    long r = uk_file_is_epoll(f) ? uk_epoll_wait(f, (int)max, timeout_ns, store_event, (void *)uevents) : -EINVAL;
+    r = uk_file_is_epoll(f) ? uk_epoll_wait(f, (int)max, timeout_ns, store_event, (void *)uevents) : -EINVAL;
     if (umask)
         uk_signal_wait_mask_end(r == -EINTR);
     uk_file_put(f);
