@@ -4,104 +4,14 @@ each program (a static musl link of the same NativeAOT object, as /init of an in
 unikernel, the Linux VM and the native process in one run and prints one Markdown table with a row per
 variant; writes compare.png (a panel per architecture) when matplotlib is there. arm64 on an x86_64 host runs
 under TCG (system emulation for the VMs, qemu-aarch64 user mode for the native process): those rows say so."""
-import argparse, glob, os, re, statistics, subprocess, sys, time
+import argparse, glob, os, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import arch_accel, cpu_args, host_arch, run, smallest, summary, uk_cmd as uk_boot  # noqa: E402
+from benchlib import (LINUX, RID, arch_accel, host_arch, initramfs, link_static, linux_cmd, run,  # noqa: E402
+                      smallest, summary, toolchain, uk_cmd as uk_boot)
 
-NATIVE_LIBS = ["libSystem.Native.a", "libSystem.IO.Compression.Native.a", "libbootstrapper.o",
-               "libRuntime.WorkstationGC.a", "libeventpipe-disabled.a", "libRuntime.VxsortDisabled.a",
-               "libstandalonegc-disabled.a", "libaotminipal.a", "libstdc++compat.a", "libz.a",
-               "libbrotlienc.a", "libbrotlidec.a", "libbrotlicommon.a"]
 APPS = [("Hello", "samples/Hello"), ("Conformance", "tests/apps/Conformance")]
 MEM = "256M"
-RID = {"x86_64": "x64", "arm64": "arm64"}
-# Per architecture: the QEMU machine of both VMs, Linux's console, and how a run's guest may take (TCG arm64
-# Linux boots in ~10 s, the conformance program in it takes longer).
-LINUX = {"x86_64": (["qemu-system-x86_64", "-M", "microvm,acpi=off"], "ttyS0", 60),
-         "arm64": (["qemu-system-aarch64", "-M", "virt"], "ttyAMA0", 240)}
-
-def nativeaot_dir(obj, rid):
-    """The NativeAOT runtime pack's native folder that ilc compiled obj against (its .ilc.rsp names it)."""
-    rsp = obj[:-2] + ".ilc.rsp"
-    if os.path.exists(rsp):
-        m = re.search(r"^-r:(.*/runtimes/linux-%s)/lib/" % rid, open(rsp).read(), re.M)
-        if m and os.path.isdir(m.group(1) + "/native"):
-            return m.group(1) + "/native"
-    roots = [os.environ.get("NUGET_PACKAGES", ""), os.path.expanduser("~/.nuget/packages")]
-    for root in roots:
-        found = sorted(glob.glob(os.path.join(root, f"microsoft.netcore.app.runtime.nativeaot.linux-{rid}", "*",
-                                              "runtimes", f"linux-{rid}", "native")))
-        if found:
-            return found[-1]
-    sys.exit(f"bench: the NativeAOT linux-{rid} runtime pack is not in the NuGet cache (publish once first)")
-
-def toolchain(arch, pack, out):
-    """The files of the static Linux link: the runtime pack's (musl, glibc shim, libgcc, OpenSSL) where the pack
-    exists, else for arm64 the cross toolchain's and musl-dev:arm64's, with the glibc shim compiled here.
-    'crypto' is None when no OpenSSL built for musl exists (then the conformance program cannot run)."""
-    def pick(name, fallback):
-        return f"{pack}/{name}" if os.path.exists(f"{pack}/{name}") else fallback
-
-    if arch == "x86_64":
-        t = {k: f"{pack}/{k}" for k in ("crt1.o", "crti.o", "crtn.o", "libukcompat.a", "libc.a", "libgcc.a",
-                                         "libgcc_eh.a")}
-        t.update(ld=["ld", "-m", "elf_x86_64"], pre=[], post=[], ossl=pack)
-    else:
-        gcc, musl = "aarch64-linux-gnu-gcc", "/usr/lib/aarch64-linux-musl"
-        gccfile = lambda f: subprocess.run([gcc, f"-print-file-name={f}"], capture_output=True, text=True,
-                                           check=True).stdout.strip()
-        compat = f"{pack}/libukcompat.a"
-        if not os.path.exists(compat):
-            compat = os.path.join(out, "libukcompat.a")
-            src = os.path.join(os.path.dirname(__file__), "..", "runtime-packs", "compat", "glibc_compat.c")
-            subprocess.run([gcc, "-O2", "-fno-pie", "-nostdinc", "-isystem", "/usr/include/aarch64-linux-musl",
-                            "-isystem", gccfile("include"), "-c", src, "-o", compat[:-2] + ".o"], check=True)
-            subprocess.run(["aarch64-linux-gnu-ar", "rcs", compat + ".tmp", compat[:-2] + ".o"], check=True)
-            os.replace(compat + ".tmp", compat)
-        t = {k: pick(k, f"{musl}/{k}") for k in ("crt1.o", "crti.o", "crtn.o", "libc.a")}
-        t.update({k: pick(k, gccfile(k)) for k in ("libgcc.a", "libgcc_eh.a")})
-        # gcc's crtbeginT.o/crtend.o as in the arm64 image's link (__dso_handle, .eh_frame's terminator).
-        t.update({"libukcompat.a": compat}, ld=["aarch64-linux-gnu-ld", "-m", "aarch64linux"],
-                 pre=[pick("crtbeginT.o", gccfile("crtbeginT.o"))], post=[pick("crtend.o", gccfile("crtend.o"))])
-        root = os.path.join(os.path.dirname(__file__), "..")
-        t["ossl"] = next((d for d in (pack, os.path.join(root, "artifacts", "openssl", "arm64"))
-                          if os.path.exists(f"{d}/openssl.json")), None)
-    t["crypto"] = ([f"{t['ossl']}/libSystem.Security.Cryptography.Native.OpenSsl.a", f"{t['ossl']}/libssl.a",
-                    f"{t['ossl']}/libcrypto.a"] if t["ossl"] else None)
-    return t
-
-def link_static(arch, obj, t, out, crypto):
-    """The program as a static Linux executable: the unikernel's link line without the kernel core."""
-    n = nativeaot_dir(obj, RID[arch])
-    libs = [os.path.join(n, l) for l in NATIVE_LIBS if os.path.exists(os.path.join(n, l))]
-    # Without OpenSSL for musl, NativeAOT's dlopen shim (which finds no libssl in a static program).
-    extra = t["crypto"] or ([os.path.join(n, "libSystem.Security.Cryptography.Native.OpenSsl.a")] if crypto else [])
-    cmd = (t["ld"] + ["-static", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "-o", out, t["crt1.o"],
-                      t["crti.o"]] + t["pre"] + [obj] + libs + extra +
-           [t["libukcompat.a"], t["libc.a"], t["libgcc.a"], t["libgcc_eh.a"]] + t["post"] + [t["crtn.o"]])
-    subprocess.run(cmd, check=True)
-
-def cpio_entry(f, name, mode, data=b"", ino=0, rdev=(0, 0)):
-    nb = name.encode() + b"\0"
-    fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(nb), 0]
-    f.write(("070701" + "".join("%08X" % v for v in fields)).encode() + nb)
-    f.write(b"\0" * (-f.tell() % 4) + data + b"\0" * (-(f.tell() + len(data)) % 4))
-
-def initramfs(init, out):
-    with open(out, "wb") as f:
-        cpio_entry(f, "init", 0o100755, open(init, "rb").read(), 1)
-        for i, d in enumerate(["dev", "tmp", "proc"]):
-            cpio_entry(f, d, 0o40755 if d != "tmp" else 0o41777, ino=2 + i)
-        for i, (name, rdev) in enumerate([("dev/console", (5, 1)), ("dev/null", (1, 3)), ("dev/urandom", (1, 9))]):
-            cpio_entry(f, name, 0o20666, ino=10 + i, rdev=rdev)
-        cpio_entry(f, "TRAILER!!!", 0)
-
-def linux_cmd(arch, kernel, initrd, accel, mem):
-    machine, console, _ = LINUX[arch]
-    return [*machine, *cpu_args(accel, arch), "-m", mem, "-nodefaults", "-no-user-config", "-nographic",
-            "-no-reboot", "-kernel", kernel, "-initrd", initrd, "-serial", "stdio",
-            "-append", f"console={console} quiet loglevel=0 panic=-1 CONFORMANCE=yes --"]
 
 class Variant:
     """One row: how to launch each app (cmd(app, mem) -> argv, or None when the app cannot run), and results."""

@@ -29,28 +29,11 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 want() { [[ $ARCH == all || $ARCH == "$1" ]]; }
-sudo=(); [[ $EUID -ne 0 ]] && sudo=(sudo)
+source "$ROOT/bench/benchlib.sh"
 
 OUT="$ROOT/artifacts/bench/compare"
 A64="$OUT/arm64"
 mkdir -p "$OUT/linux" "$A64/linux"
-
-# fetch_kernel DEBIAN_ARCH DIR: the kernel of Debian's linux-image-cloud-<arch> from Debian's archive (an arm64
-# package needs arm64 as a dpkg foreign architecture, as musl-dev:arm64 does).
-fetch_kernel() {
-  local meta="linux-image-cloud-$1" kpkg
-  [[ "$1" != "$(dpkg --print-architecture)" ]] && meta+=":$1"
-  ls "$2"/vmlinuz-* >/dev/null 2>&1 && return 0
-  echo "==> fetching Debian's cloud kernel ($meta)" >&2
-  kpkg="$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
-  if [[ -z "$kpkg" ]]; then
-    "${sudo[@]}" apt-get update -qq >&2
-    kpkg="$(apt-cache depends "$meta" | awk '/Depends: linux-image-/ {print $2; exit}')"
-  fi
-  [[ -n "$kpkg" ]] || return 1
-  (cd "$2" && rm -rf root ./*.deb && apt-get download "$kpkg" >&2 2>/dev/null && dpkg-deb -x ./*.deb root && \
-    cp root/boot/vmlinuz-* . && rm -rf root ./*.deb)
-}
 
 if want x86_64; then
   fetch_kernel amd64 "$OUT/linux"
@@ -126,12 +109,8 @@ if want arm64 && [[ -z "$ARM64_NA" ]]; then
 fi
 
 # The chart needs Debian's matplotlib (for /usr/bin/python3); the quick mode does without.
-if [[ $QUICK -eq 0 ]] && ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null && command -v apt-get >/dev/null; then
-  echo "==> installing python3-matplotlib for the chart" >&2
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends python3-matplotlib >&2 || true
-fi
-PY=python3
-/usr/bin/python3 -c 'import matplotlib' 2>/dev/null && PY=/usr/bin/python3
+if [[ $QUICK -eq 0 ]]; then ensure_matplotlib; fi
+PY="$(bench_python)"
 args=(--root "$ROOT" --out "$OUT" --runs "$RUNS" --accel "$ACCEL" --arch "$ARCH" --arm64-na "$ARM64_NA"
       --arm64-uk-na "$ARM64_UK_NA")
 [[ $QUICK -eq 1 ]] && args+=(--quick)

@@ -1,6 +1,7 @@
 // Boots tests/apps/Probe (published once per RID) in its modes on QEMU, every check on x86_64 (microvm) and arm64
 // (virt, TCG): output, arguments and environment, GC, threads, exit codes, unhandled exceptions, bad command lines;
-// the modes that check Linux's behaviour (poll, epoll) also run natively on the host, and must agree.
+// the modes that check Linux's behaviour (poll, epoll, loopback sockets blocking and async) also run natively on
+// the host, and must agree.
 using System.Globalization;
 
 namespace Unikraft.Sdk.Tests.Boot;
@@ -32,6 +33,8 @@ public sealed class ProbeBootTests
         {
             ("poll", "POLL: PASS", "GivenPipesAnEventfdAndDevNull_PollAndSelectReportReadinessAsLinuxDoes"),
             ("epoll", "EPOLL: PASS", "GivenPipesEventfdsAndNestedInstances_EpollBehavesAsOnLinux"),
+            ("net", "NET: PASS", "GivenLoopbackSockets_TcpUdpDualStackAndErrorsBehaveAsOnLinux"),
+            ("net-async", "NET-ASYNC: PASS", "GivenAsyncSockets_AHundredConcurrentEchoConnectionsAndUdpWork"),
         }
         select BootTarget.Row(rid, (rid, mode.Mode, mode.Pass), mode.Name);
 

@@ -70,6 +70,88 @@ static class NetProbe
         return back.ToArray();
     }
 
+    /// <summary>The "net-async" mode: what Kestrel-style code does — async accept, 100 concurrent echo connections, UDP.</summary>
+    public static async Task<int> RunAsync()
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.IPv6Any, 0);
+            listener.Server.DualMode = true;
+            listener.Start(512);
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var cts = new CancellationTokenSource();
+            Task server = Task.Run(async () =>
+            {
+                var handlers = new List<Task>();
+                for (int i = 0; i < 100; i++)
+                {
+                    TcpClient c = await listener.AcceptTcpClientAsync(cts.Token);
+                    c.NoDelay = true;
+                    handlers.Add(Task.Run(async () =>
+                    {
+                        using (c)
+                        {
+                            NetworkStream stream = c.GetStream();
+                            var buf = new byte[4096];
+                            int n;
+                            while ((n = await stream.ReadAsync(buf)) > 0)
+                            {
+                                await stream.WriteAsync(buf.AsMemory(0, n));
+                            }
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(handlers);
+            });
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            bool[] results = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+            {
+                using var client = new TcpClient(i % 2 == 0 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6);
+                await client.ConnectAsync(i % 2 == 0 ? IPAddress.Loopback : IPAddress.IPv6Loopback, port);
+                NetworkStream stream = client.GetStream();
+                byte[] message = Encoding.ASCII.GetBytes($"message {i} " + new string('x', i * 37));
+                await stream.WriteAsync(message);
+                client.Client.Shutdown(SocketShutdown.Send);
+                var back = new MemoryStream();
+                await stream.CopyToAsync(back);
+                return back.ToArray().AsSpan().SequenceEqual(message);
+            }));
+            await server;
+            Check("100 concurrent async echo connections", results.All(r => r), $"{results.Count(r => r)} ok in {watch.ElapsedMilliseconds} ms");
+
+            using var a = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            using var b = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            Task<UdpReceiveResult> receive = a.ReceiveAsync();
+            await b.SendAsync("ping"u8.ToArray(), (IPEndPoint)a.Client.LocalEndPoint!);
+            UdpReceiveResult got = await receive.WaitAsync(TimeSpan.FromSeconds(10));
+            Check("udp async", Encoding.ASCII.GetString(got.Buffer) == "ping" && got.RemoteEndPoint.Equals(b.Client.LocalEndPoint),
+                got.RemoteEndPoint.ToString());
+
+            using var timeout = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var refused = await Task.Run(async () =>
+            {
+                try
+                {
+                    await timeout.ConnectAsync(IPAddress.Loopback, 1);
+                    return SocketError.Success;
+                }
+                catch (SocketException e)
+                {
+                    return e.SocketErrorCode;
+                }
+            });
+            Check("async connect refused", refused == SocketError.ConnectionRefused, refused.ToString());
+        }
+        catch (Exception e)
+        {
+            Check("async sockets", false, e.ToString());
+        }
+
+        Console.WriteLine(ok ? "NET-ASYNC: PASS" : "NET-ASYNC: FAIL");
+        return ok ? 0 : 1;
+    }
+
     public static int Run()
     {
         Try("tcp echo over 127.0.0.1", () =>

@@ -241,6 +241,8 @@ switch (mode)
         return PollProbe.Run();
     case "net":
         return NetProbe.Run();
+    case "net-async":
+        return await NetProbe.RunAsync();
     case "epoll":
         return EpollProbe.Run();
     case "tcp-echo-server":

@@ -50,6 +50,7 @@ struct sock {
     u64 rcvtimeo_ns, sndtimeo_ns; /* 0: none */
     /* UDP: the connected peer (sendto without an address) */
     bool has_peer;
+    u32 events; /* counts uk_net_notify calls: a wait that started after one returns at once */
 };
 
 /* A protocol's half of the socket operations; -errno on failure. Buffers are the user's (iov). */
@@ -81,7 +82,8 @@ struct sock *uk_net_sock_new(int domain, int type, int protocol, const struct pr
 void uk_net_sock_free(struct sock *s);
 /* The socket's readiness changed: wakes its waiters and epoll. */
 void uk_net_notify(struct sock *s, u32 events);
-/* Waits on s's queue until woken, the deadline (0: none) or a signal: 0, -EAGAIN (deadline) or -EINTR. */
+/* Waits on s's queue until woken, the deadline (0: none) or a signal: 0, -EAGAIN (deadline) or -EINTR.
+ * Returns 0 at once when the stack's pending work (loopback delivery) changed s meanwhile. */
 long uk_net_wait(struct sock *s, u64 deadline_ns);
 /* The deadline for a blocking call with timeout ns (0: none). */
 u64 uk_net_deadline(u64 timeout_ns);

@@ -7,8 +7,8 @@
 /* No threads inside lwIP: the kernel calls it with one caller at a time (the kernel is not preempted, and
  * interrupts, whose handlers may call lwIP (the network drivers' receive path, the timer running lwIP's
  * timeouts), are only taken while the CPU runs the program or idles, never inside another kernel call), and runs
- * its timers (sys_check_timeouts) and the loopback queue (netif_poll_all) itself. Hence no SYS_ARCH_PROTECT locking either. The kernel's own socket layer sits on the
- * raw API: lwIP's sockets and netconn need NO_SYS=0. */
+ * its timers (sys_check_timeouts) and the loopback queue (netif_poll_all) itself. Hence no SYS_ARCH_PROTECT
+ * locking either. The kernel's own socket layer sits on the raw API: lwIP's sockets and netconn need NO_SYS=0. */
 #define NO_SYS 1
 #define SYS_LIGHTWEIGHT_PROT 0
 #define LWIP_SOCKET 0
@@ -37,6 +37,9 @@
 #define LWIP_ICMP6 1
 #define LWIP_IPV6_AUTOCONFIG 1
 #define LWIP_IPV6_MLD 1
+/* Reassembly keeps its bookkeeping in a copy of the fragment header: on 64-bit its pointers do not fit the header
+ * itself (lwIP asserts this at the first fragment). */
+#define IPV6_FRAG_COPYHEADER 1
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define LWIP_DHCP 1
@@ -46,9 +49,6 @@
 #define LWIP_RAW 0
 #define LWIP_IGMP 0
 #define LWIP_AUTOIP 0
-/* IPv6 reassembly keeps its bookkeeping (with a pointer: 16 bytes on 64-bit CPUs) in a copy of each fragment's
- * header, not over the 8-byte fragment header; without it lwIP's reassembly timer asserts (a panic) once a second. */
-#define IPV6_FRAG_COPYHEADER 1
 /* Linux's default hop limit (lwIP's is 255). */
 #define IP_DEFAULT_TTL 64
 /* SO_REUSEADDR (.NET sets it on every TCP bind): binding a port still held by TIME_WAIT connections. */

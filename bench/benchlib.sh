@@ -1,0 +1,43 @@
+# bench/benchlib.sh - what the bench shell scripts share (sourced by compare.sh and block.sh): sudo when not root,
+# Debian's cloud kernel (and some of its modules) for the Linux VM variant, and Debian's matplotlib for the charts.
+sudo=(); [[ $EUID -ne 0 ]] && sudo=(sudo)
+
+# fetch_kernel DEBIAN_ARCH DIR [MODULE...]: the kernel of Debian's linux-image-cloud-<arch> from Debian's archive
+# (an arm64 package needs arm64 as a dpkg foreign architecture, as musl-dev:arm64 does) as DIR/vmlinuz-<version>,
+# and each MODULE (a path under lib/modules/<version>/kernel/, e.g. drivers/block/virtio_blk.ko) of that same
+# package as DIR/modules/<name>.ko. Nothing is fetched when they are all there already.
+fetch_kernel() {
+  local arch="$1" dir="$2" meta="linux-image-cloud-$1" kpkg m have=1
+  shift 2
+  [[ "$arch" != "$(dpkg --print-architecture)" ]] && meta+=":$arch"
+  ls "$dir"/vmlinuz-* >/dev/null 2>&1 || have=0
+  for m in "$@"; do [[ -f "$dir/modules/$(basename "$m")" ]] || have=0; done
+  [[ $have -eq 1 ]] && return 0
+  echo "==> fetching Debian's cloud kernel ($meta${*:+ and modules $*})" >&2
+  kpkg="$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
+  if [[ -z "$kpkg" ]]; then
+    "${sudo[@]}" apt-get update -qq >&2
+    kpkg="$(apt-cache depends "$meta" | awk '/Depends: linux-image-/ {print $2; exit}')"
+  fi
+  [[ -n "$kpkg" ]] || return 1
+  mkdir -p "$dir"
+  # The kernel and its modules come from one package, so a module never meets another version of the kernel.
+  (cd "$dir" && rm -rf root ./*.deb && apt-get download "$kpkg" >&2 2>/dev/null && dpkg-deb -x ./*.deb root && \
+    { [[ $# -eq 0 ]] || rm -rf vmlinuz-* modules; } && cp root/boot/vmlinuz-* . && \
+    for m in "$@"; do mkdir -p modules && cp root/lib/modules/*/kernel/"$m" modules/ || exit 1; done && \
+    rm -rf root ./*.deb)
+}
+
+# ensure_matplotlib: installs Debian's python3-matplotlib (for /usr/bin/python3) when it is missing and apt-get can.
+ensure_matplotlib() {
+  if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null && command -v apt-get >/dev/null; then
+    echo "==> installing python3-matplotlib for the chart" >&2
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends python3-matplotlib >&2 || true
+  fi
+}
+
+# bench_python: the Python to run the measuring half with: /usr/bin/python3 when it has matplotlib, else python3
+# (which then skips the chart).
+bench_python() {
+  if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then echo /usr/bin/python3; else echo python3; fi
+}
