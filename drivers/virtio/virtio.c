@@ -9,11 +9,16 @@ static const struct {
     const char *name;
     long (*attach)(struct uk_virtio_dev *d);
 } types[] = {
-    {1, "network", NULL}, {2, "block", uk_virtio_blk_attach},
-    {3, "console", NULL}, {4, "entropy", NULL},
-    {5, "balloon", NULL}, {9, "9p", NULL},
-    {16, "gpu", NULL},    {18, "input", NULL},
-    {19, "vsock", NULL},  {26, "fs", NULL},
+    {1, "network", uk_virtio_net_attach},
+    {2, "block", uk_virtio_blk_attach},
+    {3, "console", NULL},
+    {4, "entropy", NULL},
+    {5, "balloon", NULL},
+    {9, "9p", NULL},
+    {16, "gpu", NULL},
+    {18, "input", NULL},
+    {19, "vsock", NULL},
+    {26, "fs", NULL},
 };
 
 long uk_virtio_start(struct uk_virtio_dev *d, u64 wanted)

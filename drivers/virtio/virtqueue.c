@@ -145,3 +145,11 @@ bool uk_virtq_enable_interrupts(struct uk_virtq *q)
     uk_mb();
     return q->last_used != USED_IDX(q);
 }
+
+void uk_virtq_disable_interrupts(struct uk_virtq *q)
+{
+    if (q->event_idx) /* an index already passed: no interrupt until the used index wraps around */
+        USED_EVENT(q) = (u16)(q->last_used - 1);
+    else
+        AVAIL_FLAGS(q) = (u16)(AVAIL_FLAGS(q) | AVAIL_F_NO_INTERRUPT);
+}

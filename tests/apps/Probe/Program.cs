@@ -245,6 +245,12 @@ switch (mode)
         return await NetProbe.RunAsync();
     case "epoll":
         return EpollProbe.Run();
+    case "tcp-echo-server":
+        return TcpProbe.EchoServer(args[1..]);
+    case "tcp-client":
+        return TcpProbe.Client(args[1..]);
+    case "net-config":
+        return TcpProbe.Config();
     case "disks":
         return DiskProbe.List();
     case "disk":

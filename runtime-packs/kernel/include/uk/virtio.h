@@ -1,12 +1,13 @@
 /* virtio.h - the virtio layer (drivers/virtio): devices found on a transport (virtio-mmio versions 1
  * and 2, virtio-pci modern and legacy), the standard initialisation and feature negotiation, split virtqueues with
- * EVENT_IDX and notification suppression, and the device drivers on top (virtio-blk). Transports and
+ * EVENT_IDX and notification suppression, and the device drivers on top (virtio-blk, virtio-net). Transports and
  * drivers are architecture-neutral; platforms only say where devices are (uk_virtio_mmio_probe). */
 #ifndef UK_VIRTIO_H
 #define UK_VIRTIO_H
 #include <uk/types.h>
 
 /* Device-independent feature bits */
+#define UK_VIRTIO_F_ANY_LAYOUT 27 /* legacy: headers need not have descriptors of their own */
 #define UK_VIRTIO_F_INDIRECT_DESC 28
 #define UK_VIRTIO_F_EVENT_IDX 29
 #define UK_VIRTIO_F_VERSION_1 32
@@ -101,6 +102,8 @@ void uk_virtq_kick(struct uk_virtq *q);
 void *uk_virtq_next_used(struct uk_virtq *q, u32 *len);
 /* Re-enables used-buffer interrupts after draining; true when more used buffers arrived meanwhile. */
 bool uk_virtq_enable_interrupts(struct uk_virtq *q);
+/* Asks the device not to interrupt for this queue's used buffers (a hint: an interrupt may still come). */
+void uk_virtq_disable_interrupts(struct uk_virtq *q);
 
 /* Transports */
 /* A virtio-mmio window at physical base (size bytes) raising interrupt irq (x86: I/O APIC pin; arm64: GIC
@@ -113,6 +116,8 @@ void uk_virtio_pci_attach_bus(struct uk_pci_host *host);
 
 /* Drivers */
 long uk_virtio_blk_attach(struct uk_virtio_dev *d);
+/* Network devices: the network interfaces en0, en1, … in the order found (netif.h). */
+long uk_virtio_net_attach(struct uk_virtio_dev *d);
 /* How many block devices were attached (vda, vdb, …). */
 int uk_virtio_blk_count(void);
 

@@ -12,6 +12,7 @@
 #include <uk/klibc.h>
 #include <uk/lwip.h>
 #include <uk/mm.h>
+#include <uk/netif.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/procfs.h>
@@ -118,5 +119,7 @@ UK_NORETURN void uk_boot_main(void)
     struct uk_thread *main = uk_thread_create(&frame, 0);
     if (!main)
         uk_panic("cannot create the main thread");
+    /* With the main thread in place, idling (which takes interrupts) is possible: wait for DHCP leases. */
+    uk_net_boot_wait();
     uk_sched_start(main);
 }

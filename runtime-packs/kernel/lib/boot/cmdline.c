@@ -3,12 +3,13 @@
  * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
  * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
- * (print every syscall and its result). Options of other systems (console=, virtio_mmio.device= that
- * QEMU and Firecracker append) are accepted and left to the drivers, wherever they appear. Double
- * quotes group words: -- "hello world" b. */
+ * (print every syscall and its result), net.* (the network interfaces' addresses: lib/net/netconf.c).
+ * Options of other systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted
+ * and left to the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
 #include <uk/boot.h>
 #include <uk/klibc.h>
+#include <uk/netif.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/time.h>
@@ -18,7 +19,8 @@ static char buf[4096];
 UK_NORETURN static void bad(const char *what, const char *token)
 {
     uk_printk("[uk] bad kernel command line: %s: '%s'\n"
-              "[uk] syntax: [env.NAME=VALUE ...] [uk.log=error|warn|info|debug] [-- program arguments]\n",
+              "[uk] syntax: [env.NAME=VALUE ...] [uk.log=error|warn|info|debug] [net.ip=ADDR/PREFIX net.gw=ADDR "
+              "net.dns=ADDR ...] [-- program arguments]\n",
               what, token);
     uk_plat_exit(UK_EXIT_PANIC);
 }
@@ -157,6 +159,10 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             uk_arch_fpu_fxsave_only();
         } else if (!uk_strcmp(tok, "uk.fpu=xsave")) {
             /* the default */
+        } else if (uk_startswith(tok, "net.")) {
+            const char *why = uk_net_option(tok);
+            if (why)
+                bad(why, tok);
         } else if (uk_startswith(tok, "uk.")) {
             bad("unknown kernel option", tok);
         } else {

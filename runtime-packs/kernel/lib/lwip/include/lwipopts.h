@@ -4,10 +4,11 @@
 #ifndef UK_LWIPOPTS_H
 #define UK_LWIPOPTS_H
 
-/* No threads inside lwIP: the kernel calls it with one caller at a time (the kernel is not preempted and no
- * interrupt handler calls lwIP), and runs its timers (sys_check_timeouts) and the loopback queue
- * (netif_poll_all) itself. Hence no SYS_ARCH_PROTECT locking either. The kernel's own socket layer sits on the
- * raw API: lwIP's sockets and netconn need NO_SYS=0. */
+/* No threads inside lwIP: the kernel calls it with one caller at a time (the kernel is not preempted, and
+ * interrupts, whose handlers may call lwIP (the network drivers' receive path, the timer running lwIP's
+ * timeouts), are only taken while the CPU runs the program or idles, never inside another kernel call), and runs
+ * its timers (sys_check_timeouts) and the loopback queue (netif_poll_all) itself. Hence no SYS_ARCH_PROTECT
+ * locking either. The kernel's own socket layer sits on the raw API: lwIP's sockets and netconn need NO_SYS=0. */
 #define NO_SYS 1
 #define SYS_LIGHTWEIGHT_PROT 0
 #define LWIP_SOCKET 0
@@ -24,7 +25,10 @@
 #define mem_clib_calloc uk_lwip_port_calloc
 
 /* Protocols: IPv4 and IPv6 over Ethernet, ICMP, ICMPv6 with neighbour discovery, stateless address
- * autoconfiguration (SLAAC) and MLD, UDP, TCP, DHCP. DNS is the program's (musl resolves over UDP). */
+ * autoconfiguration (SLAAC) and MLD, UDP, TCP, DHCP. Name resolution is the program's (musl, over UDP):
+ * LWIP_DNS is on only because dhcp.c requests name servers and hands them on (dns_setserver) only with it;
+ * lib/net writes them to /etc/resolv.conf, and lwIP's resolver itself is never called. No ARP probe of the
+ * leased address (DHCP_DOES_ARP_CHECK): it would hold the lease back for half a second at every boot. */
 #define LWIP_IPV4 1
 #define LWIP_IPV6 1
 #define LWIP_ARP 1
@@ -39,7 +43,9 @@
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define LWIP_DHCP 1
-#define LWIP_DNS 0
+#define LWIP_DNS 1
+#define DNS_MAX_SERVERS 3
+#define DHCP_DOES_ARP_CHECK 0
 #define LWIP_RAW 0
 #define LWIP_IGMP 0
 #define LWIP_AUTOIP 0
@@ -47,6 +53,11 @@
 #define IP_DEFAULT_TTL 64
 /* SO_REUSEADDR (.NET sets it on every TCP bind): binding a port still held by TIME_WAIT connections. */
 #define SO_REUSE 1
+
+/* Interfaces: lib/net follows address and link changes (its boot-log line, resolv.conf, the boot's wait for DHCP)
+ * through the extended status callback; DHCP sends the host name. */
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1
+#define LWIP_NETIF_HOSTNAME 1
 
 /* The loopback interface lo (127.0.0.1 and ::1). NO_SYS delivers its packets from netif_poll_all(). */
 #define LWIP_HAVE_LOOPIF 1
