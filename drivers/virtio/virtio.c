@@ -72,3 +72,14 @@ void uk_virtio_attach(struct uk_virtio_dev *d)
     }
     uk_pr_info("virtio: %s: device type %u, no driver: left alone\n", d->where, d->device_id);
 }
+
+const char *uk_virtio_feature_list(const struct uk_virtio_dev *d, const struct uk_virtio_feature_name *names, usize n,
+                                   char *buf, usize size)
+{
+    usize at = 0;
+    buf[0] = 0;
+    for (usize i = 0; i < n && at < size; i++)
+        if (uk_virtio_has(d, names[i].bit))
+            at += (usize)uk_snprintf(buf + at, size - at, "%s%s", at ? "," : "", names[i].name);
+    return buf;
+}

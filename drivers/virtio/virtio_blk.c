@@ -245,26 +245,10 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
     return done ? (long)done : err;
 }
 
-static const char *feature_list(const struct uk_virtio_dev *d, char *buf, usize size)
-{
-    static const struct {
-        int bit;
-        const char *name;
-    } names[] = {{BLK_F_SIZE_MAX, "size_max"},
-                 {BLK_F_SEG_MAX, "seg_max"},
-                 {BLK_F_RO, "ro"},
-                 {BLK_F_BLK_SIZE, "blk_size"},
-                 {BLK_F_FLUSH, "flush"},
-                 {BLK_F_TOPOLOGY, "topology"},
-                 {BLK_F_MQ, "mq"},
-                 {UK_VIRTIO_F_EVENT_IDX, "event_idx"}};
-    usize n = 0;
-    buf[0] = 0;
-    for (usize i = 0; i < UK_ARRAY_SIZE(names); i++)
-        if (uk_virtio_has(d, names[i].bit))
-            n += (usize)uk_snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i].name);
-    return buf;
-}
+/* The features this driver negotiates, by name, for its boot-log line. */
+static const struct uk_virtio_feature_name feature_names[] = {
+    {BLK_F_SIZE_MAX, "size_max"}, {BLK_F_SEG_MAX, "seg_max"},   {BLK_F_RO, "ro"}, {BLK_F_BLK_SIZE, "blk_size"},
+    {BLK_F_FLUSH, "flush"},       {BLK_F_TOPOLOGY, "topology"}, {BLK_F_MQ, "mq"}, {UK_VIRTIO_F_EVENT_IDX, "event_idx"}};
 
 long uk_virtio_blk_attach(struct uk_virtio_dev *d)
 {
@@ -317,6 +301,7 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
     char feats[128];
     uk_pr_info("virtio: %s: block device /dev/%s, %lu sectors (%lu MiB), block %u/%u, %s, queue %u, %s%s\n", d->where,
                k->name, k->sectors, k->sectors >> 11, k->lbs, k->pbs, k->ro ? "read-only" : "read-write", k->vq.size,
-               feature_list(d, feats, sizeof(feats)), k->polled ? ", polled (no interrupt line)" : "");
+               uk_virtio_feature_list(d, feature_names, UK_ARRAY_SIZE(feature_names), feats, sizeof(feats)),
+               k->polled ? ", polled (no interrupt line)" : "");
     return 0;
 }

@@ -256,24 +256,13 @@ static u64 alloc_bufs(u32 count, u32 size, u8 **va)
     return pa;
 }
 
-static const char *feature_list(const struct uk_virtio_dev *d, char *buf, usize size)
-{
-    static const struct {
-        int bit;
-        const char *name;
-    } names[] = {{NET_F_MAC, "mac"},
-                 {NET_F_STATUS, "status"},
-                 {NET_F_MTU, "mtu"},
-                 {NET_F_MRG_RXBUF, "mrg_rxbuf"},
-                 {UK_VIRTIO_F_EVENT_IDX, "event_idx"},
-                 {UK_VIRTIO_F_ANY_LAYOUT, "any_layout"}};
-    usize n = 0;
-    buf[0] = 0;
-    for (usize i = 0; i < UK_ARRAY_SIZE(names); i++)
-        if (uk_virtio_has(d, names[i].bit))
-            n += (usize)uk_snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i].name);
-    return buf;
-}
+/* The features this driver negotiates, by name, for its boot-log line. */
+static const struct uk_virtio_feature_name feature_names[] = {{NET_F_MAC, "mac"},
+                                                              {NET_F_STATUS, "status"},
+                                                              {NET_F_MTU, "mtu"},
+                                                              {NET_F_MRG_RXBUF, "mrg_rxbuf"},
+                                                              {UK_VIRTIO_F_EVENT_IDX, "event_idx"},
+                                                              {UK_VIRTIO_F_ANY_LAYOUT, "any_layout"}};
 
 long uk_virtio_net_attach(struct uk_virtio_dev *d)
 {
@@ -339,7 +328,8 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     char feats[96];
     uk_pr_info("virtio: %s: network device %s, mtu %u, queues %u/%u, header %u, %s%s\n", d->where,
                v->netif ? uk_netif_name(v->netif) : "(none)", v->nd.mtu, v->rx.size, v->tx.size, v->hdr_len,
-               feature_list(d, feats, sizeof(feats)), v->polled ? ", polled (no interrupt line)" : "");
+               uk_virtio_feature_list(d, feature_names, UK_ARRAY_SIZE(feature_names), feats, sizeof(feats)),
+               v->polled ? ", polled (no interrupt line)" : "");
     return 0;
 nomem:
     d->transport->set_status(d, UK_VIRTIO_S_FAILED);

@@ -61,6 +61,13 @@ static inline bool uk_virtio_has(const struct uk_virtio_dev *d, int feature)
 {
     return d->features & UK_VIRTIO_BIT(feature);
 }
+/* The negotiated features among names, comma-separated into buf (for the drivers' boot-log lines). */
+struct uk_virtio_feature_name {
+    int bit;
+    const char *name;
+};
+const char *uk_virtio_feature_list(const struct uk_virtio_dev *d, const struct uk_virtio_feature_name *names, usize n,
+                                   char *buf, usize size);
 /* A transport found a device: logs it and hands it to the driver of its type, or leaves it alone. */
 void uk_virtio_attach(struct uk_virtio_dev *d);
 
