@@ -295,6 +295,14 @@ static class NetProbe
             Check("udp datagrams with their sender", first == "one" && second == "two!" && from.Equals(b.LocalEndPoint), $"from={from}");
         });
 
+        Try("udp connect picks the source address", () =>
+        {
+            using var u = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            u.Connect(new IPEndPoint(IPAddress.Loopback, 9));
+            var local = (IPEndPoint)u.LocalEndPoint!;
+            Check("udp connect picks the source address", local.Address.Equals(IPAddress.Loopback) && local.Port != 0, local.ToString());
+        });
+
         Try("options", () =>
         {
             using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

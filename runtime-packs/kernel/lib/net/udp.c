@@ -1,6 +1,8 @@
 /* udp.c - UDP sockets on lwIP's raw API: datagrams queue with their sender up to SO_RCVBUF (more are
  * dropped, as on Linux); a send copies the program's iovecs once, into the pbuf lwIP transmits. */
+#include <lwip/ip.h>
 #include <lwip/ip_addr.h>
+#include <lwip/netif.h>
 #include <lwip/pbuf.h>
 #include <lwip/udp.h>
 #include <uk/errno.h>
@@ -100,7 +102,9 @@ static long udp_send_(struct sock *s, const struct uk_iov *iov, int niov, int fl
         return -ENETUNREACH;
     if (e == ERR_VAL)
         return -EINVAL;
-    if (e == ERR_MEM || e == ERR_BUF)
+    if (e == ERR_MEM) /* the device's transmit queue is full: dropped, as Linux drops without IP_RECVERR */
+        return (long)len;
+    if (e == ERR_BUF)
         return -ENOBUFS;
     if (e)
         return -EIO;
@@ -162,9 +166,19 @@ static long udp_shutdown_(struct sock *s, int how)
 
 static long udp_local_(struct sock *s, ip_addr_t *ip, u16 *port)
 {
-    if (s->pcb.udp) {
-        ip_addr_copy(*ip, s->pcb.udp->local_ip);
-        *port = s->pcb.udp->local_port;
+    struct udp_pcb *pcb = s->pcb.udp;
+    if (!pcb)
+        return 0;
+    ip_addr_copy(*ip, pcb->local_ip);
+    *port = pcb->local_port;
+    if (s->has_peer && ip_addr_isany(&pcb->local_ip)) {
+        /* connected but bound to "any": Linux reports the source address its route picks (musl's
+         * getaddrinfo sorts its answers by it) */
+        struct netif *n;
+        const ip_addr_t *src;
+        ip_route_get_local_ip(&pcb->local_ip, &pcb->remote_ip, n, src);
+        if (n && src)
+            ip_addr_copy(*ip, *src);
     }
     return 0;
 }
