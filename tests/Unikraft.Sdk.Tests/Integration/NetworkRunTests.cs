@@ -1,5 +1,6 @@
 // `dotnet run` of the Probe with a network: user mode with two UnikraftPortForward items and UnikraftNetworkConfig
-// (QEMU gets the device and the rules, the kernel line the options, the forwards are printed), and the errors
+// (QEMU gets the device and the rules, the kernel line the options, which the kernel applies to en0; the forwards
+// are printed), and the errors
 // before anything starts: a missing tap device (UKSDK1080), user mode on a Firecracker RID (UKSDK1081).
 namespace Unikraft.Sdk.Tests.Integration;
 
@@ -50,7 +51,8 @@ public sealed class NetworkRunTests
         StringAssert.Contains(run.Output, "unikraft: forwarding udp 127.0.0.1:47053 to the guest's port 53");
         StringAssert.Contains(run.Output, "-netdev user,id=net0,hostfwd=tcp:127.0.0.1:47080-:8080,hostfwd=udp:127.0.0.1:47053-:53 -device virtio-net-device,netdev=net0,mac=");
         StringAssert.Contains(run.Output, "net.ip=10.0.2.15/24 net.gw=10.0.2.2 uk.log=info -- hello");
-        StringAssert.Contains(run.Output, "network device, no driver: left alone");
+        StringAssert.Contains(run.Output, ": network device en0, ");
+        StringAssert.Contains(run.Output, "10.0.2.15/24 gw 10.0.2.2 (static)"); // the kernel read UnikraftNetworkConfig
     }
 
     [TestMethod]
