@@ -75,6 +75,13 @@ struct proto {
 };
 
 extern const struct proto uk_net_tcp, uk_net_udp;
+/* tcp_io.c: TCP's send and receive (struct proto's send/recv) */
+long uk_net_tcp_send(struct sock *s, const struct uk_iov *iov, int niov, int flags, const ip_addr_t *to, u16 port,
+                     bool nonblock);
+long uk_net_tcp_recv(struct sock *s, const struct uk_iov *iov, int niov, int flags, ip_addr_t *from, u16 *port,
+                     int *msg_flags, bool nonblock);
+/* lwIP's error as a negative errno */
+long uk_net_errno(err_t e);
 
 /* The lwIP so_options bits s's options ask for (SOF_REUSEADDR, SOF_KEEPALIVE, SOF_BROADCAST). */
 u8 uk_net_so_options(const struct sock *s);
@@ -95,6 +102,11 @@ u64 uk_net_deadline(u64 timeout_ns);
 usize uk_iov_len(const struct uk_iov *iov, int n);
 bool uk_iov_copy_from(void *dst, const struct uk_iov *iov, int n, usize skip, usize len);
 bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src, usize len);
+/* A Linux address for s's domain into lwIP's; -errno when malformed (-ENETUNREACH: an IPv4-mapped address on
+ * an IPV6_V6ONLY socket). */
+long uk_net_addr_in(const struct sock *s, const struct uk_sockaddr *a, u32 len, ip_addr_t *ip, u16 *port);
+/* lwIP's address as s's domain reports it; the sockaddr's length. */
+u32 uk_net_addr_out(const struct sock *s, const ip_addr_t *ip, u16 port, struct uk_sockaddr *a);
 /* Receive-queue helpers */
 void uk_net_rx_push(struct sock *s, struct rxbuf *b);
 void uk_net_rx_drop_all(struct sock *s);
