@@ -98,16 +98,8 @@ static long udp_send_(struct sock *s, const struct uk_iov *iov, int niov, int fl
     }
     err_t e = to ? udp_sendto(pcb, p, to, port) : udp_send(pcb, p);
     pbuf_free(p);
-    if (e == ERR_RTE)
-        return -ENETUNREACH;
-    if (e == ERR_VAL)
-        return -EINVAL;
-    if (e == ERR_MEM) /* the device's transmit queue is full: dropped, as Linux drops without IP_RECVERR */
-        return (long)len;
-    if (e == ERR_BUF)
-        return -ENOBUFS;
-    if (e)
-        return -EIO;
+    if (e && e != ERR_MEM) /* ERR_MEM: the device's transmit queue is full: dropped, as Linux without IP_RECVERR */
+        return uk_net_errno(e);
     if (s->state == S_NEW)
         s->state = S_BOUND; /* sending bound it to an ephemeral port */
     return (long)len;
