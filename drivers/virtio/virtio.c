@@ -1,5 +1,6 @@
 /* virtio.c - what every virtio device goes through: the standard start (reset, feature negotiation,
  * FEATURES_OK), the drivers by device type, and one boot-log line per device found, driven or not. */
+#include <uk/arch.h>
 #include <uk/errno.h>
 #include <uk/print.h>
 #include <uk/virtio.h>
@@ -21,7 +22,7 @@ static const struct {
     {26, "fs", NULL},
 };
 
-long uk_virtio_start(struct uk_virtio_dev *d, u64 wanted)
+long uk_virtio_start(struct uk_virtio_dev *d, u64 wanted, u64 (*select)(u64 features))
 {
     const struct uk_virtio_transport *t = d->transport;
     t->set_status(d, 0);
@@ -33,6 +34,8 @@ long uk_virtio_start(struct uk_virtio_dev *d, u64 wanted)
     else
         wanted &= 0xffffffffULL;
     d->features = offered & wanted;
+    if (select)
+        d->features = select(d->features) & offered;
     t->driver_features(d, d->features);
     if (!d->legacy) {
         if (!(d->features & UK_VIRTIO_BIT(UK_VIRTIO_F_VERSION_1))) {
@@ -58,6 +61,11 @@ void uk_virtio_ready(struct uk_virtio_dev *d)
 
 void uk_virtio_attach(struct uk_virtio_dev *d)
 {
+    static bool told;
+    if (!told && uk_arch_emulated_by_tcg()) {
+        told = true;
+        uk_pr_info("virtio: QEMU TCG: queue handshakes ordered through device reads\n");
+    }
     for (usize i = 0; i < UK_ARRAY_SIZE(types); i++) {
         if (types[i].id != d->device_id)
             continue;

@@ -257,7 +257,7 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
     u64 wanted = UK_VIRTIO_BIT(BLK_F_SIZE_MAX) | UK_VIRTIO_BIT(BLK_F_SEG_MAX) | UK_VIRTIO_BIT(BLK_F_RO) |
                  UK_VIRTIO_BIT(BLK_F_BLK_SIZE) | UK_VIRTIO_BIT(BLK_F_FLUSH) | UK_VIRTIO_BIT(BLK_F_TOPOLOGY) |
                  UK_VIRTIO_BIT(BLK_F_MQ) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX);
-    long r = uk_virtio_start(d, wanted);
+    long r = uk_virtio_start(d, wanted, NULL);
     if (r)
         return r;
     struct disk *k = uk_kzalloc(sizeof(*k));

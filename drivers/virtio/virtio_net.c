@@ -1,12 +1,13 @@
 /* virtio_net.c - virtio network devices (virtio 1.x section 5.1) as the interfaces en0, en1, … (lib/net's
- * netif.h), on every transport. One receive and one transmit queue. Receive: a pool of buffers, all posted at
- * the start and each posted again as soon as its frame is copied (one copy into a pbuf for lwIP); the interrupt
- * handler drains the queue and feeds lwIP directly (interrupts are only taken while the program runs or the
- * CPU idles, never inside another kernel call). Transmit: each frame is copied into a slot of its own;
- * finished slots are reclaimed by the next transmit, and a full queue drops the frame (counted) and asks for
- * an interrupt once there is room, when TCP sends what it held back. Lengths the device reports are checked,
- * never trusted. Features: MAC, STATUS (link), MTU, MRG_RXBUF, EVENT_IDX, and ANY_LAYOUT on legacy
- * devices; no checksum or segmentation offloads (lwIP computes checksums). */
+ * netif.h), on every transport: feature negotiation, the interrupt, the link, and transmit. One receive and one
+ * transmit queue; the receive path is virtio_net_rx.c. The interrupt handler feeds lwIP directly (interrupts are
+ * only taken while the program runs or the CPU idles, never inside another kernel call). Transmit: each frame
+ * is copied into a slot of its own; finished slots are reclaimed by the next transmit, and a full queue drops
+ * the frame (counted) and asks for an interrupt once there is room, when TCP sends what it held back. With
+ * CSUM the device completes TCP checksums (lwIP leaves them to it on this interface). Features: MAC, STATUS
+ * (link), MTU, MRG_RXBUF, EVENT_IDX, CSUM, GUEST_CSUM, GUEST_TSO4/6 (TCP segments up to 64 KiB received whole,
+ * with MRG_RXBUF only), and ANY_LAYOUT on legacy devices. Not HOST_TSO: lwIP sends segments of one MSS. */
+#include "virtio_net.h"
 #include <lwip/netif.h>
 #include <lwip/pbuf.h>
 #include <uk/errno.h>
@@ -20,118 +21,12 @@
 #include <uk/time.h>
 #include <uk/virtio.h>
 
-#define NET_F_MTU 3
-#define NET_F_MAC 5
-#define NET_F_MRG_RXBUF 15
-#define NET_F_STATUS 16
-#define NET_S_LINK_UP 1
-
-#define RXQ 0
-#define TXQ 1
-#define QUEUE_MAX 256
-#define MAX_MTU 9000
-#define FRAME_OVERHEAD 18  /* Ethernet header and a VLAN tag */
-#define MRG_BUF_SIZE 2048  /* receive buffers with MRG_RXBUF (a frame may span several) */
-#define MAX_PARTS 64       /* buffers of one received frame at most */
 #define POLL_NS 1000000ULL /* without an interrupt line */
 
 /* Configuration space: mac at 0, status at 6, max_virtqueue_pairs at 8, mtu at 10 */
 #define CFG_MAC 0
 #define CFG_STATUS 6
 #define CFG_MTU 10
-
-/* The header before every frame: 10 bytes, 12 with num_buffers (VERSION_1 or MRG_RXBUF). All zero on transmit:
- * no offloads. */
-struct net_hdr {
-    u8 flags, gso_type;
-    u16 hdr_len, gso_size, csum_start, csum_offset, num_buffers;
-} __attribute__((packed));
-
-struct vnet {
-    struct uk_ktimer poll; /* first: the poll timer's callback finds its device from it */
-    struct uk_virtio_dev *dev;
-    struct uk_virtq rx, tx;
-    struct netif *netif;
-    struct uk_netif_dev nd;
-    u32 hdr_len, rx_size, tx_size; /* header; bytes per receive buffer and per transmit slot */
-    bool mrg, split;               /* split: the header has a descriptor of its own (legacy without ANY_LAYOUT) */
-    u8 *rx_bufs, *tx_bufs;
-    u64 rx_pa, tx_pa;
-    u16 nrx, ntx;
-    u16 *tx_free, tx_nfree; /* free transmit slots (a stack) */
-    bool tx_waiting;        /* a frame found the queue full: interrupt when there is room */
-    bool polled;
-};
-
-/* Posts receive buffer k (its cookie is k + 1). */
-static void post_rx(struct vnet *v, u16 k)
-{
-    u64 pa = v->rx_pa + (u64)k * v->rx_size;
-    struct uk_virtq_buf bufs[2] = {{pa, v->rx_size}};
-    if (v->split) {
-        bufs[0].len = v->hdr_len;
-        bufs[1] = (struct uk_virtq_buf){pa + v->hdr_len, v->rx_size - v->hdr_len};
-    }
-    long r = uk_virtq_add(&v->rx, bufs, 0, v->split ? 2 : 1, (void *)(uptr)(k + 1));
-    UK_ASSERT(!r); /* every buffer has its descriptors: the pool is sized to the queue */
-}
-
-/* The next used receive buffer: its index, or -1 when none (or the device named no buffer of ours). */
-static int next_rx(struct vnet *v, u32 *len)
-{
-    void *c = uk_virtq_next_used(&v->rx, len);
-    if (!c)
-        return -1;
-    uptr k = (uptr)c - 1;
-    return k < v->nrx ? (int)k : -1;
-}
-
-/* One frame: its buffers (several with MRG_RXBUF) checked, copied into a pbuf for lwIP and posted again. */
-static void receive_one(struct vnet *v, int first, u32 len)
-{
-    u16 parts[MAX_PARTS];
-    u32 lens[MAX_PARTS];
-    const struct net_hdr *h = (const struct net_hdr *)(v->rx_bufs + (usize)first * v->rx_size);
-    u32 nparts = v->mrg && len >= v->hdr_len ? h->num_buffers : 1;
-    bool bad = len < v->hdr_len || len > v->rx_size || !nparts || nparts > MAX_PARTS;
-    if (nparts > MAX_PARTS || !nparts)
-        nparts = 1; /* the count itself is broken: drop this buffer alone */
-    parts[0] = (u16)first;
-    lens[0] = len;
-    u32 total = len >= v->hdr_len ? len - v->hdr_len : 0, n = 1;
-    for (; n < nparts; n++) {
-        int k = next_rx(v, &lens[n]);
-        if (k < 0) {
-            bad = true;
-            break;
-        }
-        parts[n] = (u16)k;
-        bad |= lens[n] > v->rx_size;
-        total += lens[n];
-    }
-    bad |= total < 14 || total > 0xffff;
-    struct pbuf *p = NULL;
-    if (bad)
-        v->nd.stats.rx_errors++;
-    else if (!v->netif || !(p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_RAM)))
-        v->nd.stats.rx_dropped++;
-    u32 off = 0;
-    for (u32 i = 0; i < n; i++) {
-        const u8 *data = v->rx_bufs + (usize)parts[i] * v->rx_size;
-        u32 skip = i ? 0 : v->hdr_len;
-        if (p) {
-            pbuf_take_at(p, data + skip, (u16)(lens[i] - skip), (u16)off);
-            off += lens[i] - skip;
-        }
-        post_rx(v, parts[i]);
-    }
-    if (!p)
-        return;
-    v->nd.stats.rx_packets++;
-    v->nd.stats.rx_bytes += total;
-    if (v->netif->input(p, v->netif) != ERR_OK)
-        pbuf_free(p);
-}
 
 /* Takes every finished transmit slot back. */
 static void reclaim_tx(struct vnet *v)
@@ -147,17 +42,7 @@ static void reclaim_tx(struct vnet *v)
 /* Receives everything the device finished, then lets TCP send again when the transmit queue had filled. */
 static void service(struct vnet *v)
 {
-    bool any = false;
-    do {
-        int k;
-        u32 len;
-        while ((k = next_rx(v, &len)) >= 0) {
-            receive_one(v, k, len);
-            any = true;
-        }
-        if (any)
-            uk_virtq_kick(&v->rx);
-    } while (uk_virtq_enable_interrupts(&v->rx));
+    uk_virtio_net_rx_drain(v);
     if (v->tx_waiting) {
         reclaim_tx(v);
         if (v->tx_nfree) {
@@ -205,6 +90,48 @@ static void poll_fn(struct uk_ktimer *t)
     uk_ktimer_set(&v->poll, uk_time_monotonic_ns() + POLL_NS);
 }
 
+static u32 sum16(const u8 *b, u32 n, u32 sum)
+{
+    for (u32 i = 0; i + 1 < n; i += 2)
+        sum += (u32)b[i] << 8 | b[i + 1];
+    return sum;
+}
+
+/* With CSUM, a TCP frame (whose checksum lwIP left at 0 on this interface) gets its pseudo-header's sum in the
+ * checksum field and a header telling the device where to sum from and where the result goes. */
+static void offload_csum(struct vnet *v, struct net_hdr *h, u8 *f, u32 len)
+{
+    u32 l4, plen, sum;
+    u16 type = len >= 14 ? (u16)(f[12] << 8 | f[13]) : 0;
+    const u8 *ip = f + 14;
+    if (type == 0x0800 && len >= 14 + 20 && ip[9] == 6) {
+        u32 ihl = (ip[0] & 15u) * 4, tot = (u32)ip[2] << 8 | ip[3];
+        if (ihl < 20 || tot < ihl + 20 || 14 + tot > len || (ip[6] & 0x3f) || ip[7])
+            goto bad; /* lwIP sends TCP segments whole, never as fragments */
+        l4 = 14 + ihl;
+        plen = tot - ihl;
+        sum = sum16(ip + 12, 8, 6 + plen);
+    } else if (type == 0x86dd && len >= 14 + 40 && ip[6] == 6) {
+        plen = (u32)ip[4] << 8 | ip[5];
+        l4 = 14 + 40;
+        if (plen < 20 || l4 + plen > len)
+            goto bad;
+        sum = sum16(ip + 8, 32, 6 + plen);
+    } else {
+        return; /* not TCP: lwIP summed it */
+    }
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    f[l4 + 16] = (u8)(sum >> 8);
+    f[l4 + 17] = (u8)sum;
+    h->flags = NET_HDR_F_NEEDS_CSUM;
+    h->csum_start = (u16)l4;
+    h->csum_offset = 16;
+    return;
+bad:
+    v->nd.stats.tx_errors++;
+}
+
 static err_t transmit(struct netif *n, struct pbuf *p)
 {
     struct vnet *v = n->state;
@@ -230,6 +157,8 @@ static err_t transmit(struct netif *n, struct pbuf *p)
     u8 *slot = v->tx_bufs + (usize)k * v->tx_size;
     uk_memset(slot, 0, v->hdr_len);
     pbuf_copy_partial(p, slot + v->hdr_len, p->tot_len, 0);
+    if (v->csum_tx)
+        offload_csum(v, (struct net_hdr *)slot, slot + v->hdr_len, p->tot_len);
     u64 pa = v->tx_pa + (u64)k * v->tx_size;
     struct uk_virtq_buf bufs[2] = {{pa, v->hdr_len + p->tot_len}};
     if (v->split) {
@@ -246,7 +175,7 @@ static err_t transmit(struct netif *n, struct pbuf *p)
     return ERR_OK;
 }
 
-/* count buffers of size bytes in one physically contiguous block: its address, 0 when memory is short. */
+/* count transmit slots of size bytes in one physically contiguous block: its address, 0 when memory is short. */
 static u64 alloc_bufs(u32 count, u32 size, u8 **va)
 {
     usize pages = UK_ALIGN_UP((usize)count * size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
@@ -262,15 +191,28 @@ static const struct uk_virtio_feature_name feature_names[] = {{NET_F_MAC, "mac"}
                                                               {NET_F_MTU, "mtu"},
                                                               {NET_F_MRG_RXBUF, "mrg_rxbuf"},
                                                               {UK_VIRTIO_F_EVENT_IDX, "event_idx"},
-                                                              {UK_VIRTIO_F_ANY_LAYOUT, "any_layout"}};
+                                                              {UK_VIRTIO_F_ANY_LAYOUT, "any_layout"},
+                                                              {NET_F_CSUM, "csum"},
+                                                              {NET_F_GUEST_CSUM, "guest_csum"},
+                                                              {NET_F_GUEST_TSO4, "guest_tso4"},
+                                                              {NET_F_GUEST_TSO6, "guest_tso6"}};
+
+/* Large segments need merged buffers (else every buffer would be 64 KiB) and partial checksums. */
+static u64 select_features(u64 f)
+{
+    if (!(f & UK_VIRTIO_BIT(NET_F_MRG_RXBUF)) || !(f & UK_VIRTIO_BIT(NET_F_GUEST_CSUM)))
+        f &= ~(UK_VIRTIO_BIT(NET_F_GUEST_TSO4) | UK_VIRTIO_BIT(NET_F_GUEST_TSO6));
+    return f;
+}
 
 long uk_virtio_net_attach(struct uk_virtio_dev *d)
 {
     u64 wanted = UK_VIRTIO_BIT(NET_F_MAC) | UK_VIRTIO_BIT(NET_F_STATUS) | UK_VIRTIO_BIT(NET_F_MTU) |
-                 UK_VIRTIO_BIT(NET_F_MRG_RXBUF) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX);
+                 UK_VIRTIO_BIT(NET_F_MRG_RXBUF) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX) | UK_VIRTIO_BIT(NET_F_CSUM) |
+                 UK_VIRTIO_BIT(NET_F_GUEST_CSUM) | UK_VIRTIO_BIT(NET_F_GUEST_TSO4) | UK_VIRTIO_BIT(NET_F_GUEST_TSO6);
     if (d->legacy)
         wanted |= UK_VIRTIO_BIT(UK_VIRTIO_F_ANY_LAYOUT);
-    long r = uk_virtio_start(d, wanted);
+    long r = uk_virtio_start(d, wanted, select_features);
     if (r)
         return r;
     struct vnet *v = uk_kzalloc(sizeof(*v));
@@ -280,6 +222,10 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     d->driver_data = v;
     v->mrg = uk_virtio_has(d, NET_F_MRG_RXBUF);
     v->split = d->legacy && !uk_virtio_has(d, UK_VIRTIO_F_ANY_LAYOUT);
+    v->csum_tx = uk_virtio_has(d, NET_F_CSUM);
+    v->csum_rx = uk_virtio_has(d, NET_F_GUEST_CSUM);
+    v->chksum_flags =
+        (u16)(v->csum_tx ? NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP : NETIF_CHECKSUM_ENABLE_ALL);
     v->hdr_len = !d->legacy || v->mrg ? 12 : 10;
     if ((v->nd.has_mac = uk_virtio_has(d, NET_F_MAC)))
         d->transport->read_config(d, CFG_MAC, v->nd.mac, 6);
@@ -300,16 +246,12 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
         d->transport->set_status(d, UK_VIRTIO_S_FAILED);
         return r;
     }
-    v->nrx = (u16)(v->rx.size / (v->split ? 2 : 1));
     v->ntx = (u16)(v->tx.size / (v->split ? 2 : 1));
     v->tx_free = uk_kzalloc(v->ntx * sizeof(u16));
-    if (!v->tx_free || !(v->rx_pa = alloc_bufs(v->nrx, v->rx_size, &v->rx_bufs)) ||
-        !(v->tx_pa = alloc_bufs(v->ntx, v->tx_size, &v->tx_bufs)))
+    if (!v->tx_free || uk_virtio_net_rx_setup(v) || !(v->tx_pa = alloc_bufs(v->ntx, v->tx_size, &v->tx_bufs)))
         goto nomem; /* at boot: the queues stay with the failed device */
     for (u16 k = 0; k < v->ntx; k++)
         v->tx_free[v->tx_nfree++] = (u16)(v->ntx - 1 - k);
-    for (u16 k = 0; k < v->nrx; k++)
-        post_rx(v, k);
     v->polled = !uk_irq_register(d->irq, interrupt, v);
     uk_virtio_ready(d);
     uk_virtq_disable_interrupts(&v->tx);
@@ -321,11 +263,13 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     v->nd.priv = v;
     if (!(v->netif = uk_netif_add(&v->nd)))
         uk_pr_warn("virtio: %s: no memory for its network interface\n", d->where);
+    else
+        NETIF_SET_CHECKSUM_CTRL(v->netif, v->chksum_flags);
     if (v->polled) {
         v->poll.fn = poll_fn;
         uk_ktimer_set(&v->poll, uk_time_monotonic_ns() + POLL_NS);
     }
-    char feats[96];
+    char feats[160];
     uk_pr_info("virtio: %s: network device %s, mtu %u, queues %u/%u, header %u, %s%s\n", d->where,
                v->netif ? uk_netif_name(v->netif) : "(none)", v->nd.mtu, v->rx.size, v->tx.size, v->hdr_len,
                uk_virtio_feature_list(d, feature_names, UK_ARRAY_SIZE(feature_names), feats, sizeof(feats)),

@@ -1,7 +1,11 @@
 /* virtqueue.c - split virtqueues (virtio 1.x section 2.7): descriptor table, available and used rings in
  * one physically contiguous block laid out as legacy devices require (used ring on the next page), a
  * free list of descriptors, and notification suppression both ways through EVENT_IDX (or the rings'
- * flags without it). */
+ * flags without it). Suppression is a handshake (we publish an index, then read the device's; the device does the
+ * reverse): both sides need a full barrier between the write and the read, or each may miss the other's update
+ * and a notification or an interrupt is lost for good. Under QEMU's TCG with one vCPU the CPU's barrier is not
+ * kept (uk_arch_emulated_by_tcg), so there the write is followed by a read of a device register, which TCG
+ * performs under the lock the device models hold. */
 #include <uk/arch.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
@@ -21,6 +25,14 @@
 #define USED_FLAGS(q) ((q)->used[0])
 #define USED_IDX(q) ((q)->used[1])
 #define AVAIL_EVENT(q) (*(volatile u16 *)((volatile u8 *)(q)->used + 4 + 8 * (usize)(q)->size))
+
+/* A full barrier between our write and our read of the other side's index (see above). */
+static void order(struct uk_virtq *q)
+{
+    uk_mb();
+    if (q->device_fence)
+        (void)q->dev->transport->get_status(q->dev);
+}
 
 long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_virtq *q)
 {
@@ -59,6 +71,7 @@ long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_v
         .area_pages = pages,
         .num_free = size,
         .event_idx = uk_virtio_has(d, UK_VIRTIO_F_EVENT_IDX),
+        .device_fence = uk_arch_emulated_by_tcg(),
         .cookies = cookies,
     };
     for (u16 i = 0; i < size; i++)
@@ -97,7 +110,7 @@ long uk_virtq_add(struct uk_virtq *q, const struct uk_virtq_buf *bufs, u16 nout,
 
 void uk_virtq_kick(struct uk_virtq *q)
 {
-    uk_mb(); /* publish avail idx before reading whether the device wants to hear about it */
+    order(q); /* publish avail idx before reading whether the device wants to hear about it */
     u16 new = q->avail_idx, old = q->kicked_idx;
     q->kicked_idx = new;
     bool notify;
@@ -142,7 +155,7 @@ bool uk_virtq_enable_interrupts(struct uk_virtq *q)
         USED_EVENT(q) = q->last_used; /* interrupt at the next used buffer */
     else
         AVAIL_FLAGS(q) = (u16)(AVAIL_FLAGS(q) & ~AVAIL_F_NO_INTERRUPT);
-    uk_mb();
+    order(q);
     return q->last_used != USED_IDX(q);
 }
 

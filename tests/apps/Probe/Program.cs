@@ -251,6 +251,10 @@ switch (mode)
         return TcpProbe.Client(args[1..]);
     case "net-config":
         return TcpProbe.Config();
+    case "tcp-serve":
+        return await ServeProbe.TcpAsync(args[1..]);
+    case "udp-serve":
+        return await ServeProbe.UdpAsync(args[1..]);
     case "disks":
         return DiskProbe.List();
     case "disk":

@@ -143,3 +143,11 @@ u64 uk_arch_hwcap2(void) { return hwcap2; }
 const char *uk_arch_platform(void) { return "aarch64"; }
 
 void uk_arch_frame_init_user(struct uk_trapframe *f) { f->pstate = UK_PSTATE_EL0T; }
+
+/* QEMU's TCG "max" CPU (the launcher's -cpu on arm64) has implementer 0, reserved for software; no silicon does. */
+bool uk_arch_emulated_by_tcg(void)
+{
+    u64 midr;
+    __asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
+    return !((midr >> 24) & 0xff);
+}

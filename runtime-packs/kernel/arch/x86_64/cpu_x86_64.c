@@ -199,3 +199,14 @@ void uk_arch_frame_init_user(struct uk_trapframe *f)
     f->rflags = UK_RFLAGS_IF | 2;
     f->vector = 0;
 }
+
+/* QEMU's TCG names itself in the hypervisor leaf: "TCGTCGTCGTCG". */
+bool uk_arch_emulated_by_tcg(void)
+{
+    u32 a, b, c, d;
+    uk_cpuid(1, 0, &a, &b, &c, &d);
+    if (!(c & (1u << 31))) /* no hypervisor */
+        return false;
+    uk_cpuid(0x40000000, 0, &a, &b, &c, &d);
+    return b == 0x54474354 && c == 0x43544743 && d == 0x47435447;
+}

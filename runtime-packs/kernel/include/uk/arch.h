@@ -46,6 +46,10 @@ void uk_arch_thread_activate(struct uk_thread *t);
 void uk_arch_dump_frame(const struct uk_trapframe *f);
 /* Routes and unmasks device interrupt line irq (IOAPIC on x86, GIC on arm64); false when it cannot. */
 bool uk_arch_irq_route(int irq);
+/* True when QEMU's TCG emulates this CPU. With one vCPU, TCG drops the guest's memory barriers (it only keeps them
+ * for guests with several vCPUs), yet the device models run in another host thread: ordering against a device
+ * (virtio's event-index handshake) then needs a device register access, which TCG performs under its lock. */
+bool uk_arch_emulated_by_tcg(void);
 
 /* Page protections, architecture-neutral. */
 #define UK_PROT_READ 1

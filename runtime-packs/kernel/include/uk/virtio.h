@@ -53,9 +53,10 @@ struct uk_virtio_dev {
 };
 
 /* The standard start of a device: reset, ACKNOWLEDGE|DRIVER, features = offered & wanted (VERSION_1 added
- * on modern transports), FEATURES_OK checked. The driver then sets up its queues and calls
+ * on modern transports) — then select(features), when given, drops the ones that depend on others not offered —
+ * FEATURES_OK checked. The driver then sets up its queues and calls
  * uk_virtio_ready. 0 or -errno (the device is then marked FAILED). */
-long uk_virtio_start(struct uk_virtio_dev *d, u64 wanted);
+long uk_virtio_start(struct uk_virtio_dev *d, u64 wanted, u64 (*select)(u64 features));
 void uk_virtio_ready(struct uk_virtio_dev *d);
 static inline bool uk_virtio_has(const struct uk_virtio_dev *d, int feature)
 {
@@ -91,7 +92,8 @@ struct uk_virtq {
     usize area_pages;
     u16 free_head, num_free, last_used, avail_idx, kicked_idx;
     bool event_idx;
-    void **cookies; /* per chain head */
+    bool device_fence; /* order through a device register read (QEMU TCG: virtqueue.c) */
+    void **cookies;    /* per chain head */
 };
 /* A buffer of a request, by physical address. */
 struct uk_virtq_buf {

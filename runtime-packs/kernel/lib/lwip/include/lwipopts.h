@@ -83,10 +83,23 @@
  * about 170 requests/s; a 5 s MSL gave 20-28k, lib-lwip PR #74). 5 s, as there: 10 s of TIME_WAIT. */
 #define TCP_MSL 5000UL
 
+/* A peer that reuses a port pair still in TIME_WAIT here gets a new connection, as on Linux (tcp_timewait.c): a
+ * SYN with a higher sequence number ends the TIME_WAIT, so does a reset in sequence. lwIP alone answers the SYN
+ * with an ACK and ignores the peer's reset, and the peer cannot connect until the TIME_WAIT ends (a client
+ * making connections one after another stalls for up to 10 s whenever it reuses a port). */
+#define LWIP_HOOK_FILENAME "uk_lwip_hooks.h"
+#define LWIP_HOOK_IP4_INPUT(p, inp) uk_lwip_tw_ip4_input(p, inp)
+#define LWIP_HOOK_IP6_INPUT(p, inp) uk_lwip_tw_ip6_input(p, inp)
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) uk_lwip_tw_tcp_input(pcb, hdr)
+
 /* Checksums: generated and checked in software unless a device offloads them, per interface
  * (NETIF_SET_CHECKSUM_CTRL); TCP payload is summed while it is copied in. */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_CHECKSUM_ON_COPY 1
+
+/* Received frames reach lwIP in the network driver's own buffers (custom pbufs that go back to the driver when
+ * freed), not copied into lwIP's. */
+#define LWIP_SUPPORT_CUSTOM_PBUF 1
 
 /* No statistics, no debug output; assertions stay on (arch/cc.h: a kernel panic). */
 #define LWIP_STATS 0

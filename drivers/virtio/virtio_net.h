@@ -1,0 +1,77 @@
+/* virtio_net.h - what the two halves of the virtio-net driver share: the device's wire format (virtio 1.x
+ * section 5.1), the device, and its receive path (virtio_net_rx.c: the buffer pool, frames handed to lwIP
+ * without a copy) under the driver proper (virtio_net.c: features, interrupts, transmit, the link). */
+#ifndef UK_VIRTIO_NET_PRIVATE_H
+#define UK_VIRTIO_NET_PRIVATE_H
+#include <lwip/pbuf.h>
+#include <uk/netif.h>
+#include <uk/sched.h>
+#include <uk/types.h>
+#include <uk/virtio.h>
+
+#define NET_F_CSUM 0       /* the device completes the checksums of frames we send */
+#define NET_F_GUEST_CSUM 1 /* we accept frames whose checksums are partial or already checked */
+#define NET_F_MTU 3
+#define NET_F_MAC 5
+#define NET_F_GUEST_TSO4 7 /* we accept TCP segments larger than the MTU (needs GUEST_CSUM) */
+#define NET_F_GUEST_TSO6 8
+#define NET_F_MRG_RXBUF 15
+#define NET_F_STATUS 16
+#define NET_S_LINK_UP 1
+
+/* net_hdr.flags */
+#define NET_HDR_F_NEEDS_CSUM 1 /* checksum partial: the pseudo-header sum, rest left to the receiver */
+#define NET_HDR_F_DATA_VALID 2 /* checksums already verified */
+
+#define RXQ 0
+#define TXQ 1
+#define QUEUE_MAX 256
+#define MAX_MTU 9000
+#define FRAME_OVERHEAD 18 /* Ethernet header and a VLAN tag */
+#define MRG_BUF_SIZE 2048 /* receive buffers with MRG_RXBUF (a frame may span several) */
+#define MAX_PARTS 64      /* buffers of one received frame at most (a 64 KiB segment takes 33) */
+
+/* The header before every frame: 10 bytes, 12 with num_buffers (VERSION_1 or MRG_RXBUF). */
+struct net_hdr {
+    u8 flags, gso_type;
+    u16 hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+} __attribute__((packed));
+
+struct vnet;
+
+/* A receive buffer lent to lwIP: the pbuf it travels in, freed back to the pool by lwIP's pbuf_free. */
+struct vnet_rxbuf {
+    struct pbuf_custom pc; /* first: the free callback gets the pbuf */
+    struct vnet *v;
+    u16 k;
+};
+
+struct vnet {
+    struct uk_ktimer poll; /* first: the poll timer's callback finds its device from it */
+    struct uk_virtio_dev *dev;
+    struct uk_virtq rx, tx;
+    struct netif *netif;
+    struct uk_netif_dev nd;
+    u32 hdr_len, rx_size, tx_size; /* header; bytes per receive buffer and per transmit slot */
+    bool mrg, split;               /* split: the header has a descriptor of its own (legacy without ANY_LAYOUT) */
+    bool csum_tx, csum_rx;         /* CSUM, GUEST_CSUM negotiated */
+    u16 chksum_flags;              /* lwIP's checksum work on this interface (NETIF_CHECKSUM_*) */
+    /* Receive: nbuf buffers, up to nrx posted to the device at a time, the others free or lent to lwIP. */
+    u8 *rx_bufs;
+    u64 rx_pa;
+    struct vnet_rxbuf *rxb;
+    u16 nbuf, nrx, rx_posted, *rx_free, rx_nfree;
+    /* Transmit: one slot per descriptor (chain), a stack of free ones. */
+    u8 *tx_bufs;
+    u64 tx_pa;
+    u16 ntx, *tx_free, tx_nfree;
+    bool tx_waiting; /* a frame found the queue full: interrupt when there is room */
+    bool polled;
+};
+
+/* Allocates the receive pool and posts the device's share (at attach, after the queues). 0 or -ENOMEM. */
+long uk_virtio_net_rx_setup(struct vnet *v);
+/* Hands every frame the device finished to lwIP and posts free buffers again; true when there was one. */
+bool uk_virtio_net_rx_drain(struct vnet *v);
+
+#endif
