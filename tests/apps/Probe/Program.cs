@@ -251,6 +251,8 @@ switch (mode)
         return TcpProbe.Client(args[1..]);
     case "net-config":
         return TcpProbe.Config();
+    case "net-info":
+        return NetInfoProbe.Run();
     case "disks":
         return DiskProbe.List();
     case "disk":
