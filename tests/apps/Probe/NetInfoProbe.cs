@@ -4,7 +4,7 @@
 // listeners (/proc/net/tcp and tcp6) while a listener is open, the host name and its addresses, and musl's
 // if_nameindex/if_nametoindex/if_indextoname. Then raw NETLINK_ROUTE checks: acknowledgements, the error for an
 // unsupported request, MSG_PEEK|MSG_TRUNC sizing, the socket's port id. Prints "NETINFO: ..." lines and
-// NETINFO: PASS or FAIL.
+// NETINFO: PASS or FAIL; the files named after the mode are printed line by line ("NETFILE: path: line").
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -31,7 +31,7 @@ static unsafe class NetInfoProbe
         ok &= passed;
     }
 
-    public static int Run()
+    public static int Run(params string[] files)
     {
         try
         {
@@ -52,6 +52,9 @@ static unsafe class NetInfoProbe
             Check("libc", false, e.ToString());
         }
 
+        foreach (string path in files)
+            foreach (string line in File.ReadAllLines(path))
+                Console.WriteLine($"NETFILE: {path}: {line}");
         Console.WriteLine(ok ? "NETINFO: PASS" : "NETINFO: FAIL");
         return ok ? 0 : 1;
     }

@@ -252,7 +252,7 @@ switch (mode)
     case "net-config":
         return TcpProbe.Config();
     case "net-info":
-        return NetInfoProbe.Run();
+        return NetInfoProbe.Run(args[1..]);
     case "disks":
         return DiskProbe.List();
     case "disk":
