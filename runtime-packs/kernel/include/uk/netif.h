@@ -37,6 +37,11 @@ struct uk_netif_dev {
 struct netif *uk_netif_add(struct uk_netif_dev *dev);
 /* "en0", … */
 const char *uk_netif_name(struct netif *n);
+/* The device a driver added as interface n; NULL for lo (and interfaces still being added). */
+struct uk_netif_dev *uk_netif_dev_of(struct netif *n);
+/* At boot, after lwIP starts: the network's files (/proc/net/..., /sys/class/net/lo); each interface a driver
+ * adds gets its own (/sys/class/net/en0/...). */
+void uk_net_files_init(void);
 /* The device's link went up or down. */
 void uk_netif_set_link(struct netif *n, bool up);
 /* The device's transmit queue has room again after an ERR_MEM: sends what TCP held back. */

@@ -1,5 +1,5 @@
-/* socket.h - sockets (lib/net): AF_INET and AF_INET6 stream and datagram sockets over lwIP's raw API,
- * each an open file (read, write, poll, ioctl, close through its file operations, so poll, select,
+/* socket.h - sockets (lib/net): AF_INET and AF_INET6 stream and datagram sockets over lwIP's raw API, and
+ * AF_NETLINK (NETLINK_ROUTE) sockets that describe the network interfaces, each an open file (read, write, poll, ioctl, close through its file operations, so poll, select,
  * epoll and the fd table treat it as any file). The syscalls (lib/syscall/sys_socket.c) copy addresses
  * and options in and out of the program; these calls take kernel copies and the program's buffers as
  * iovecs. Linux's numbers and semantics throughout. */
@@ -50,6 +50,7 @@
 #define UK_SO_OOBINLINE 10
 #define UK_SO_LINGER 13
 #define UK_SO_REUSEPORT 15
+#define UK_SO_PASSCRED 16
 #define UK_SO_RCVLOWAT 18
 #define UK_SO_SNDLOWAT 19
 #define UK_SO_RCVTIMEO 20

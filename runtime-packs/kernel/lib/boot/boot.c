@@ -102,6 +102,7 @@ UK_NORETURN void uk_boot_main(void)
     uk_console_irq_init();
     init_files();
     uk_lwip_init(); /* before the drivers, which add their network interfaces to it */
+    uk_net_files_init();
     uk_plat_probe_devices();
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name, uk_pmm_total_pages() * UK_PAGE_SIZE >> 20,
                cl.argc - 1);

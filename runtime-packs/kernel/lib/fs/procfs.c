@@ -12,9 +12,15 @@
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define SYSFS_MAGIC 0x62656572
-#define RENDER_MAX 16384
 
-typedef usize (*generator)(char *buf, usize size);
+#define RENDER_FIRST 4096
+#define RENDER_MAX (4u << 20)
+
+/* A generated file's vnode data: its generator and the generator's argument. */
+struct entry {
+    uk_procfs_gen gen;
+    void *arg;
+};
 
 struct rendered {
     usize size;
@@ -57,58 +63,82 @@ static long proc_open(struct uk_vnode *vn, int flags, struct uk_file **out)
     }
     if ((flags & UK_O_ACCMODE) != UK_O_RDONLY)
         return -EACCES;
-    struct rendered *r = uk_kmalloc(RENDER_MAX);
-    struct uk_file *f = r ? uk_file_new(&gen_ops, flags, r) : NULL;
+    struct entry *e = vn->fs_data;
+    struct rendered *r = NULL;
+    for (usize cap = RENDER_FIRST;; cap *= 2) { /* rendered again, larger, until the text fits */
+        uk_kfree(r);
+        if (cap > RENDER_MAX || !(r = uk_kmalloc(cap)))
+            return -ENOMEM;
+        struct uk_procfs_out o = {r->text, cap - sizeof(*r), 0};
+        e->gen(&o, e->arg);
+        r->size = o.len;
+        if (o.len < o.size)
+            break;
+    }
+    struct uk_file *f = uk_file_new(&gen_ops, flags, r);
     if (!f) {
         uk_kfree(r);
         return -ENOMEM;
     }
-    generator gen = (generator)vn->fs_data;
-    r->size = gen(r->text, RENDER_MAX - sizeof(*r));
     *out = f;
     return 0;
 }
 
+void uk_procfs_printf(struct uk_procfs_out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    usize room = o->len < o->size ? o->size - o->len : 0;
+    o->len += (usize)uk_vsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
+    va_end(ap);
+}
+
+void uk_procfs_pad(struct uk_procfs_out *o, char c, usize n)
+{
+    for (; n; n--, o->len++)
+        if (o->len < o->size)
+            o->buf[o->len] = c;
+}
+
 static const struct uk_vnode_ops proc_ops = {.open = proc_open};
 
-static usize meminfo(char *b, usize n)
+static void meminfo(struct uk_procfs_out *o, void *arg)
 {
     u64 total = uk_pmm_total_pages() * 4, avail = uk_pmm_free_pages() * 4;
-    return (usize)uk_snprintf(b, n,
-                              "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
-                              "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
-                              "SwapFree:              0 kB\n",
-                              total, avail, avail);
+    uk_procfs_printf(o,
+                     "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+                     "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
+                     "SwapFree:              0 kB\n",
+                     total, avail, avail);
 }
 
-static usize one_cpu(char *b, usize n) { return (usize)uk_snprintf(b, n, "0\n"); }
+static void one_cpu(struct uk_procfs_out *o, void *arg) { uk_procfs_printf(o, "0\n"); }
 
-static usize uptime(char *b, usize n)
+static void uptime(struct uk_procfs_out *o, void *arg)
 {
     u64 ms = uk_time_monotonic_ns() / 1000000;
-    return (usize)uk_snprintf(b, n, "%lu.%02lu 0.00\n", ms / 1000, ms % 1000 / 10);
+    uk_procfs_printf(o, "%lu.%02lu 0.00\n", ms / 1000, ms % 1000 / 10);
 }
 
-static usize stat_line(char *b, usize n)
+static void stat_line(struct uk_procfs_out *o, void *arg)
 {
     char comm[16]; /* Linux keeps 15 characters of the name */
     uk_strlcpy(comm, uk_app_name, sizeof(comm));
-    return (usize)uk_snprintf(b, n, "1 (%s) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n", comm);
+    uk_procfs_printf(o, "1 (%s) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n", comm);
 }
 
-static usize cmdline_file(char *b, usize n)
+static void cmdline_file(struct uk_procfs_out *o, void *arg)
 {
-    return (usize)uk_snprintf(b, n, "%s", uk_app_name) + 1; /* one argument, NUL-terminated */
+    uk_procfs_printf(o, "%s", uk_app_name);
+    uk_procfs_pad(o, 0, 1); /* one argument, NUL-terminated */
 }
 
-static usize empty(char *b, usize n)
-{
-    (void)b, (void)n;
-    return 0;
-}
+static void empty(struct uk_procfs_out *o, void *arg) {}
+
+static struct uk_mount *proc_mount, *sys_mount;
 
 /* Adds a generated file at path (relative to m's root), making its directories. */
-static void add(struct uk_mount *m, const char *path, generator gen)
+static void add(struct uk_mount *m, const char *path, uk_procfs_gen gen, void *arg)
 {
     struct uk_vnode *dir = m->root;
     char name[UK_NAME_MAX + 1];
@@ -121,10 +151,14 @@ static void add(struct uk_mount *m, const char *path, generator gen)
         bool last = !*path;
         struct uk_vnode *vn = uk_vfs_child(dir, name);
         if (!vn) {
-            vn =
-                uk_vnode_new(m, last ? (UK_S_IFREG | 0444) : (UK_S_IFDIR | 0555), &proc_ops, last ? (void *)gen : NULL);
+            struct entry *e = last ? uk_kmalloc(sizeof(*e)) : NULL;
+            if (e)
+                *e = (struct entry){gen, arg};
+            vn = (!last || e) ? uk_vnode_new(m, last ? (UK_S_IFREG | 0444) : (UK_S_IFDIR | 0555), &proc_ops, e) : NULL;
             if (!vn || uk_vfs_link(dir, name, vn))
                 uk_panic("cannot make %s's %s", m->fstype, name);
+        } else if (last || !uk_vnode_is(vn, UK_S_IFDIR)) {
+            uk_panic("%s's %s exists", m->fstype, name);
         }
         if (last)
             return;
@@ -145,16 +179,26 @@ static struct uk_mount *new_mount(const char *fstype, u32 magic, const char *at)
     return m;
 }
 
+void uk_procfs_add(const char *path, uk_procfs_gen gen, void *arg)
+{
+    if (!uk_strncmp(path, "/proc/", 6))
+        add(proc_mount, path + 6, gen, arg);
+    else if (!uk_strncmp(path, "/sys/", 5))
+        add(sys_mount, path + 5, gen, arg);
+    else
+        uk_panic("%s is not under /proc or /sys", path);
+}
+
 void uk_procfs_init(void)
 {
-    struct uk_mount *proc = new_mount("proc", PROC_SUPER_MAGIC, "/proc");
-    add(proc, "meminfo", meminfo);
-    add(proc, "uptime", uptime);
-    add(proc, "self/stat", stat_line);
-    add(proc, "self/cmdline", cmdline_file);
-    add(proc, "self/environ", empty);
-    struct uk_mount *sys = new_mount("sysfs", SYSFS_MAGIC, "/sys");
-    add(sys, "devices/system/cpu/possible", one_cpu);
-    add(sys, "devices/system/cpu/online", one_cpu);
-    add(sys, "devices/system/cpu/present", one_cpu);
+    struct uk_mount *proc = proc_mount = new_mount("proc", PROC_SUPER_MAGIC, "/proc");
+    add(proc, "meminfo", meminfo, NULL);
+    add(proc, "uptime", uptime, NULL);
+    add(proc, "self/stat", stat_line, NULL);
+    add(proc, "self/cmdline", cmdline_file, NULL);
+    add(proc, "self/environ", empty, NULL);
+    struct uk_mount *sys = sys_mount = new_mount("sysfs", SYSFS_MAGIC, "/sys");
+    add(sys, "devices/system/cpu/possible", one_cpu, NULL);
+    add(sys, "devices/system/cpu/online", one_cpu, NULL);
+    add(sys, "devices/system/cpu/present", one_cpu, NULL);
 }

@@ -19,6 +19,7 @@
 #include <uk/sched.h>
 #include <uk/socket.h>
 #include <uk/time.h>
+#include "ifinfo.h"
 #include "netconf.h"
 
 #define MAX_IFACES 16
@@ -169,6 +170,7 @@ struct netif *uk_netif_add(struct uk_netif_dev *dev)
     if (dev->link_up)
         netif_set_link_up(n);
     i->ready = true;
+    uk_net_files_add_iface(n);
     if (i->conf)
         announce(i);
     else
@@ -181,6 +183,12 @@ const char *uk_netif_name(struct netif *n)
 {
     struct iface *i = iface_of(n);
     return i ? i->name : "?";
+}
+
+struct uk_netif_dev *uk_netif_dev_of(struct netif *n)
+{
+    struct iface *i = iface_of(n);
+    return i ? i->dev : NULL;
 }
 
 void uk_netif_set_link(struct netif *n, bool up)

@@ -107,6 +107,23 @@ bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src
 long uk_net_addr_in(const struct sock *s, const struct uk_sockaddr *a, u32 len, ip_addr_t *ip, u16 *port);
 /* lwIP's address as s's domain reports it; the sockaddr's length. */
 u32 uk_net_addr_out(const struct sock *s, const ip_addr_t *ip, u16 port, struct uk_sockaddr *a);
+/* netlink.c: AF_NETLINK sockets (and the AF_UNIX datagram socket libc opens for interface ioctls); the calls of
+ * socket.c hand these files over. */
+bool uk_nl_is(const struct uk_file *f);
+long uk_nl_create(int domain, int type, int protocol, struct uk_file **out);
+long uk_nl_bind(struct uk_file *f, const struct uk_sockaddr *a, u32 len);
+long uk_nl_connect(struct uk_file *f, const struct uk_sockaddr *a, u32 len);
+long uk_nl_name(struct uk_file *f, bool peer, struct uk_sockaddr *a, u32 *len);
+long uk_nl_sendmsg(struct uk_file *f, const struct uk_iov *iov, int niov, int flags, const struct uk_sockaddr *to,
+                   u32 tolen);
+long uk_nl_recvmsg(struct uk_file *f, const struct uk_iov *iov, int niov, int flags, struct uk_sockaddr *from,
+                   u32 *fromlen, int *msg_flags);
+long uk_nl_setopt(struct uk_file *f, int level, int name, const void *val, u32 len);
+long uk_nl_getopt(struct uk_file *f, int level, int name, void *val, u32 *len);
+/* ifioctl.c: the interface ioctls (SIOCGIFINDEX, SIOCGIFNAME, SIOCGIFMTU, …) any socket takes; -ENOTTY for
+ * other requests. */
+long uk_net_ifioctl(unsigned long req, long arg);
+
 /* Receive-queue helpers */
 void uk_net_rx_push(struct sock *s, struct rxbuf *b);
 void uk_net_rx_drop_all(struct sock *s);

@@ -53,7 +53,7 @@ static long sock_ioctl(struct uk_file *f, unsigned long req, long arg)
         return 0;
     case SIOCATMARK: v = 0; return uk_user_copy_to((void *)arg, &v, sizeof(v)) ? 0 : -EFAULT;
     }
-    return -ENOTTY;
+    return uk_net_ifioctl(req, arg);
 }
 
 static void sock_release(struct uk_file *f)
@@ -73,7 +73,7 @@ static const struct uk_file_ops sock_ops = {
     .type = 0140000, /* S_IFSOCK */
 };
 
-bool uk_is_socket(const struct uk_file *f) { return f->ops == &sock_ops; }
+bool uk_is_socket(const struct uk_file *f) { return f->ops == &sock_ops || uk_nl_is(f); }
 
 static u32 sock_poll(struct uk_file *f, struct uk_poll_table *pt)
 {
@@ -147,6 +147,8 @@ long uk_socket_create(int domain, int type, int protocol, struct uk_file **out)
     int kind = type & UK_SOCK_TYPE_MASK;
     if (type & ~(UK_SOCK_TYPE_MASK | UK_SOCK_NONBLOCK | UK_SOCK_CLOEXEC))
         return -EINVAL;
+    if (domain == UK_AF_NETLINK || domain == UK_AF_UNIX)
+        return uk_nl_create(domain, type, protocol, out);
     if (domain != UK_AF_INET && domain != UK_AF_INET6)
         return -EAFNOSUPPORT;
     const struct proto *proto;
@@ -169,6 +171,8 @@ long uk_socket_create(int domain, int type, int protocol, struct uk_file **out)
 
 long uk_socket_bind(struct uk_file *f, const struct uk_sockaddr *a, u32 len)
 {
+    if (uk_nl_is(f))
+        return uk_nl_bind(f, a, len);
     struct sock *s = S(f);
     ip_addr_t ip;
     u16 port;
@@ -185,7 +189,7 @@ long uk_socket_bind(struct uk_file *f, const struct uk_sockaddr *a, u32 len)
 long uk_socket_listen(struct uk_file *f, int backlog)
 {
     struct sock *s = S(f);
-    if (!s->proto->listen)
+    if (uk_nl_is(f) || !s->proto->listen)
         return -EOPNOTSUPP;
     long r = s->proto->listen(s, backlog < 1 ? 1 : backlog > 4096 ? 4096 : backlog);
     uk_net_kick();
@@ -195,7 +199,7 @@ long uk_socket_listen(struct uk_file *f, int backlog)
 long uk_socket_accept(struct uk_file *f, int flags, struct uk_file **out, struct uk_sockaddr *peer, u32 *len)
 {
     struct sock *s = S(f), *c;
-    if (!s->proto->accept)
+    if (uk_nl_is(f) || !s->proto->accept)
         return -EOPNOTSUPP;
     long r = s->proto->accept(s, f->flags & UK_O_NONBLOCK, &c);
     uk_net_kick();
@@ -215,6 +219,8 @@ long uk_socket_accept(struct uk_file *f, int flags, struct uk_file **out, struct
 
 long uk_socket_connect(struct uk_file *f, const struct uk_sockaddr *a, u32 len)
 {
+    if (uk_nl_is(f))
+        return uk_nl_connect(f, a, len);
     struct sock *s = S(f);
     long r;
     if (len >= sizeof(u16) && a->family == UK_AF_UNSPEC) {
@@ -233,6 +239,8 @@ long uk_socket_connect(struct uk_file *f, const struct uk_sockaddr *a, u32 len)
 long uk_socket_sendmsg(struct uk_file *f, const struct uk_iov *iov, int niov, int flags, const struct uk_sockaddr *to,
                        u32 tolen)
 {
+    if (uk_nl_is(f))
+        return uk_nl_sendmsg(f, iov, niov, flags, to, tolen);
     struct sock *s = S(f);
     ip_addr_t ip;
     u16 port = 0;
@@ -249,6 +257,8 @@ long uk_socket_sendmsg(struct uk_file *f, const struct uk_iov *iov, int niov, in
 long uk_socket_recvmsg(struct uk_file *f, const struct uk_iov *iov, int niov, int flags, struct uk_sockaddr *from,
                        u32 *fromlen, int *msg_flags)
 {
+    if (uk_nl_is(f))
+        return uk_nl_recvmsg(f, iov, niov, flags, from, fromlen, msg_flags);
     struct sock *s = S(f);
     ip_addr_t ip;
     u16 port = 0;
@@ -271,6 +281,8 @@ long uk_socket_shutdown(struct uk_file *f, int how)
 {
     if (how < UK_SHUT_RD || how > UK_SHUT_RDWR)
         return -EINVAL;
+    if (uk_nl_is(f))
+        return -EOPNOTSUPP; /* as Linux's netlink */
     long r = S(f)->proto->shutdown(S(f), how);
     uk_net_kick();
     return r;
@@ -278,6 +290,8 @@ long uk_socket_shutdown(struct uk_file *f, int how)
 
 long uk_socket_name(struct uk_file *f, bool peer, struct uk_sockaddr *a, u32 *len)
 {
+    if (uk_nl_is(f))
+        return uk_nl_name(f, peer, a, len);
     struct sock *s = S(f);
     ip_addr_t ip;
     u16 port = 0;

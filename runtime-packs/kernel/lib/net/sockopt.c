@@ -37,6 +37,8 @@ static long timeout_of(const void *val, u32 len, u64 *ns)
 
 long uk_socket_setopt(struct uk_file *f, int level, int name, const void *val, u32 len)
 {
+    if (uk_nl_is(f))
+        return uk_nl_setopt(f, level, name, val, len);
     struct sock *s = S(f);
     int v = 0;
     long r;
@@ -114,6 +116,8 @@ long uk_socket_setopt(struct uk_file *f, int level, int name, const void *val, u
 
 long uk_socket_getopt(struct uk_file *f, int level, int name, void *val, u32 *len)
 {
+    if (uk_nl_is(f))
+        return uk_nl_getopt(f, level, name, val, len);
     struct sock *s = S(f);
     int v;
     if (level == UK_SOL_SOCKET) {

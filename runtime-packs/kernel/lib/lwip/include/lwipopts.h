@@ -101,7 +101,26 @@
  * freed), not copied into lwIP's. */
 #define LWIP_SUPPORT_CUSTOM_PBUF 1
 
-/* No statistics, no debug output; assertions stay on (arch/cc.h: a kernel panic). */
-#define LWIP_STATS 0
+/* Statistics: only the MIB-II counters (per interface, and the IP, ICMP, TCP and UDP totals), which lo's line
+ * of /proc/net/dev and /proc/net/snmp report; no debug output; assertions stay on (arch/cc.h: a kernel panic). */
+#define LWIP_STATS 1
+#define MIB2_STATS 1
+#define LINK_STATS 0
+#define ETHARP_STATS 0
+#define IP_STATS 0
+#define IPFRAG_STATS 0
+#define ICMP_STATS 0
+#define IGMP_STATS 0
+#define UDP_STATS 0
+#define TCP_STATS 0
+#define MEM_STATS 0
+#define MEMP_STATS 0
+#define SYS_STATS 0
+#define IP6_STATS 0
+#define ICMP6_STATS 0
+#define IP6_FRAG_STATS 0
+#define MLD6_STATS 0
+#define ND6_STATS 0
+#define LWIP_STATS_DISPLAY 0
 
 #endif
