@@ -79,7 +79,9 @@ static void post_rx(struct vnet *v, u16 k)
 /* The next used receive buffer: its index, or -1 when none (or the device named no buffer of ours). */
 static int next_rx(struct vnet *v, u32 *len)
 {
+    u64 bad = v->rx.bad_used;
     void *c = uk_virtq_next_used(&v->rx, len);
+    v->nd.stats.rx_errors += v->rx.bad_used - bad; /* elements that named no buffer of ours */
     if (!c)
         return -1;
     uptr k = (uptr)c - 1;
@@ -111,9 +113,10 @@ static void receive_one(struct vnet *v, int first, u32 len)
     }
     bad |= total < 14 || total > 0xffff;
     struct pbuf *p = NULL;
-    if (bad)
+    if (bad) {
         v->nd.stats.rx_errors++;
-    else if (!v->netif || !(p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_RAM)))
+        uk_pr_debug("virtio: %s: malformed frame dropped (length %u, %u buffers)\n", v->dev->where, len, nparts);
+    } else if (!v->netif || !(p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_RAM)))
         v->nd.stats.rx_dropped++;
     u32 off = 0;
     for (u32 i = 0; i < n; i++) {
