@@ -17,7 +17,8 @@ usage: ./build.sh [--skip-deps] [--configuration|-c Release|Debug] [--test]
   --skip-deps        do not check or install the host packages (binutils, gcc, make, musl, QEMU, and
                      their arm64 counterparts: the aarch64 cross gcc/binutils, musl-dev:arm64, qemu-system-arm)
   --configuration    the .NET build configuration (default: Release)
-  --test             also install what the tests need (clang-format) and run the test suite
+  --test             also install what the tests need (clang-format; clang-14, libclang-rt-14-dev and llvm-14
+                     for the kernel's fuzz targets) and run the test suite
                      (tests/Unikraft.Sdk.Tests) after building
 USAGE
 }
@@ -65,9 +66,14 @@ PREREQUISITES=(
   "qemu-system-arm=qemu-system-aarch64"
   "qemu-user-static=qemu-aarch64-static"
 )
-# What only the test suite needs (--test): the kernel sources' formatting check.
+# What only the test suite needs (--test): the kernel sources' formatting check, and the fuzz targets of the
+# kernel's parsers (runtime-packs/fuzz: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for readable
+# reports).
 TEST_PREREQUISITES=(
   "clang-format=clang-format"
+  "clang-14=clang-14"
+  "libclang-rt-14-dev=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+  "llvm-14=/usr/lib/llvm-14/bin/llvm-symbolizer"
 )
 
 missing_packages() {

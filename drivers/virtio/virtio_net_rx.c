@@ -52,7 +52,9 @@ static void release(struct pbuf *p)
 /* The next used receive buffer: its index, or -1 when none (or the device named no buffer of ours). */
 static int next_rx(struct vnet *v, u32 *len)
 {
+    u64 bad = v->rx.bad_used;
     void *c = uk_virtq_next_used(&v->rx, len);
+    v->nd.stats.rx_errors += v->rx.bad_used - bad; /* elements that named no buffer of ours */
     if (!c)
         return -1;
     v->rx_posted--;
@@ -129,9 +131,10 @@ static void receive_one(struct vnet *v, int first, u32 len)
     }
     bad |= total < 14 || total > 0xffff;
     if (bad || !v->netif) {
-        if (bad)
+        if (bad) {
             v->nd.stats.rx_errors++;
-        else
+            uk_pr_debug("virtio: %s: malformed frame dropped (length %u, %u buffers)\n", v->dev->where, len, nparts);
+        } else
             v->nd.stats.rx_dropped++;
         for (u32 i = 0; i < n; i++)
             v->rx_free[v->rx_nfree++] = parts[i];

@@ -126,16 +126,23 @@ void uk_virtq_kick(struct uk_virtq *q)
 
 void *uk_virtq_next_used(struct uk_virtq *q, u32 *len)
 {
-    if (q->last_used == USED_IDX(q))
-        return NULL;
-    uk_rmb(); /* the element after the index that announced it */
-    volatile struct uk_virtq_used_elem *e = &q->used_ring[q->last_used % q->size];
-    u16 head = (u16)e->id;
-    if (len)
-        *len = e->len;
-    q->last_used++;
-    if (head >= q->size)
-        return NULL; /* a device bug: ignore the element rather than corrupt the free list */
+    u32 id;
+    for (;;) {
+        if (q->last_used == USED_IDX(q))
+            return NULL;
+        uk_rmb(); /* the element after the index that announced it */
+        volatile struct uk_virtq_used_elem *e = &q->used_ring[q->last_used % q->size];
+        id = e->id;
+        if (len)
+            *len = e->len;
+        q->last_used++;
+        /* Only the head of a chain in flight can come back: anything else (out of range, not a head, a chain
+         * already returned) is a device bug, ignored and counted rather than freeing descriptors twice. */
+        if (id < q->size && q->cookies[id])
+            break;
+        q->bad_used++;
+    }
+    u16 head = (u16)id;
     void *cookie = q->cookies[head];
     q->cookies[head] = NULL;
     u16 i = head, n = 1;

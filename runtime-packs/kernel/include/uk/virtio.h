@@ -93,7 +93,8 @@ struct uk_virtq {
     u16 free_head, num_free, last_used, avail_idx, kicked_idx;
     bool event_idx;
     bool device_fence; /* order through a device register read (QEMU TCG: virtqueue.c) */
-    void **cookies;    /* per chain head */
+    void **cookies; /* per chain head in flight, NULL otherwise */
+    u64 bad_used;   /* used elements naming no chain in flight (a device bug), ignored */
 };
 /* A buffer of a request, by physical address. */
 struct uk_virtq_buf {
@@ -103,11 +104,12 @@ struct uk_virtq_buf {
 /* Allocates queue index (at most max_size entries, 0: the device's maximum) and enables it. */
 long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_virtq *q);
 /* Queues one chain: nout buffers the device reads, then nin it writes. -ENOSPC when the queue lacks
- * descriptors. cookie comes back from uk_virtq_next_used. */
+ * descriptors. cookie (not NULL) comes back from uk_virtq_next_used. */
 long uk_virtq_add(struct uk_virtq *q, const struct uk_virtq_buf *bufs, u16 nout, u16 nin, void *cookie);
 /* Tells the device about new chains, unless it asked not to be told (EVENT_IDX / NO_NOTIFY). */
 void uk_virtq_kick(struct uk_virtq *q);
-/* The next chain the device finished (its descriptors freed), NULL when none; *len = bytes written. */
+/* The next chain the device finished (its descriptors freed), NULL when none; *len = bytes written. Used
+ * elements that name no chain in flight are skipped and counted (bad_used). */
 void *uk_virtq_next_used(struct uk_virtq *q, u32 *len);
 /* Re-enables used-buffer interrupts after draining; true when more used buffers arrived meanwhile. */
 bool uk_virtq_enable_interrupts(struct uk_virtq *q);

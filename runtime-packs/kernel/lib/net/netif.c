@@ -135,6 +135,20 @@ static err_t init(struct netif *n)
     return ERR_OK;
 }
 
+/* Frames from the driver on their way to lwIP. lwIP 2.1.3's ethernet_input hands ARP frames to etharp_input, which
+ * reads a whole ARP header without checking that the frame holds one: shorter ARP frames are dropped (and counted)
+ * here. */
+static err_t input(struct pbuf *p, struct netif *n)
+{
+    const u8 *f = p->payload;
+    if (p->len >= SIZEOF_ETH_HDR && f[12] == 0x08 && f[13] == 0x06 && p->len < SIZEOF_ETH_HDR + SIZEOF_ETHARP_HDR) {
+        ((struct iface *)n)->dev->stats.rx_errors++;
+        pbuf_free(p);
+        return ERR_OK;
+    }
+    return ethernet_input(p, n);
+}
+
 struct netif *uk_netif_add(struct uk_netif_dev *dev)
 {
     if (nifaces == MAX_IFACES)
@@ -156,7 +170,7 @@ struct netif *uk_netif_add(struct uk_netif_dev *dev)
         uk_pr_warn("net: %s: a gateway without an address (net.ip=) is ignored: DHCP configures it\n", i->name);
     ip4_addr_t any = {0};
     struct netif *n = netif_add(&i->netif, i->conf ? &c->ip : &any, i->conf ? &c->mask : &any,
-                                i->conf && c->has_gw ? &c->gw : &any, dev->priv, init, ethernet_input);
+                                i->conf && c->has_gw ? &c->gw : &any, dev->priv, init, input);
     if (!n) {
         uk_kfree(i);
         return NULL;
