@@ -66,14 +66,15 @@ PREREQUISITES=(
   "qemu-system-arm=qemu-system-aarch64"
   "qemu-user-static=qemu-aarch64-static"
 )
-# What only the test suite needs (--test): the kernel sources' formatting check, and the fuzz targets of the
+# What only the test suite needs (--test): the kernel sources' formatting check, the fuzz targets of the
 # kernel's parsers (runtime-packs/fuzz: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for readable
-# reports).
+# reports), and iproute2 for the network tests' own namespaces and tap devices.
 TEST_PREREQUISITES=(
   "clang-format=clang-format"
   "clang-14=clang-14"
   "libclang-rt-14-dev=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
   "llvm-14=/usr/lib/llvm-14/bin/llvm-symbolizer"
+  "iproute2=ip"
 )
 
 missing_packages() {

@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 
 namespace Unikraft.Sdk.Tests.Infrastructure;
 
-internal sealed partial class NetNamespace : IDisposable
+internal sealed class NetNamespace : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
     private static int counter;
@@ -153,6 +153,6 @@ internal sealed partial class NetNamespace : IDisposable
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNs(int fd, int nstype);
+    [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
+    private static extern int SetNs(int fd, int nstype);
 }

@@ -255,6 +255,8 @@ switch (mode)
         return await ServeProbe.TcpAsync(args[1..]);
     case "udp-serve":
         return await ServeProbe.UdpAsync(args[1..]);
+    case "http-get":
+        return await ServeProbe.HttpGetAsync(args[1..]);
     case "net-info":
         return NetInfoProbe.Run(args[1..]);
     case "disks":

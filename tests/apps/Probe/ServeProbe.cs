@@ -7,10 +7,14 @@
 //                                      side keeps TIME_WAIT). Prints
 //                                      "SERVE: listening on …" and, after the last, "SERVE: done N connections,
 //                                      B bytes in, O bytes out, peak P at once".
+//   http-get URL                       resolves URL's host (musl's resolver: /etc/resolv.conf), GETs URL with
+//                                      HttpClient; prints "HTTP: <host> is <addresses>" and "HTTP: <status> <n>
+//                                      bytes sha256 <hex>".
 //   udp-serve PORT                     a dual-stack UDP socket on [::]:PORT; answers each datagram with
 //                                      "<sender> <text>" until one says "quit"; prints "UDP: done N datagrams".
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 
 static class ServeProbe
@@ -131,6 +135,18 @@ static class ServeProbe
 
         Console.WriteLine($"UDP: done {count} datagrams");
         return 0;
+    }
+
+    public static async Task<int> HttpGetAsync(string[] args)
+    {
+        var uri = new Uri(args[0]);
+        IPAddress[] addresses = await Dns.GetHostAddressesAsync(uri.Host);
+        Console.WriteLine($"HTTP: {uri.Host} is {string.Join(' ', addresses.Select(a => a.ToString()))}");
+        using var client = new HttpClient();
+        using HttpResponseMessage response = await client.GetAsync(uri);
+        byte[] body = await response.Content.ReadAsByteArrayAsync();
+        Console.WriteLine($"HTTP: {(int)response.StatusCode} {body.Length} bytes sha256 {Convert.ToHexString(SHA256.HashData(body))}");
+        return response.IsSuccessStatusCode ? 0 : 1;
     }
 
     static void InterlockedMax(ref int target, int value)
