@@ -6,11 +6,14 @@
  * the frame (counted) and asks for an interrupt once there is room, when TCP sends what it held back. With
  * CSUM the device completes TCP checksums (lwIP leaves them to it on this interface). Features: MAC, STATUS
  * (link), MTU, MRG_RXBUF, EVENT_IDX, CSUM, GUEST_CSUM, GUEST_TSO4/6 (TCP segments up to 64 KiB received whole,
- * with MRG_RXBUF only), and ANY_LAYOUT on legacy devices. Not HOST_TSO: lwIP sends segments of one MSS. */
+ * with MRG_RXBUF only), and ANY_LAYOUT on legacy devices. Not HOST_TSO: lwIP sends segments of one MSS. A device
+ * the command line leaves to the program (net.raw=) negotiates no offload and is /dev/net/<name>
+ * (virtio_net_raw.c) instead of an lwIP interface; transmit slots serve both. */
 #include "virtio_net.h"
 #include <lwip/netif.h>
 #include <lwip/pbuf.h>
 #include <uk/errno.h>
+#include <uk/file.h>
 #include <uk/irq.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
@@ -48,21 +51,27 @@ static void service(struct vnet *v)
         if (v->tx_nfree) {
             v->tx_waiting = false;
             uk_virtq_disable_interrupts(&v->tx);
-            uk_netif_tx_ready(v->netif);
+            if (v->raw)
+                uk_virtio_net_raw_notify(v, UK_POLLOUT);
+            else
+                uk_netif_tx_ready(v->netif);
         }
     }
 }
 
 static void check_link(struct vnet *v)
 {
-    if (!uk_virtio_has(v->dev, NET_F_STATUS) || !v->netif)
+    if (!uk_virtio_has(v->dev, NET_F_STATUS) || (!v->netif && !v->raw))
         return;
     u16 status;
     v->dev->transport->read_config(v->dev, CFG_STATUS, &status, sizeof(status));
     bool up = status & NET_S_LINK_UP;
     if (up != v->nd.link_up) {
         v->nd.link_up = up;
-        uk_netif_set_link(v->netif, up);
+        if (v->raw)
+            uk_virtio_net_raw_notify(v, UK_POLLIN | UK_POLLOUT);
+        else
+            uk_netif_set_link(v->netif, up);
     }
 }
 
@@ -132,46 +141,62 @@ bad:
     v->nd.stats.tx_errors++;
 }
 
-static err_t transmit(struct netif *n, struct pbuf *p)
+int uk_virtio_net_tx_slot(struct vnet *v)
 {
-    struct vnet *v = n->state;
     reclaim_tx(v);
-    if (p->tot_len > v->tx_size - v->hdr_len) {
-        v->nd.stats.tx_errors++;
-        return ERR_BUF;
-    }
-    u16 ndesc = v->split ? 2 : 1;
     if (!v->tx_nfree) {
         /* Full: an interrupt at the next completion, unless one came in meanwhile (then go on). */
         uk_virtq_enable_interrupts(&v->tx);
         reclaim_tx(v);
         if (!v->tx_nfree) {
             v->tx_waiting = true;
-            v->nd.stats.tx_dropped++;
-            return ERR_MEM;
+            return -1;
         }
         if (!v->tx_waiting)
             uk_virtq_disable_interrupts(&v->tx);
     }
-    u16 k = v->tx_free[--v->tx_nfree];
+    return v->tx_free[--v->tx_nfree];
+}
+
+u8 *uk_virtio_net_tx_frame(struct vnet *v, u16 k) { return v->tx_bufs + (usize)k * v->tx_size + v->hdr_len; }
+
+void uk_virtio_net_tx_unslot(struct vnet *v, u16 k) { v->tx_free[v->tx_nfree++] = k; }
+
+void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len)
+{
     u8 *slot = v->tx_bufs + (usize)k * v->tx_size;
     uk_memset(slot, 0, v->hdr_len);
-    pbuf_copy_partial(p, slot + v->hdr_len, p->tot_len, 0);
     if (v->csum_tx)
-        offload_csum(v, (struct net_hdr *)slot, slot + v->hdr_len, p->tot_len);
+        offload_csum(v, (struct net_hdr *)slot, slot + v->hdr_len, len);
     u64 pa = v->tx_pa + (u64)k * v->tx_size;
-    struct uk_virtq_buf bufs[2] = {{pa, v->hdr_len + p->tot_len}};
+    struct uk_virtq_buf bufs[2] = {{pa, v->hdr_len + len}};
     if (v->split) {
         bufs[0].len = v->hdr_len;
-        bufs[1] = (struct uk_virtq_buf){pa + v->hdr_len, p->tot_len};
+        bufs[1] = (struct uk_virtq_buf){pa + v->hdr_len, len};
     }
-    long r = uk_virtq_add(&v->tx, bufs, ndesc, 0, (void *)(uptr)(k + 1));
+    long r = uk_virtq_add(&v->tx, bufs, v->split ? 2 : 1, 0, (void *)(uptr)(k + 1));
     UK_ASSERT(!r);
     uk_virtq_kick(&v->tx);
-    if (v->tx_waiting) /* TCP holds back a frame dropped earlier: interrupt at the next completion */
+    if (v->tx_waiting) /* a sender waits for room: interrupt at the next completion */
         uk_virtq_enable_interrupts(&v->tx);
     v->nd.stats.tx_packets++;
-    v->nd.stats.tx_bytes += p->tot_len;
+    v->nd.stats.tx_bytes += len;
+}
+
+static err_t transmit(struct netif *n, struct pbuf *p)
+{
+    struct vnet *v = n->state;
+    if (p->tot_len > v->tx_size - v->hdr_len) {
+        v->nd.stats.tx_errors++;
+        return ERR_BUF;
+    }
+    int k = uk_virtio_net_tx_slot(v);
+    if (k < 0) { /* TCP holds the segment back until uk_netif_tx_ready */
+        v->nd.stats.tx_dropped++;
+        return ERR_MEM;
+    }
+    pbuf_copy_partial(p, uk_virtio_net_tx_frame(v, (u16)k), p->tot_len, 0);
+    uk_virtio_net_tx_send(v, (u16)k, p->tot_len);
     return ERR_OK;
 }
 
@@ -207,9 +232,13 @@ static u64 select_features(u64 f)
 
 long uk_virtio_net_attach(struct uk_virtio_dev *d)
 {
+    char raw_name[8];
+    bool raw = uk_netif_take_raw(raw_name);
     u64 wanted = UK_VIRTIO_BIT(NET_F_MAC) | UK_VIRTIO_BIT(NET_F_STATUS) | UK_VIRTIO_BIT(NET_F_MTU) |
-                 UK_VIRTIO_BIT(NET_F_MRG_RXBUF) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX) | UK_VIRTIO_BIT(NET_F_CSUM) |
-                 UK_VIRTIO_BIT(NET_F_GUEST_CSUM) | UK_VIRTIO_BIT(NET_F_GUEST_TSO4) | UK_VIRTIO_BIT(NET_F_GUEST_TSO6);
+                 UK_VIRTIO_BIT(NET_F_MRG_RXBUF) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX);
+    if (!raw) /* a raw device's frames stay plain Ethernet: checksums complete, no segment larger than the MTU */
+        wanted |= UK_VIRTIO_BIT(NET_F_CSUM) | UK_VIRTIO_BIT(NET_F_GUEST_CSUM) | UK_VIRTIO_BIT(NET_F_GUEST_TSO4) |
+                  UK_VIRTIO_BIT(NET_F_GUEST_TSO6);
     if (d->legacy)
         wanted |= UK_VIRTIO_BIT(UK_VIRTIO_F_ANY_LAYOUT);
     long r = uk_virtio_start(d, wanted, select_features);
@@ -261,7 +290,10 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     v->nd.where = d->where;
     v->nd.transmit = transmit;
     v->nd.priv = v;
-    if (!(v->netif = uk_netif_add(&v->nd)))
+    if (raw) {
+        if (uk_virtio_net_raw_attach(v, raw_name))
+            uk_pr_warn("virtio: %s: no memory for its raw device %s\n", d->where, raw_name);
+    } else if (!(v->netif = uk_netif_add(&v->nd)))
         uk_pr_warn("virtio: %s: no memory for its network interface\n", d->where);
     else
         NETIF_SET_CHECKSUM_CTRL(v->netif, v->chksum_flags);
@@ -270,8 +302,11 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
         uk_ktimer_set(&v->poll, uk_time_monotonic_ns() + POLL_NS);
     }
     char feats[160];
-    uk_pr_info("virtio: %s: network device %s, mtu %u, queues %u/%u, header %u, %s%s\n", d->where,
-               v->netif ? uk_netif_name(v->netif) : "(none)", v->nd.mtu, v->rx.size, v->tx.size, v->hdr_len,
+    uk_pr_info("virtio: %s: network device %s%s, mtu %u, queues %u/%u, header %u, %s%s\n", d->where,
+               v->netif ? uk_netif_name(v->netif)
+               : v->raw ? raw_name
+                        : "(none)",
+               v->raw ? " (raw, /dev/net)" : "", v->nd.mtu, v->rx.size, v->tx.size, v->hdr_len,
                uk_virtio_feature_list(d, feature_names, UK_ARRAY_SIZE(feature_names), feats, sizeof(feats)),
                v->polled ? ", polled (no interrupt line)" : "");
     return 0;

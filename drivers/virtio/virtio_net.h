@@ -1,6 +1,7 @@
-/* virtio_net.h - what the two halves of the virtio-net driver share: the device's wire format (virtio 1.x
- * section 5.1), the device, and its receive path (virtio_net_rx.c: the buffer pool, frames handed to lwIP
- * without a copy) under the driver proper (virtio_net.c: features, interrupts, transmit, the link). */
+/* virtio_net.h - what the parts of the virtio-net driver share: the device's wire format (virtio 1.x section
+ * 5.1), the device, and its receive path (virtio_net_rx.c: the buffer pool, frames handed to lwIP without a
+ * copy) under the driver proper (virtio_net.c: features, interrupts, transmit, the link); a device the command
+ * line leaves to the program (net.raw=) is a character device instead (virtio_net_raw.c). */
 #ifndef UK_VIRTIO_NET_PRIVATE_H
 #define UK_VIRTIO_NET_PRIVATE_H
 #include <lwip/pbuf.h>
@@ -38,6 +39,7 @@ struct net_hdr {
 } __attribute__((packed));
 
 struct vnet;
+struct vnet_raw;
 
 /* A receive buffer lent to lwIP: the pbuf it travels in, freed back to the pool by lwIP's pbuf_free. */
 struct vnet_rxbuf {
@@ -50,7 +52,8 @@ struct vnet {
     struct uk_ktimer poll; /* first: the poll timer's callback finds its device from it */
     struct uk_virtio_dev *dev;
     struct uk_virtq rx, tx;
-    struct netif *netif;
+    struct netif *netif;  /* NULL for a raw device */
+    struct vnet_raw *raw; /* a raw device's character device (virtio_net_raw.c), else NULL */
     struct uk_netif_dev nd;
     u32 hdr_len, rx_size, tx_size; /* header; bytes per receive buffer and per transmit slot */
     bool mrg, split;               /* split: the header has a descriptor of its own (legacy without ANY_LAYOUT) */
@@ -73,5 +76,26 @@ struct vnet {
 long uk_virtio_net_rx_setup(struct vnet *v);
 /* Hands every frame the device finished to lwIP and posts free buffers again; true when there was one. */
 bool uk_virtio_net_rx_drain(struct vnet *v);
+/* Copies the frame in receive buffers parts[0..n) (lengths lens, the first starting with the header) to dst
+ * (NULL: nowhere) and frees the buffers. */
+void uk_virtio_net_rx_gather(struct vnet *v, const u16 *parts, const u32 *lens, u32 n, u8 *dst);
+
+/* A free transmit slot for a frame, -1 when the queue is full: the device then interrupts once it has room
+ * (uk_virtio_net_raw_notify, or uk_netif_tx_ready for an interface). */
+int uk_virtio_net_tx_slot(struct vnet *v);
+/* Where slot k's frame goes (after the header). */
+u8 *uk_virtio_net_tx_frame(struct vnet *v, u16 k);
+/* Sends the len-byte frame in slot k (header zeroed; no offload for raw devices). */
+void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len);
+/* Gives slot k back unsent. */
+void uk_virtio_net_tx_unslot(struct vnet *v, u16 k);
+
+/* Makes v the character device /dev/net/<name> (after the queues are set up). 0 or -ENOMEM. */
+long uk_virtio_net_raw_attach(struct vnet *v, const char *name);
+/* A checked frame of a raw device, in receive buffers as for uk_virtio_net_rx_gather: queued for the program or
+ * dropped (counted); its buffers are free again either way. */
+void uk_virtio_net_raw_receive(struct vnet *v, const u16 *parts, const u32 *lens, u32 n, u32 total);
+/* The raw device's readiness changed (room to transmit, the link): wakes its readers, writers and pollers. */
+void uk_virtio_net_raw_notify(struct vnet *v, u32 events);
 
 #endif

@@ -6,7 +6,8 @@
  * does not read cannot starve the device. Lengths and buffer counts the device reports are checked, never
  * trusted: a malformed frame is dropped and counted (rx_errors), one lwIP cannot take as well (rx_dropped).
  * With GUEST_CSUM, frames the device marks as checked or as carrying a partial checksum skip lwIP's TCP and
- * UDP checksum checks (the other frames are checked as usual). */
+ * UDP checksum checks (the other frames are checked as usual). A raw device's checked frames go to its queue
+ * (virtio_net_raw.c) instead of lwIP. */
 #include <lwip/netif.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
@@ -89,18 +90,23 @@ static struct pbuf *lend(struct vnet *v, const u16 *parts, const u32 *lens, u32 
     return head;
 }
 
-/* The frame copied into one pbuf (NULL when memory is short); its buffers are free again either way. */
-static struct pbuf *copy(struct vnet *v, const u16 *parts, const u32 *lens, u32 n, u32 total)
+void uk_virtio_net_rx_gather(struct vnet *v, const u16 *parts, const u32 *lens, u32 n, u8 *dst)
 {
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_RAM);
     u32 off = 0;
     for (u32 i = 0; i < n; i++) {
         u32 skip = i ? 0 : v->hdr_len;
-        if (p)
-            pbuf_take_at(p, v->rx_bufs + (usize)parts[i] * v->rx_size + skip, (u16)(lens[i] - skip), (u16)off);
+        if (dst)
+            uk_memcpy(dst + off, v->rx_bufs + (usize)parts[i] * v->rx_size + skip, lens[i] - skip);
         off += lens[i] - skip;
         v->rx_free[v->rx_nfree++] = parts[i];
     }
+}
+
+/* The frame copied into one pbuf (NULL when memory is short); its buffers are free again either way. */
+static struct pbuf *copy(struct vnet *v, const u16 *parts, const u32 *lens, u32 n, u32 total)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_RAM); /* PBUF_RAM: one piece */
+    uk_virtio_net_rx_gather(v, parts, lens, n, p ? p->payload : NULL);
     return p;
 }
 
@@ -130,7 +136,7 @@ static void receive_one(struct vnet *v, int first, u32 len)
         total += lens[n];
     }
     bad |= total < 14 || total > 0xffff;
-    if (bad || !v->netif) {
+    if (bad || (!v->netif && !v->raw)) {
         if (bad) {
             v->nd.stats.rx_errors++;
             uk_pr_debug("virtio: %s: malformed frame dropped (length %u, %u buffers)\n", v->dev->where, len, nparts);
@@ -138,6 +144,10 @@ static void receive_one(struct vnet *v, int first, u32 len)
             v->nd.stats.rx_dropped++;
         for (u32 i = 0; i < n; i++)
             v->rx_free[v->rx_nfree++] = parts[i];
+        return;
+    }
+    if (v->raw) { /* the program's: copied to its queue, never to lwIP */
+        uk_virtio_net_raw_receive(v, parts, lens, n, total);
         return;
     }
     u32 lent = v->nbuf - v->rx_nfree - v->rx_posted; /* including this frame's */

@@ -35,6 +35,10 @@ struct uk_netif_dev {
 /* Adds dev as the next interface (en0, en1, …): configured from the command line, else by DHCP; the first is
  * the default route. The lwIP interface, NULL when memory is short. */
 struct netif *uk_netif_add(struct uk_netif_dev *dev);
+/* Asks, before a driver negotiates with its device, whether the command line leaves the next interface name to
+ * the program (net.raw=en1): then true, name gets it ("en1", consumed), and the driver must not uk_netif_add the
+ * device but offer its frames itself (as /dev/net/<name>); false leaves the name to the next uk_netif_add. */
+bool uk_netif_take_raw(char name[8]);
 /* "en0", … */
 const char *uk_netif_name(struct netif *n);
 /* The device a driver added as interface n; NULL for lo (and interfaces still being added). */
@@ -47,7 +51,7 @@ void uk_netif_set_link(struct netif *n, bool up);
 /* The device's transmit queue has room again after an ERR_MEM: sends what TCP held back. */
 void uk_netif_tx_ready(struct netif *n);
 
-/* A net.* option of the kernel command line (net.ip=, net.gw=, net.dns=, net.<name>.ip=, …, net.wait=): NULL
+/* A net.* option of the kernel command line (net.ip=, net.gw=, net.dns=, net.<name>.ip=, …, net.wait=, net.raw=): NULL
  * when taken, else what is wrong with it. Called while the command line is parsed, before anything else. */
 const char *uk_net_option(const char *token);
 /* At the end of the boot: writes /etc/resolv.conf from net.dns=, then waits (at most net.wait= seconds) until

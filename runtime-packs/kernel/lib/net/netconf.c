@@ -4,6 +4,8 @@
  *   net.dns=ADDR                              a name server, IPv4 or IPv6 (repeatable, 3 at most; any
  *                                             net.<if>.dns= adds to the same list), instead of DHCP's
  *   net.wait=SECONDS                          how long the boot waits for DHCP leases (0-300, default 5)
+ *   net.raw=IF[,IF…]                          interfaces the TCP/IP stack leaves alone: the program sends and
+ *                                             receives their Ethernet frames through /dev/net/<if> (repeatable)
  * Options are parsed before lwIP starts (its address parsers need no state) and applied as the interfaces
  * appear. */
 #include "netconf.h"
@@ -70,6 +72,25 @@ static struct ifconf *conf_for(const char *name, usize n)
     return c;
 }
 
+/* net.raw=en1[,en2…] */
+static const char *raw_option(const char *value)
+{
+    for (const char *p = value;;) {
+        const char *end = p;
+        while (*end && *end != ',')
+            end++;
+        if (!valid_name(p, (usize)(end - p)))
+            return "net.raw takes interface names en0, en1, ... separated by commas (net.raw=en1)";
+        struct ifconf *c = conf_for(p, (usize)(end - p));
+        if (!c)
+            return "options for too many interfaces (at most 8)";
+        c->raw = true;
+        if (!*end)
+            return NULL;
+        p = end + 1;
+    }
+}
+
 /* "A.B.C.D/N" */
 static bool parse_cidr(const char *v, struct ifconf *c)
 {
@@ -102,6 +123,8 @@ const char *uk_net_option(const char *token)
         wait_ns = s * UK_NSEC_PER_SEC;
         return NULL;
     }
+    if ((usize)(eq - key) == 3 && !uk_strncmp(key, "raw", 3))
+        return raw_option(value);
     /* [<if>.]field: the interface is en0 unless named */
     const char *dot = NULL;
     for (const char *p = key; p < eq; p++)
@@ -121,7 +144,7 @@ const char *uk_net_option(const char *token)
     }
     bool ip = flen == 2 && !uk_strncmp(field, "ip", 2), gw = flen == 2 && !uk_strncmp(field, "gw", 2);
     if (!ip && !gw)
-        return "unknown network option (net.ip=, net.gw=, net.dns=, net.<if>.ip=, net.wait=)";
+        return "unknown network option (net.ip=, net.gw=, net.dns=, net.<if>.ip=, net.wait=, net.raw=)";
     struct ifconf *c = dot ? conf_for(key, (usize)(dot - key)) : conf_for("en0", 3);
     if (!c)
         return "options for too many interfaces (at most 8)";

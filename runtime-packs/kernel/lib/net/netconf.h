@@ -5,10 +5,11 @@
 #include <lwip/ip_addr.h>
 #include <uk/types.h>
 
-/* net.ip=, net.gw= (en0) and net.<name>.ip=, net.<name>.gw= */
+/* net.ip=, net.gw= (en0), net.<name>.ip=, net.<name>.gw= and net.raw=<name> */
 struct ifconf {
     char name[8];
     bool has_ip, has_gw, used;
+    bool raw; /* net.raw=: the TCP/IP stack leaves this interface to the program (/dev/net/<name>) */
     ip4_addr_t ip, mask, gw;
     u8 prefix;
 };

@@ -34,6 +34,7 @@ struct iface {
 
 static struct iface *ifaces[MAX_IFACES];
 static int nifaces;
+static int nnames; /* names handed out (en0, en1, …): to the interfaces and to the raw devices (net.raw=) */
 
 static struct iface *iface_of(struct netif *n)
 {
@@ -159,7 +160,7 @@ struct netif *uk_netif_add(struct uk_netif_dev *dev)
     if (!nifaces)
         netif_add_ext_callback(&ext_callback, changed);
     i->dev = dev;
-    uk_snprintf(i->name, sizeof(i->name), "en%d", nifaces);
+    uk_snprintf(i->name, sizeof(i->name), "en%d", nnames);
     if (!dev->has_mac) { /* random, locally administered, unicast */
         uk_random_bytes(dev->mac, sizeof(dev->mac));
         dev->mac[0] = (u8)((dev->mac[0] & 0xfe) | 0x02);
@@ -176,6 +177,7 @@ struct netif *uk_netif_add(struct uk_netif_dev *dev)
         return NULL;
     }
     ifaces[nifaces++] = i;
+    nnames++;
     netif_create_ip6_linklocal_address(n, 1);
     netif_set_ip6_autoconfig_enabled(n, 1);
     if (nifaces == 1)
@@ -191,6 +193,20 @@ struct netif *uk_netif_add(struct uk_netif_dev *dev)
         dhcp_start(n);
     uk_net_kick();
     return n;
+}
+
+bool uk_netif_take_raw(char name[8])
+{
+    char next[8];
+    uk_snprintf(next, sizeof(next), "en%d", nnames);
+    const struct ifconf *c = uk_net_conf_find(next);
+    if (!c || !c->raw)
+        return false;
+    if (c->has_ip || c->has_gw)
+        uk_pr_warn("net: %s is raw (net.raw=): its net.%s.ip=/gw= options are ignored\n", next, next);
+    nnames++;
+    uk_memcpy(name, next, sizeof(next));
+    return true;
 }
 
 const char *uk_netif_name(struct netif *n)
