@@ -5,7 +5,13 @@
 // The test reads back on the host what this writes: the marker "UNIKRAFT-DRIVERS-OK" in sector 1,
 // Pattern(128 sectors, seed 1) from sector 8, Pattern(32 sectors, seed 10 + i) at sector 1024 + 64 i
 // (i = 0 to 7), and Pattern(1 sector, seed 3) in the last sector.
+// With the arguments "net <port>" it checks NetworkDevice on a raw NIC instead (NetChecks.cs).
 using Unikraft.Drivers;
+
+if (args is ["net", string port])
+{
+    return await NetChecks.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+}
 
 string rwName = args.Length > 0 ? args[0] : "vda";
 string roName = args.Length > 1 ? args[1] : "vdb";
