@@ -12,7 +12,8 @@ namespace Unikraft.Drivers;
 /// <summary>
 /// A network interface that the unikernel's TCP/IP stack leaves alone, sending and receiving whole Ethernet frames:
 /// the .NET counterpart of MirageOS's mirage-net-unikraft, for programs that bring their own network stack. The
-/// kernel option <c>net.raw=en1</c> (in <c>&lt;UnikraftKernelArgs&gt;</c> or the launcher's <c>--kernel-args</c>)
+/// kernel option <c>net.raw=en1</c> (in <c>&lt;UnikraftDefaultCommandLine&gt;</c>, <c>&lt;UnikraftKernelArgs&gt;</c> for
+/// <c>dotnet run</c>, or the launcher's <c>--kernel-args</c>)
 /// takes <c>en1</c> away from the stack: it gets no address and no socket uses it, and it appears as the character
 /// device <c>/dev/net/en1</c>. The other interfaces (en0 …) stay with the stack, so sockets keep working beside it.
 /// </summary>
@@ -146,7 +147,7 @@ public sealed partial class NetworkDevice : IDisposable, IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"{name} belongs to the unikernel's TCP/IP stack, so its frames cannot be opened: boot with the kernel option " +
-                $"net.raw={name} (<UnikraftKernelArgs>net.raw={name}</UnikraftKernelArgs>, or the launcher's --kernel-args) to " +
+                $"net.raw={name} (<UnikraftDefaultCommandLine>net.raw={name}</UnikraftDefaultCommandLine>, or the launcher's --kernel-args) to " +
                 "leave it to the program. The stack then gives it no address and no socket uses it.");
         }
 

@@ -41,8 +41,8 @@ struct vnet_raw {
     struct uk_device dev;
     char name[8], path[16]; /* "en1", "net/en1" */
     struct vnet *v;
-    struct uk_waitq wq; /* readers, writers and pollers of the open file */
-    bool open;
+    struct uk_waitq wq;   /* readers, writers and pollers of the open file */
+    struct uk_file *open; /* the one open file, NULL while closed */
     struct frame q[RAW_QUEUE];
     u32 head, count;
 };
@@ -88,19 +88,20 @@ void uk_virtio_net_raw_notify(struct vnet *v, u32 events) { uk_waitq_wake(&v->ra
 
 static long raw_open(struct uk_device *dev, struct uk_file *f)
 {
-    (void)f;
     struct vnet_raw *r = dev->priv;
     if (r->open)
         return -EBUSY;
-    r->open = true;
+    r->open = f;
     return 0;
 }
 
 static void raw_release(struct uk_file *f)
 {
     struct vnet_raw *r = f->priv;
+    if (r->open != f)
+        return; /* an open refused with EBUSY */
     drop_queue(r);
-    r->open = false;
+    r->open = NULL;
 }
 
 static long raw_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)

@@ -1,6 +1,8 @@
 /* shim_net.c - what the network path needs beyond shim.c: interrupt lines (the harness raises them), the one
  * file lib/net writes (/etc/resolv.conf, kept in memory), epoll's close hook (no epoll instances here) and the
- * block driver that virtio.c's dispatch table names, and the interface files of /proc and /sys (not built). */
+ * block driver that virtio.c's dispatch table names, the interface files of /proc and /sys (not built), and devfs
+ * (a raw NIC's /dev/net/<name>: the harness keeps every NIC with lwIP, so nothing registers). */
+#include <uk/devfs.h>
 #include <uk/epoll.h>
 #include <uk/errno.h>
 #include <uk/irq.h>
@@ -34,6 +36,12 @@ void fz_irq_raise(int irq)
 }
 
 void uk_epoll_file_closed(struct uk_file *f) { (void)f; }
+
+long uk_devfs_register(struct uk_device *dev)
+{
+    (void)dev;
+    return -ENOMEM;
+}
 
 long uk_virtio_blk_attach(struct uk_virtio_dev *d)
 {
