@@ -1,14 +1,12 @@
 /* virtio_net.c - virtio network devices (virtio 1.x section 5.1) as the interfaces en0, en1, … (lib/net's
- * netif.h), on every transport: feature negotiation, the interrupt, the link, and transmit. One receive and one
- * transmit queue; the receive path is virtio_net_rx.c. The interrupt handler feeds lwIP directly (interrupts are
- * only taken while the program runs or the CPU idles, never inside another kernel call). Transmit: each frame
- * is copied into a slot of its own; finished slots are reclaimed by the next transmit, and a full queue drops
- * the frame (counted) and asks for an interrupt once there is room, when TCP sends what it held back. With
- * CSUM the device completes TCP checksums (lwIP leaves them to it on this interface). Features: MAC, STATUS
- * (link), MTU, MRG_RXBUF, EVENT_IDX, CSUM, GUEST_CSUM, GUEST_TSO4/6 (TCP segments up to 64 KiB received whole,
- * with MRG_RXBUF only), and ANY_LAYOUT on legacy devices. Not HOST_TSO: lwIP sends segments of one MSS. A device
- * the command line leaves to the program (net.raw=) negotiates no offload and is /dev/net/<name>
- * (virtio_net_raw.c) instead of an lwIP interface; transmit slots serve both. */
+ * netif.h), on every transport: feature negotiation, the interrupt and the link. One receive and one transmit
+ * queue; the receive path is virtio_net_rx.c, the transmit path virtio_net_tx.c. The interrupt handler feeds lwIP
+ * directly (interrupts are only taken while the program runs or the CPU idles, never inside another kernel call),
+ * and once a full transmit queue has room again it lets TCP send what it held back. Features: MAC, STATUS (link),
+ * MTU, MRG_RXBUF, EVENT_IDX, CSUM, GUEST_CSUM, GUEST_TSO4/6 (TCP segments up to 64 KiB received whole, with
+ * MRG_RXBUF only), and ANY_LAYOUT on legacy devices. Not HOST_TSO: lwIP sends segments of one MSS. A device the
+ * command line leaves to the program (net.raw=) negotiates no offload and is /dev/net/<name> (virtio_net_raw.c)
+ * instead of an lwIP interface. */
 #include "virtio_net.h"
 #include <lwip/netif.h>
 #include <lwip/pbuf.h>
@@ -31,23 +29,12 @@
 #define CFG_STATUS 6
 #define CFG_MTU 10
 
-/* Takes every finished transmit slot back. */
-static void reclaim_tx(struct vnet *v)
-{
-    void *c;
-    while ((c = uk_virtq_next_used(&v->tx, NULL))) {
-        uptr k = (uptr)c - 1;
-        if (k < v->ntx)
-            v->tx_free[v->tx_nfree++] = (u16)k;
-    }
-}
-
 /* Receives everything the device finished, then lets TCP send again when the transmit queue had filled. */
 static void service(struct vnet *v)
 {
     uk_virtio_net_rx_drain(v);
     if (v->tx_waiting) {
-        reclaim_tx(v);
+        uk_virtio_net_tx_reclaim(v);
         if (v->tx_nfree) {
             v->tx_waiting = false;
             uk_virtq_disable_interrupts(&v->tx);
@@ -97,107 +84,6 @@ static void poll_fn(struct uk_ktimer *t)
     service(v);
     uk_net_kick();
     uk_ktimer_set(&v->poll, uk_time_monotonic_ns() + POLL_NS);
-}
-
-static u32 sum16(const u8 *b, u32 n, u32 sum)
-{
-    for (u32 i = 0; i + 1 < n; i += 2)
-        sum += (u32)b[i] << 8 | b[i + 1];
-    return sum;
-}
-
-/* With CSUM, a TCP frame (whose checksum lwIP left at 0 on this interface) gets its pseudo-header's sum in the
- * checksum field and a header telling the device where to sum from and where the result goes. */
-static void offload_csum(struct vnet *v, struct net_hdr *h, u8 *f, u32 len)
-{
-    u32 l4, plen, sum;
-    u16 type = len >= 14 ? (u16)(f[12] << 8 | f[13]) : 0;
-    const u8 *ip = f + 14;
-    if (type == 0x0800 && len >= 14 + 20 && ip[9] == 6) {
-        u32 ihl = (ip[0] & 15u) * 4, tot = (u32)ip[2] << 8 | ip[3];
-        if (ihl < 20 || tot < ihl + 20 || 14 + tot > len || (ip[6] & 0x3f) || ip[7])
-            goto bad; /* lwIP sends TCP segments whole, never as fragments */
-        l4 = 14 + ihl;
-        plen = tot - ihl;
-        sum = sum16(ip + 12, 8, 6 + plen);
-    } else if (type == 0x86dd && len >= 14 + 40 && ip[6] == 6) {
-        plen = (u32)ip[4] << 8 | ip[5];
-        l4 = 14 + 40;
-        if (plen < 20 || l4 + plen > len)
-            goto bad;
-        sum = sum16(ip + 8, 32, 6 + plen);
-    } else {
-        return; /* not TCP: lwIP summed it */
-    }
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    f[l4 + 16] = (u8)(sum >> 8);
-    f[l4 + 17] = (u8)sum;
-    h->flags = NET_HDR_F_NEEDS_CSUM;
-    h->csum_start = (u16)l4;
-    h->csum_offset = 16;
-    return;
-bad:
-    v->nd.stats.tx_errors++;
-}
-
-int uk_virtio_net_tx_slot(struct vnet *v)
-{
-    reclaim_tx(v);
-    if (!v->tx_nfree) {
-        /* Full: an interrupt at the next completion, unless one came in meanwhile (then go on). */
-        uk_virtq_enable_interrupts(&v->tx);
-        reclaim_tx(v);
-        if (!v->tx_nfree) {
-            v->tx_waiting = true;
-            return -1;
-        }
-        if (!v->tx_waiting)
-            uk_virtq_disable_interrupts(&v->tx);
-    }
-    return v->tx_free[--v->tx_nfree];
-}
-
-u8 *uk_virtio_net_tx_frame(struct vnet *v, u16 k) { return v->tx_bufs + (usize)k * v->tx_size + v->hdr_len; }
-
-void uk_virtio_net_tx_unslot(struct vnet *v, u16 k) { v->tx_free[v->tx_nfree++] = k; }
-
-void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len)
-{
-    u8 *slot = v->tx_bufs + (usize)k * v->tx_size;
-    uk_memset(slot, 0, v->hdr_len);
-    if (v->csum_tx)
-        offload_csum(v, (struct net_hdr *)slot, slot + v->hdr_len, len);
-    u64 pa = v->tx_pa + (u64)k * v->tx_size;
-    struct uk_virtq_buf bufs[2] = {{pa, v->hdr_len + len}};
-    if (v->split) {
-        bufs[0].len = v->hdr_len;
-        bufs[1] = (struct uk_virtq_buf){pa + v->hdr_len, len};
-    }
-    long r = uk_virtq_add(&v->tx, bufs, v->split ? 2 : 1, 0, (void *)(uptr)(k + 1));
-    UK_ASSERT(!r);
-    uk_virtq_kick(&v->tx);
-    if (v->tx_waiting) /* a sender waits for room: interrupt at the next completion */
-        uk_virtq_enable_interrupts(&v->tx);
-    v->nd.stats.tx_packets++;
-    v->nd.stats.tx_bytes += len;
-}
-
-static err_t transmit(struct netif *n, struct pbuf *p)
-{
-    struct vnet *v = n->state;
-    if (p->tot_len > v->tx_size - v->hdr_len) {
-        v->nd.stats.tx_errors++;
-        return ERR_BUF;
-    }
-    int k = uk_virtio_net_tx_slot(v);
-    if (k < 0) { /* TCP holds the segment back until uk_netif_tx_ready */
-        v->nd.stats.tx_dropped++;
-        return ERR_MEM;
-    }
-    pbuf_copy_partial(p, uk_virtio_net_tx_frame(v, (u16)k), p->tot_len, 0);
-    uk_virtio_net_tx_send(v, (u16)k, p->tot_len);
-    return ERR_OK;
 }
 
 /* count transmit slots of size bytes in one physically contiguous block: its address, 0 when memory is short. */
@@ -288,7 +174,7 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     uk_virtq_kick(&v->rx);
 
     v->nd.where = d->where;
-    v->nd.transmit = transmit;
+    v->nd.transmit = uk_virtio_net_transmit;
     v->nd.priv = v;
     if (raw) {
         if (uk_virtio_net_raw_attach(v, raw_name))

@@ -1,7 +1,7 @@
 /* virtio_net.h - what the parts of the virtio-net driver share: the device's wire format (virtio 1.x section
  * 5.1), the device, and its receive path (virtio_net_rx.c: the buffer pool, frames handed to lwIP without a
- * copy) under the driver proper (virtio_net.c: features, interrupts, transmit, the link); a device the command
- * line leaves to the program (net.raw=) is a character device instead (virtio_net_raw.c). */
+ * copy) and transmit path (virtio_net_tx.c: slots) under the driver proper (virtio_net.c: features, interrupts,
+ * the link); a device the command line leaves to the program (net.raw=) is a character device instead (virtio_net_raw.c). */
 #ifndef UK_VIRTIO_NET_PRIVATE_H
 #define UK_VIRTIO_NET_PRIVATE_H
 #include <lwip/pbuf.h>
@@ -80,6 +80,10 @@ bool uk_virtio_net_rx_drain(struct vnet *v);
  * (NULL: nowhere) and frees the buffers. */
 void uk_virtio_net_rx_gather(struct vnet *v, const u16 *parts, const u32 *lens, u32 n, u8 *dst);
 
+/* Takes every finished transmit slot back. */
+void uk_virtio_net_tx_reclaim(struct vnet *v);
+/* lwIP's linkoutput (uk_netif_dev.transmit): copies the frame into a slot and sends it; ERR_MEM when full. */
+s8 uk_virtio_net_transmit(struct netif *n, struct pbuf *p);
 /* A free transmit slot for a frame, -1 when the queue is full: the device then interrupts once it has room
  * (uk_virtio_net_raw_notify, or uk_netif_tx_ready for an interface). */
 int uk_virtio_net_tx_slot(struct vnet *v);
