@@ -24,6 +24,12 @@ MODULES = ["virtio_ring.ko", "virtio.ko", "virtio_mmio.ko", "failover.ko", "net_
 # without vhost; other hardware, not this run): a reference, not judged.
 MIRAGE = (3.3e8, 3.9e8)
 WARMUP = 1 << 20
+# virtio-net feature bits (virtio 1.2, 5.1.3) named in the notes: what each guest's driver negotiated.
+FEATURES = {0: "CSUM", 1: "GUEST_CSUM", 2: "CTRL_GUEST_OFFLOADS", 3: "MTU", 5: "MAC", 6: "GSO", 7: "GUEST_TSO4",
+            8: "GUEST_TSO6", 9: "GUEST_ECN", 10: "GUEST_UFO", 11: "HOST_TSO4", 12: "HOST_TSO6", 13: "HOST_ECN",
+            14: "HOST_UFO", 15: "MRG_RXBUF", 16: "STATUS", 17: "CTRL_VQ", 18: "CTRL_RX", 19: "CTRL_VLAN",
+            21: "GUEST_ANNOUNCE", 22: "MQ", 23: "CTRL_MAC_ADDR", 27: "ANY_LAYOUT", 28: "INDIRECT_DESC",
+            29: "EVENT_IDX", 32: "VERSION_1"}
 LISTENING = re.compile(r"NETSINK: LISTENING")
 SINKLINE = re.compile(r"NETLOAD sink connections=(\d+) bytes=(\d+) seconds=([\d.]+) bytes_per_s=([\d.]+) "
                       r"slowest_s=([\d.]+) fastest_s=([\d.]+)")
@@ -34,7 +40,12 @@ class Variant:
     def __init__(self, key, label, na=None, cmd=None, host=None, note=""):
         self.key, self.label, self.na, self.cmd, self.host, self.note = key, label, na, cmd, host, note
         # N -> [(bytes/s, seconds, fastest connection's seconds)] per run; rr -> (per_s, p50_us, p99_us)
-        self.sink, self.rr, self.failed, self.load, self.info = {}, None, None, [], []
+        self.sink, self.rr, self.load, self.info, self.done, self.errors = {}, None, [], [], [], []
+        self.failures = {}   # clients count or "rr" -> why its measurement failed
+
+    @property
+    def failed(self):
+        return "; ".join([f"{point_name(p)}: {why}" for p, why in self.failures.items()] + self.errors)
 
 class Server:
     """A server process whose output is collected by a thread (and can be waited on for a line)."""
@@ -76,6 +87,14 @@ class Server:
             self.p.wait()
             return None
 
+def describe(line):
+    """A guest's report of its NIC for the notes; Linux's sysfs feature bit string becomes names."""
+    m = re.search(r"virtio_features=([01]+)", line)
+    if not m:
+        return line.strip()
+    names = [FEATURES.get(i, f"bit {i}") for i, b in enumerate(m.group(1)) if b == "1"]
+    return line[:m.start()] + "virtio features " + " ".join(names)
+
 def nic(tap):
     return ["-netdev", f"tap,id=net0,ifname={tap},script=no,downscript=no,vhost=off",
             "-device", f"virtio-net-device,netdev=net0,mac={MAC}"]
@@ -84,7 +103,9 @@ def prepare(a, accel):
     """The three variants with their commands (the Linux VM's /init linked and packed here)."""
     image = os.path.join(a.out, "uk", "NetSink.qemu")
     uk_na = a.uk_na or (None if os.path.exists(image) else "n/a (not published)")
-    append = " ".join(w for w in [f"net.ip={GUEST}/{PREFIX} net.gw={HOST}", a.kernel_args, "--"] if w)
+    # uk.log=info: the boot log names the NIC's negotiated features (nothing is logged per connection at info).
+    log = "" if "uk.log=" in a.kernel_args else "uk.log=info"
+    append = " ".join(w for w in [f"net.ip={GUEST}/{PREFIX} net.gw={HOST}", log, a.kernel_args, "--"] if w)
     uk = Variant("uk", "unikernel", na=uk_na, cmd=uk_cmd(image, accel, MEM, append) + nic(a.tap), host=GUEST,
                  note=f"QEMU microvm (acpi=off), {accel.upper()}, -m {MEM}, virtio-net over virtio-mmio (virtio-net-device) "
                       f"on the tap device (vhost off), kernel options `{append[:-3].strip()}`")
@@ -138,53 +159,69 @@ def netload(a, *args, timeout):
         return None, (r.stderr.strip() or f"netload exited with {r.returncode}")[-300:]
     return r.stdout, None
 
-def measure(v, a, size, clients):
-    if v.na:
-        return
-    v.load.append(os.getloadavg()[0])
-    print(f"==> {v.label}: {' '.join(v.cmd)}", file=sys.stderr)
-    server = Server(v.cmd)
-    try:
-        # The Linux guest boots in ~10 s under TCG; more on a loaded host.
-        if not server.wait_for(LISTENING, 180):
-            v.failed = f"no LISTENING line (exit status {server.p.poll()}): {server.tail()}"
-            return
-        v.info = [l for l in server.lines if l.startswith("NETSINK linux")]
-        # Untimed: the first connection (ARP, the thread pool's first threads, first calls).
-        _, err = netload(a, "sink", v.host, SINK, 1, WARMUP, 60, timeout=120)
-        if err:
-            v.failed = f"the warm-up transfer failed: {err}; guest: {server.tail()}"
-            return
-        for n in clients:
-            for r in range(a.runs):
-                # A sink that stops taking data fails netload after 60 s without progress; this is a backstop.
-                out, err = netload(a, "sink", v.host, SINK, n, size, 60, timeout=300 + n * size / 1e6)
-                m = SINKLINE.search(out or "")
-                if err or not m:
-                    v.failed = (f"{n} client{'s' if n > 1 else ''}, run {r + 1}: {err or 'no result line'}; "
-                                f"guest's last lines: {server.tail()}")
-                    return
-                v.sink.setdefault(n, []).append((float(m.group(4)), float(m.group(3)), float(m.group(6))))
-                print(f"    {v.label}: {n} client{'s' if n > 1 else ''}: {float(m.group(4)):.3g} B/s "
-                      f"({float(m.group(3)):.1f} s)", file=sys.stderr)
+def point_name(p):
+    return "round trips" if p == "rr" else f"{p} client{'s' if p > 1 else ''}"
+
+def measure_point(v, a, size, p):
+    """One measurement (a clients count, or "rr") on the running server; None, or why it failed."""
+    if p == "rr":
         out, err = netload(a, "rr", v.host, ECHO, a.rr_seconds, 60, timeout=a.rr_seconds + 120)
         m = RRLINE.search(out or "")
         if err or not m:
-            v.failed = f"round trips: {err or 'no result line'}; guest's last lines: {server.tail()}"
-            return
+            return err or "no result line"
         v.rr = (float(m.group(3)), float(m.group(4)), float(m.group(5)))
         print(f"    {v.label}: {v.rr[0]:.0f} round trips/s", file=sys.stderr)
-    finally:
-        netload(a, "quit", v.host, CONTROL, timeout=30)
-        status = server.stop(30)
-        v.load.append(os.getloadavg()[0])
-        done = next((l for l in server.lines if l.startswith("NETSINK: DONE")), None)
-        if done:
-            v.info.append(done)
-        elif not v.failed:
-            v.failed = f"the program did not end cleanly (status {status}): {server.tail()}"
-        if "errors=0" not in (done or "errors=0"):
-            v.failed = v.failed or f"the server counted connection errors: {done}"
+        return None
+    for r in range(a.runs):
+        # A sink that stops taking data fails netload after 60 s without progress; the timeout is a backstop.
+        out, err = netload(a, "sink", v.host, SINK, p, size, 60, timeout=300 + p * size / 1e6)
+        m = SINKLINE.search(out or "")
+        if err or not m:
+            return f"run {r + 1}: {err or 'no result line'}"
+        v.sink.setdefault(p, []).append((float(m.group(4)), float(m.group(3)), float(m.group(6))))
+        print(f"    {v.label}: {point_name(p)}: {float(m.group(4)):.3g} B/s ({float(m.group(3)):.1f} s)",
+              file=sys.stderr)
+    return None
+
+def measure(v, a, size, clients):
+    """Every point in one boot of the server; when a point fails (the failure and the guest's last lines are kept),
+    the points after it are measured in a fresh boot, so one stall does not hide the rest."""
+    if v.na:
+        return
+    v.load.append(os.getloadavg()[0])
+    todo = list(clients) + ["rr"]
+    while todo:
+        print(f"==> {v.label}: {' '.join(v.cmd)}", file=sys.stderr)
+        server = Server(v.cmd)
+        try:
+            # The Linux guest boots in ~10 s under TCG; more on a loaded host.
+            if not server.wait_for(LISTENING, 180):
+                v.failures[todo[0]] = f"no LISTENING line (exit status {server.p.poll()}): {server.tail()}"
+                return
+            v.info = [describe(l) for l in server.lines if l.startswith("NETSINK linux") or "network device" in l]
+            # Untimed: the first connection (ARP, the thread pool's first threads, first calls).
+            _, err = netload(a, "sink", v.host, SINK, 1, WARMUP, 60, timeout=120)
+            if err:
+                v.failures[todo.pop(0)] = f"the warm-up transfer before it failed: {err}; guest's last lines: {server.tail()}"
+                continue
+            while todo:
+                p = todo.pop(0)
+                err = measure_point(v, a, size, p)
+                if err:
+                    v.failures[p] = f"{err}; guest's last lines: {server.tail()}"
+                    print(f"    {v.label}: {point_name(p)}: FAILED: {v.failures[p]}", file=sys.stderr)
+                    break
+        finally:
+            netload(a, "quit", v.host, CONTROL, timeout=30)
+            status = server.stop(30)
+            done = next((l for l in server.lines if l.startswith("NETSINK: DONE")), None)
+            if done:
+                v.done.append(done)
+                if "errors=0" not in done:
+                    v.errors.append(f"the server counted connection errors: {done}")
+            elif not v.failures:
+                v.errors.append(f"the program did not end cleanly (status {status}): {server.tail()}")
+    v.load.append(os.getloadavg()[0])
 
 def rate(x):
     """bytes/s as '3.45e8 B/s (345 MB/s)'."""
@@ -199,7 +236,7 @@ def sink_cell(v, n, runs):
         return v.na
     rs = v.sink.get(n)
     if not rs:
-        return f"failed ({v.failed})" if v.failed else "not reached"
+        return "**failed** (see the notes)" if n in v.failures else "not reached"
     x = statistics.mean(r[0] for r in rs)
     spread = f", {min(r[0] for r in rs):.3g}–{max(r[0] for r in rs):.3g}" if runs > 1 else ""
     return rate(x) + spread
@@ -208,7 +245,7 @@ def rr_cell(v):
     if v.na:
         return v.na
     if not v.rr:
-        return f"failed ({v.failed})" if v.failed else "not reached"
+        return "**failed** (see the notes)" if "rr" in v.failures else "not reached"
     return f"{v.rr[0]:,.0f} /s (p50 {v.rr[1]:,.0f} µs, p99 {v.rr[2]:,.0f} µs)"
 
 def table(variants, a, accel, size, clients, notes):
@@ -348,6 +385,10 @@ def main():
 
     notes += [f"{v.label}: {v.note}." for v in variants]
     notes += [f"{v.label} reported: `{i}`." for v in variants for i in v.info]
+    notes += [f"{v.label} reported at its end: `{d}`." for v in variants for d in v.done]
+    notes += [f"**{v.label} failed** at {point_name(p)}: {why}." + (" The points after it were measured in a fresh "
+              "boot." if p != "rr" else "") for v in variants for p, why in v.failures.items()]
+    notes += [f"**{v.label}**: {e}." for v in variants for e in v.errors]
     loads = [f"{v.label} {v.load[0]:.1f} → {v.load[-1]:.1f}" for v in variants if len(v.load) == 2]
     if loads:
         notes.append(f"The host's load average (1 min, {os.cpu_count()} CPUs) when each variant started and ended: " +
