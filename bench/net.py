@@ -156,7 +156,7 @@ def netload(a, *args, timeout):
     except subprocess.TimeoutExpired:
         return None, f"`netload {' '.join(map(str, args))}` did not finish in {timeout:.0f} s"
     if r.returncode != 0:
-        return None, (r.stderr.strip() or f"netload exited with {r.returncode}")[-300:]
+        return None, ("; ".join(r.stderr.strip().splitlines()) or f"netload exited with {r.returncode}")[-300:]
     return r.stdout, None
 
 def point_name(p):
@@ -261,7 +261,7 @@ def table(variants, a, accel, size, clients, notes):
                  "native process (host CPU, loopback) | MirageOS on Unikraft (published, hardware KVM, not this run) |")
     lines.append("|---|---|---|---|---|---|")
     for n in clients:
-        lines.append(f"| {n} | VMs: {accel.upper()}, native: none | " +
+        lines.append(f"| {n} | VMs: {accel.upper()}; native: host CPU | " +
                      " | ".join(sink_cell(v, n, a.runs) for v in variants) + " | 3.3–3.9e8 B/s |")
     lines.append("")
     lines.append(f"TCP round trips: one connection, 1 byte each way, TCP_NODELAY, for {a.rr_seconds} s:")
@@ -269,7 +269,7 @@ def table(variants, a, accel, size, clients, notes):
     lines.append(f"| test | accelerator | unikernel ({accel.upper()}) | Linux microVM ({accel.upper()}) | "
                  "native process (host CPU, loopback) |")
     lines.append("|---|---|---|---|---|")
-    lines.append(f"| 1-byte ping-pong | VMs: {accel.upper()}, native: none | " +
+    lines.append(f"| 1-byte ping-pong | VMs: {accel.upper()}; native: host CPU | " +
                  " | ".join(rr_cell(v) for v in variants) + " |")
     return "\n".join(lines)
 
@@ -320,25 +320,37 @@ def chart(variants, a, accel, size, clients):
     colors = {"uk": "tab:blue", "linux": "tab:orange", "native": "tab:green"}
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 1]})
     width = 0.8 / len(variants)
+    top = max([mean_rate(v, n) or 0 for v in variants for n in clients] + [MIRAGE[1]])
     for i, v in enumerate(variants):
         xs = [j + (i - 1) * width for j, n in enumerate(clients) if mean_rate(v, n)]
         ys = [mean_rate(v, n) for n in clients if mean_rate(v, n)]
         where = "host CPU, loopback" if v.key == "native" else accel.upper()
         label = f"{v.label} ({where})" + ("" if ys else (": n/a" if v.na else ": failed"))
         ax.bar(xs, ys, width, color=colors[v.key], label=label)
+        for x, y in zip(xs, ys):
+            ax.annotate(f"{y / 1e6:,.0f}", (x, y), ha="center", va="bottom", fontsize=7)
+        for j, n in enumerate(clients):
+            if n in v.failures:
+                ax.annotate("failed", (j + (i - 1) * width, MIRAGE[0] / 8), ha="center", fontsize=7,
+                            color=colors[v.key], fontweight="bold")
         if v.rr:
             bx.bar([i], [v.rr[0]], 0.7, color=colors[v.key])
+            bx.annotate(f"{v.rr[0]:,.0f}", (i, v.rr[0]), ha="center", va="bottom", fontsize=8)
+        elif "rr" in v.failures:
+            bx.annotate("failed", (i, 1), ha="center", fontsize=8, color=colors[v.key])
     ax.axhspan(*MIRAGE, color="gray", alpha=0.3)
     ax.axhline(statistics.mean(MIRAGE), color="black", linestyle="--", linewidth=1,
                label="MirageOS on Unikraft, 3.3–3.9e8 B/s (published, hardware KVM, not this run)")
     ax.set_yscale("log")
+    ax.set_ylim(top=top * 40)
     ax.set_xticks(range(len(clients)), [str(n) for n in clients])
     ax.set_xlabel("clients, each sending %d MiB of zeros at once" % (size >> 20))
-    ax.set_ylabel("aggregate bytes/s (log scale)")
+    ax.set_ylabel("aggregate bytes/s (log scale; labels: MB/s)")
     ax.set_title("TCP sink (port 8080)", fontsize=10)
     ax.grid(True, axis="y", which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
     bx.set_yscale("log")
+    bx.set_ylim(top=max([v.rr[0] for v in variants if v.rr] + [1]) * 3)
     bx.set_xticks(range(len(variants)), [v.label.replace(" ", "\n", 1) for v in variants], fontsize=8)
     bx.set_ylabel("round trips/s (log scale)")
     bx.set_title("1-byte TCP ping-pong, 1 connection", fontsize=10)
