@@ -148,6 +148,23 @@ def prepare(a, accel):
                        "(127.0.0.1): the host kernel's TCP without a NIC, on the host CPU")
     return [uk, lx, nat]
 
+def summarize(stderr):
+    """netload's errors on one line: the connections that failed alike counted together (with what each had sent)."""
+    kinds, other = {}, []
+    for line in stderr.strip().splitlines():
+        m = re.match(r"netload: connection (\d+) of (\d+): (.*?)(?: \(after (\d+) of \d+ bytes\))?(: .*)?$", line)
+        if m:
+            key = (m.group(2), m.group(3) + (m.group(5) or ""))
+            kinds.setdefault(key, []).append(int(m.group(4)) if m.group(4) else None)
+        else:
+            other.append(line)
+    parts = []
+    for (total, what), sent in kinds.items():
+        known = [b for b in sent if b is not None]
+        after = f" after {min(known) / 2**20:,.1f}–{max(known) / 2**20:,.1f} MiB written" if known else ""
+        parts.append(f"{len(sent)} of {total} connections: {what}{after}")
+    return "; ".join(parts + other)[:400]
+
 def netload(a, *args, timeout):
     """Runs the load generator; (its stdout, None) or (None, why it failed)."""
     cmd = [os.path.join(a.out, "netload"), *map(str, args)]
@@ -156,7 +173,7 @@ def netload(a, *args, timeout):
     except subprocess.TimeoutExpired:
         return None, f"`netload {' '.join(map(str, args))}` did not finish in {timeout:.0f} s"
     if r.returncode != 0:
-        return None, ("; ".join(r.stderr.strip().splitlines()) or f"netload exited with {r.returncode}")[-300:]
+        return None, summarize(r.stderr) or f"netload exited with {r.returncode}"
     return r.stdout, None
 
 def point_name(p):

@@ -105,7 +105,9 @@ static void *sink_client(void *arg)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            fail(c->error, sizeof c->error, "send");
+            char what[64];
+            snprintf(what, sizeof what, "send (after %lld of %lld bytes)", c->bytes - left, c->bytes);
+            fail(c->error, sizeof c->error, what);
             goto out;
         }
         left -= n;
