@@ -130,6 +130,16 @@ RID = {"x86_64": "x64", "arm64": "arm64"}
 LINUX = {"x86_64": (["qemu-system-x86_64", "-M", "microvm,acpi=off"], "ttyS0", 60),
          "arm64": (["qemu-system-aarch64", "-M", "virt"], "ttyAMA0", 240)}
 
+# The x86_64 Linux microVM of block.sh and net.sh (its devices on virtio-mmio). Debian's kernel finds virtio-mmio
+# devices only through ACPI (the unikernel reads them from the command line). With ACPI on, microvm adds the PIT
+# only when asked, and a second IOAPIC unless told not to (the unikernel's machine, without ACPI, has one: the
+# devices' interrupts then take the same pins). Under TCG, Linux's calibration of the TSC against the PIT fails now
+# and then (the boot then hangs with the TSC marked unstable), so the guest is told the TSC's frequency
+# (tsc_early_khz=, host_tsc_khz()): a TCG guest's TSC is the host's. And under TCG Linux's clocksource watchdog
+# compares the TSC with jiffies, whose ticks arrive late there, marks the TSC unstable and falls back to jiffies: a
+# clock that steps by 4 ms. tsc=reliable skips that watchdog.
+LINUX_MACHINE = "microvm,acpi=on,pit=on,ioapic2=off"
+
 def nativeaot_dir(obj, rid):
     """The NativeAOT runtime pack's native folder that ilc compiled obj against (its .ilc.rsp names it)."""
     rsp = obj[:-2] + ".ilc.rsp"

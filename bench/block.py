@@ -9,7 +9,8 @@ written to block.md) and draws block.png."""
 import argparse, os, re, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import host_tsc_khz, initramfs, kvm_accel, link_static, linux_cmd, run, toolchain, uk_cmd  # noqa: E402
+from benchlib import (LINUX_MACHINE, host_tsc_khz, initramfs, kvm_accel, link_static, linux_cmd, run,  # noqa: E402
+                      toolchain, uk_cmd)
 
 SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 QUICK_SIZES = [1, 50, 2000]
@@ -22,14 +23,6 @@ RANDOM_REQUESTS, QUICK_RANDOM_REQUESTS = 4096, 1024
 MEM = "256M"
 # In load order (the guest loads /modules/*.ko by name, retrying any that lacks another's symbols).
 MODULES = ["virtio_ring.ko", "virtio.ko", "virtio_mmio.ko", "virtio_blk.ko"]
-# The Linux guest finds virtio-mmio devices through ACPI (Debian's kernel cannot take them from the command line,
-# as the unikernel does). With ACPI on, microvm adds the PIT only when asked, and a second IOAPIC unless told not to
-# (the unikernel's machine, without ACPI, has one: the disks' interrupts then take the same pins). Under TCG, Linux's
-# calibration of the TSC against the PIT fails now and then (the boot then hangs with the TSC marked unstable), so
-# the guest is told the TSC's frequency (tsc_early_khz=): a TCG guest's TSC is the host's. And under TCG Linux's
-# clocksource watchdog compares the TSC with jiffies, whose ticks arrive late there, marks the TSC unstable and falls
-# back to jiffies: a clock that steps by 4 ms, useless for these times. tsc=reliable skips that watchdog.
-LINUX_MACHINE = "microvm,acpi=on,pit=on,ioapic2=off"
 # MirageOS on Unikraft's published unikraft-qemu numbers for this benchmark: only these two points exist (about
 # 0.02 s from 500 sectors on); they are drawn as a reference, nothing is interpolated.
 # They are for a 50 MiB disk: with another size the column says so instead.

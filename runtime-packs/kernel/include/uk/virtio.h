@@ -93,8 +93,8 @@ struct uk_virtq {
     u16 free_head, num_free, last_used, avail_idx, kicked_idx;
     bool event_idx;
     bool device_fence; /* order through a device register read (QEMU TCG: virtqueue.c) */
-    void **cookies; /* per chain head in flight, NULL otherwise */
-    u64 bad_used;   /* used elements naming no chain in flight (a device bug), ignored */
+    void **cookies;    /* per chain head in flight, NULL otherwise */
+    u64 bad_used;      /* used elements naming no chain in flight (a device bug), ignored */
 };
 /* A buffer of a request, by physical address. */
 struct uk_virtq_buf {
