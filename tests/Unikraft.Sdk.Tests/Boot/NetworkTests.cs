@@ -180,6 +180,16 @@ public sealed class NetworkTests
         Assert.DoesNotContain("Hello from", result.Output);
     }
 
+    [TestMethod]
+    public void GivenAMalformedNetRawOption_TheBootStopsWithTheReason()
+    {
+        CommandResult result = BootTarget.Of(BootTarget.QemuX64).Boot(["--kernel-args", "net.raw=en1,eth0"], "hello");
+
+        Assert.AreNotEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "bad kernel command line: net.raw takes interface names en0, en1, ... separated by commas");
+        Assert.DoesNotContain("Hello from", result.Output);
+    }
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);

@@ -106,7 +106,7 @@ public sealed class DriversBootTests
             "--qemu-args",
             "-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 " +
             "-netdev user,id=n1,net=10.0.3.0/24 -device virtio-net-pci,netdev=n1,mac=52:54:00:00:00:01",
-            "--kernel-args", "uk.log=info net.raw=en1",
+            "--kernel-args", "uk.log=info net.raw=en1,en3",
         ];
 
         CommandResult result = target.Launch(image, options, ["net", port.ToString()], timeout: TimeSpan.FromMinutes(target.IsArm64 ? 5 : 2));
@@ -118,6 +118,7 @@ public sealed class DriversBootTests
             "no offload on a raw NIC");
         StringAssert.Contains(result.Output, "net: en0 52:54:00:12:34:56 mtu 1500, 10.0.2.15/24 gw 10.0.2.2 (dhcp)");
         Assert.DoesNotContain("net: en1 ", result.Output, "the stack leaves en1 alone");
+        StringAssert.Contains(result.Output, "net: net.raw=en3: there is no interface en3");
         StringAssert.Contains(result.Output, "en0 belongs to the stack: ok InvalidOperationException: en0 belongs to the unikernel's TCP/IP stack");
         StringAssert.Contains(result.Output, "a missing NIC: ok FileNotFoundException: There is no network interface en7");
         StringAssert.Contains(result.Output, "ARP reply from 10.0.3.2: ok");

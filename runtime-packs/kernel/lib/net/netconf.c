@@ -41,7 +41,8 @@ void uk_net_conf_warn_unused(void)
 {
     for (int i = 0; i < nconfs; i++)
         if (!confs[i].used)
-            uk_pr_warn("net: net.%s.* options: there is no interface %s\n", confs[i].name, confs[i].name);
+            uk_pr_warn("net: %s%s%s: there is no interface %s\n", confs[i].raw ? "net.raw=" : "net.", confs[i].name,
+                       confs[i].raw ? "" : ".*", confs[i].name);
 }
 
 u64 uk_net_conf_wait_ns(void) { return wait_ns; }
