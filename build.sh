@@ -18,7 +18,7 @@ usage: ./build.sh [--skip-deps] [--configuration|-c Release|Debug] [--test]
                      their arm64 counterparts: the aarch64 cross gcc/binutils, musl-dev:arm64, qemu-system-arm)
   --configuration    the .NET build configuration (default: Release)
   --test             also install what the tests need (clang-format; clang-14, libclang-rt-14-dev and llvm-14
-                     for the kernel's fuzz targets) and run the test suite
+                     for the kernel's fuzz targets; iproute2 for the network tests) and run the test suite
                      (tests/Unikraft.Sdk.Tests) after building
 USAGE
 }
