@@ -96,6 +96,10 @@
  * (NETIF_SET_CHECKSUM_CTRL); TCP payload is summed while it is copied in. */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_CHECKSUM_ON_COPY 1
+/* tcp_write's data is the program's (the socket layer passes its iovecs straight through): lwIP copies it into its
+ * segments through the kernel's checked user copy (port.c), the only copy on the way out of the socket. */
+#define LWIP_CHKSUM_COPY(dst, src, len) uk_lwip_copy_in(dst, src, len)
+unsigned short uk_lwip_copy_in(void *dst, const void *usrc, unsigned short len);
 
 /* Received frames reach lwIP in the network driver's own buffers (custom pbufs that go back to the driver when
  * freed), not copied into lwIP's. */
