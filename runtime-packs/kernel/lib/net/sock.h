@@ -121,6 +121,13 @@ long uk_nl_getopt(struct uk_file *f, int level, int name, void *val, u32 *len);
  * other requests. */
 long uk_net_ifioctl(unsigned long req, long arg);
 
+/* UDP datagrams by family ([0] IPv4, [1] IPv6) that lwIP's MIB-II counts as one (snmp.c splits them): handed to a
+ * socket (seen), dropped there because its receive buffer was full, and sent from a socket. */
+struct uk_net_udp_counts {
+    u32 seen[2], rcvbuf_errors[2], out[2];
+};
+extern struct uk_net_udp_counts uk_net_udp_counts;
+
 /* Receive-queue helpers */
 void uk_net_rx_push(struct sock *s, struct rxbuf *b);
 void uk_net_rx_drop_all(struct sock *s);

@@ -105,9 +105,11 @@ unsigned short uk_lwip_copy_in(void *dst, const void *usrc, unsigned short len);
  * freed), not copied into lwIP's. */
 #define LWIP_SUPPORT_CUSTOM_PBUF 1
 
-/* Statistics: only the MIB-II counters (per interface, and the IP, ICMP, TCP and UDP totals), which lo's line
- * of /proc/net/dev and /proc/net/snmp report; no debug output; assertions stay on (arch/cc.h: a kernel panic). */
+/* Statistics: the MIB-II counters (per interface, and the IP, ICMP, TCP and UDP totals), which lo's line of
+ * /proc/net/dev and /proc/net/snmp report, and the IPv6 and ICMPv6 totals of /proc/net/snmp6 (32-bit counters);
+ * no debug output; assertions stay on (arch/cc.h: a kernel panic). */
 #define LWIP_STATS 1
+#define LWIP_STATS_LARGE 1
 #define MIB2_STATS 1
 #define LINK_STATS 0
 #define ETHARP_STATS 0
@@ -120,8 +122,8 @@ unsigned short uk_lwip_copy_in(void *dst, const void *usrc, unsigned short len);
 #define MEM_STATS 0
 #define MEMP_STATS 0
 #define SYS_STATS 0
-#define IP6_STATS 0
-#define ICMP6_STATS 0
+#define IP6_STATS 1
+#define ICMP6_STATS 1
 #define IP6_FRAG_STATS 0
 #define MLD6_STATS 0
 #define ND6_STATS 0
