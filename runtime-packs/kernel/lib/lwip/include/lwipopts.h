@@ -91,6 +91,9 @@
 #define LWIP_HOOK_IP4_INPUT(p, inp) uk_lwip_tw_ip4_input(p, inp)
 #define LWIP_HOOK_IP6_INPUT(p, inp) uk_lwip_tw_ip6_input(p, inp)
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) uk_lwip_tw_tcp_input(pcb, hdr)
+/* Initial sequence numbers as RFC 6528 (tcp_isn.c): unpredictable, and rising per port pair, which that TIME_WAIT
+ * rule (here and on Linux peers) relies on; lwIP's own are consecutive. */
+#define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) uk_lwip_tcp_isn(lip, lport, rip, rport)
 
 /* Checksums: generated and checked in software unless a device offloads them, per interface
  * (NETIF_SET_CHECKSUM_CTRL); TCP payload is summed while it is copied in. */
