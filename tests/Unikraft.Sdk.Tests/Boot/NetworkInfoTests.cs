@@ -27,10 +27,16 @@ public sealed class NetworkInfoTests
     {
         BootTarget target = BootTarget.Of(nic.Rid);
 
-        CommandResult result = target.Boot(nic.LaunchOptions(), "net-info");
+        CommandResult result = target.Boot(nic.LaunchOptions(), "net-info", "/proc/net/snmp", "/proc/net/snmp6");
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         string o = result.Output;
+        StringAssert.Contains(o, "NETFILE: /proc/net/snmp: Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails " +
+            "EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\nNETFILE: /proc/net/snmp: Tcp: 1 200 120000 -1 ");
+        StringAssert.Contains(o, "NETFILE: /proc/net/snmp: Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors\n");
+        StringAssert.Contains(o, "NETFILE: /proc/net/snmp: Ip: 2 64 ", "not a router, TTL 64");
+        StringAssert.Matches(o, new System.Text.RegularExpressions.Regex(@"NETFILE: /proc/net/snmp6: Ip6InReceives {19}\t[1-9][0-9]*\n"));
+        StringAssert.Matches(o, new System.Text.RegularExpressions.Regex(@"NETFILE: /proc/net/snmp6: Udp6OutDatagrams {16}\t[3-9][0-9]*\n"));
         StringAssert.Contains(o, "NETINFO: if lo index=1 type=Loopback status=Up mac=000000000000 mtu=65536 loopback=True");
         StringAssert.Contains(o, "NETINFO: if lo addr 127.0.0.1/8\nNETINFO: if lo addr ::1/128\n");
         StringAssert.Contains(o, "NETINFO: if lo stats rx>0=True tx>0=True rxpackets>0=True txpackets>0=True queue=1000");

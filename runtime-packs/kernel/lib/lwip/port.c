@@ -15,7 +15,7 @@
 /* lwIP's clock: milliseconds, wrapping at 2^32 (lwIP compares timeouts modulo 2^32). */
 u32_t sys_now(void) { return (u32_t)(uk_time_monotonic_ns() / 1000000); }
 
-/* Initial sequence numbers, local ports, DHCP transaction ids, IPv6 identifiers: unpredictable. */
+/* Local ports, DHCP transaction ids, IPv6 identifiers: unpredictable (initial sequence numbers: tcp_isn.c). */
 u32 uk_lwip_port_rand(void)
 {
     u32 r;

@@ -7,6 +7,7 @@
 #include <lwip/priv/tcp_priv.h>
 #include <lwip/stats.h>
 #include <lwip/tcp.h>
+#include <uk/klibc.h>
 #include <uk/procfs.h>
 #include "ifinfo.h"
 #include "sock.h"
@@ -150,8 +151,17 @@ static void snmp_file(struct uk_procfs_out *o, void *arg)
     pair(o, "UdpLite", udp_names, none, 9);
 }
 
-/* One "name value" row of snmp6 (Linux pads the name to 32 columns and puts a tab before the value). */
-static void row(struct uk_procfs_out *o, const char *name, u32 v) { uk_procfs_printf(o, "%-32s\t%u\n", name, v); }
+/* One "name value" row of snmp6, the name (prefix and rest) padded to 32 columns and a tab before the value, as
+ * Linux prints them. */
+static void row2(struct uk_procfs_out *o, const char *prefix, const char *name, u32 v)
+{
+    usize n = uk_strlen(prefix) + uk_strlen(name);
+    uk_procfs_printf(o, "%s%s", prefix, name);
+    uk_procfs_pad(o, ' ', n < 32 ? 32 - n : 0);
+    uk_procfs_printf(o, "\t%u\n", v);
+}
+
+static void row(struct uk_procfs_out *o, const char *name, u32 v) { row2(o, "", name, v); }
 
 static void snmp6_file(struct uk_procfs_out *o, void *arg)
 {
@@ -208,7 +218,7 @@ static void snmp6_file(struct uk_procfs_out *o, void *arg)
                                         "MLDv2Reports"};
     for (int dir = 0; dir < 2; dir++)
         for (usize k = 0; k < sizeof(types) / sizeof(types[0]); k++)
-            uk_procfs_printf(o, "Icmp6%s%-*s\t0\n", dir ? "Out" : "In", (int)(32 - 5 - (dir ? 3 : 2)), types[k]);
+            row2(o, dir ? "Icmp6Out" : "Icmp6In", types[k], 0);
     row(o, "Udp6InDatagrams", u->seen[1] - u->rcvbuf_errors[1]);
     row(o, "Udp6NoPorts", 0);
     row(o, "Udp6InErrors", u->rcvbuf_errors[1]);

@@ -67,20 +67,19 @@ static long per_buffer(struct uk_file *f, const struct uk_iov *iov, long cnt, bo
 /* readv/writev: the file's scatter/gather operation when it has one (one message for datagram sockets). */
 static long vector_io(long fd, long uiov, long cnt, bool write)
 {
-    if (cnt < 0)
-        return -EINVAL;
     struct uk_file *f = uk_fd_hold(fd);
     if (!f)
         return -EBADF;
     struct uk_iov *iov;
-    long r = uk_iov_import((const void *)uiov, (usize)cnt, &iov);
+    /* as Linux: the descriptor, the file's mode, then the array (a negative count is too large: -EINVAL) */
+    long r = (f->flags & UK_O_ACCMODE) == (write ? UK_O_RDONLY : UK_O_WRONLY)
+                 ? -EBADF
+                 : uk_iov_import((const void *)uiov, (usize)cnt, &iov);
     if (r) {
         uk_file_put(f);
         return r;
     }
-    if ((f->flags & UK_O_ACCMODE) == (write ? UK_O_RDONLY : UK_O_WRONLY))
-        r = -EBADF;
-    else if (write && f->ops->writev)
+    if (write && f->ops->writev)
         r = f->ops->writev(f, iov, (int)cnt, &f->pos);
     else if (!write && f->ops->readv)
         r = f->ops->readv(f, iov, (int)cnt, &f->pos);
