@@ -2,7 +2,8 @@
 // networking: NetworkInterface.GetAllNetworkInterfaces() through getifaddrs (musl's NETLINK_ROUTE dumps), the
 // interface ioctls of if_nametoindex/if_indextoname, /proc/net/route, /proc/net/dev, /proc/net/tcp and
 // /sys/class/net, each value compared with what the VMM configured: slirp's 10.0.2.15/24, gateway 10.0.2.2 and
-// name server 10.0.2.3, QEMU's MACs, MTU 1500, lo's 127.0.0.1/8 and ::1; on x86_64 and arm64, PCI and MMIO.
+// name server 10.0.2.3, QEMU's MACs, MTU 1500, lo's 127.0.0.1/8 and ::1; on x86_64 and arm64, PCI and MMIO. And
+// IPGlobalProperties' protocol statistics (/proc/net/snmp, snmp6): counters that traffic of every kind moved.
 namespace Unikraft.Sdk.Tests.Boot;
 
 [TestClass]
@@ -26,10 +27,16 @@ public sealed class NetworkInfoTests
     {
         BootTarget target = BootTarget.Of(nic.Rid);
 
-        CommandResult result = target.Boot(nic.LaunchOptions(), "net-info");
+        CommandResult result = target.Boot(nic.LaunchOptions(), "net-info", "/proc/net/snmp", "/proc/net/snmp6");
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         string o = result.Output;
+        StringAssert.Contains(o, "NETFILE: /proc/net/snmp: Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails " +
+            "EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\nNETFILE: /proc/net/snmp: Tcp: 1 200 120000 -1 ");
+        StringAssert.Contains(o, "NETFILE: /proc/net/snmp: Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors\n");
+        StringAssert.Contains(o, "NETFILE: /proc/net/snmp: Ip: 2 64 ", "not a router, TTL 64");
+        StringAssert.Matches(o, new System.Text.RegularExpressions.Regex(@"NETFILE: /proc/net/snmp6: Ip6InReceives {19}\t[1-9][0-9]*\n"));
+        StringAssert.Matches(o, new System.Text.RegularExpressions.Regex(@"NETFILE: /proc/net/snmp6: Udp6OutDatagrams {16}\t[3-9][0-9]*\n"));
         StringAssert.Contains(o, "NETINFO: if lo index=1 type=Loopback status=Up mac=000000000000 mtu=65536 loopback=True");
         StringAssert.Contains(o, "NETINFO: if lo addr 127.0.0.1/8\nNETINFO: if lo addr ::1/128\n");
         StringAssert.Contains(o, "NETINFO: if lo stats rx>0=True tx>0=True rxpackets>0=True txpackets>0=True queue=1000");
@@ -46,6 +53,16 @@ public sealed class NetworkInfoTests
         StringAssert.Contains(o, "NETINFO: host unikraft ");
         StringAssert.Contains(o, "NETINFO: host address 10.0.2.15\n", "Dns.GetHostAddresses adds the interfaces' addresses (getifaddrs)");
         StringAssert.Contains(o, "NETINFO: if_nameindex 1 lo nametoindex=1 indextoname=lo\nNETINFO: if_nameindex 2 en0 nametoindex=2 indextoname=en0\n");
+        // IPGlobalProperties' statistics (/proc/net/snmp and snmp6) after TCP, UDP and ICMP traffic over lo in both families
+        StringAssert.Contains(o, "NETINFO: tcp stats connections>=2=True segsin>0=True segsout>0=True maxconn=-1 same6=True");
+        StringAssert.Contains(o, "NETINFO: snmp tcp activeopens>=2=True passiveopens>=2=True currestab>=4=True insegs>0=True");
+        StringAssert.Contains(o, "NETINFO: snmp udp noports>=1=True");
+        StringAssert.Contains(o, "NETINFO: udp4 stats in>=2=True out>=3=True");
+        StringAssert.Contains(o, "NETINFO: udp6 stats in>=2=True out>=3=True");
+        StringAssert.Contains(o, "NETINFO: ipv4 stats received>0=True delivered>0=True sent>0=True ttl=64 forwarding=False");
+        StringAssert.Contains(o, "NETINFO: ipv6 stats received>0=True delivered>0=True sent>0=True ttl=64 forwarding=False");
+        StringAssert.Contains(o, "NETINFO: icmp4 stats in>=1=True out>=1=True unreachable in>=1=True out>=1=True");
+        StringAssert.Contains(o, "NETINFO: icmp6 stats in>=1=True out>=1=True");
         StringAssert.Contains(o, "NETINFO: if_nametoindex of a missing interface: ok");
         StringAssert.Contains(o, "NETINFO: netlink pid 1 len 12");
         StringAssert.Contains(o, "NETINFO: netlink getlink 16,16,3\n");

@@ -10,7 +10,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-static unsafe class NetInfoProbe
+static unsafe partial class NetInfoProbe
 {
     [DllImport("libc", SetLastError = true)] static extern IntPtr if_nameindex();
     [DllImport("libc")] static extern void if_freenameindex(IntPtr p);
@@ -40,6 +40,15 @@ static unsafe class NetInfoProbe
         catch (Exception e)
         {
             Check("interfaces", false, e.ToString());
+        }
+
+        try
+        {
+            Statistics();
+        }
+        catch (Exception e)
+        {
+            Check("statistics", false, e.ToString());
         }
 
         try

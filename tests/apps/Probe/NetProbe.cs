@@ -7,7 +7,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-static class NetProbe
+static partial class NetProbe
 {
     static bool ok = true;
 
@@ -314,6 +314,7 @@ static class NetProbe
                 $"rcvbuf={s.ReceiveBufferSize}");
         });
 
+        VectorChecks();
         Console.WriteLine(ok ? "NET: PASS" : "NET: FAIL");
         return ok ? 0 : 1;
     }

@@ -249,6 +249,8 @@ switch (mode)
         return TcpProbe.EchoServer(args[1..]);
     case "tcp-client":
         return TcpProbe.Client(args[1..]);
+    case "tcp-connects":
+        return TcpProbe.Connects(args[1..]);
     case "net-config":
         return TcpProbe.Config();
     case "tcp-serve":

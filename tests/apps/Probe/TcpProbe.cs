@@ -4,6 +4,8 @@
 //                                   its lines until EOF, prints "ECHO: done <lines> lines <bytes> bytes".
 //   tcp-client HOST PORT [LINE]     connects to HOST:PORT (10.0.2.2 is the host's 127.0.0.1 under slirp), sends
 //                                   LINE, prints the line it gets back as "CLIENT: got <...>" and "CLIENT: PASS".
+//   tcp-connects HOST PORT N        connects to HOST:PORT N times one after another, each from a new port, and
+//                                   closes each; prints "CONNECTS: <local port>" per connection and "CONNECTS: PASS".
 //   net-config                      prints /etc/resolv.conf and /etc/hosts as "NETCONFIG: <file>: <line>".
 using System.Net;
 using System.Net.Sockets;
@@ -55,6 +57,20 @@ static class TcpProbe
         bool ok = reply is not null && reply.Contains(message, StringComparison.Ordinal);
         Console.WriteLine(ok ? "CLIENT: PASS" : "CLIENT: FAIL");
         return ok ? 0 : 1;
+    }
+
+    public static int Connects(string[] args)
+    {
+        var server = new IPEndPoint(IPAddress.Parse(args[0]), int.Parse(args[1]));
+        for (int i = 0; i < int.Parse(args[2]); i++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Connect(server);
+            Console.WriteLine($"CONNECTS: {((IPEndPoint)socket.LocalEndPoint!).Port}");
+        }
+
+        Console.WriteLine("CONNECTS: PASS");
+        return 0;
     }
 
     public static int Config()

@@ -36,11 +36,17 @@ struct uk_file;
 struct uk_vnode;
 struct uk_poll_table;
 struct uk_epitem;
+struct uk_iov;
 
 struct uk_file_ops {
     /* Read or write at *pos (the file position, or pread/pwrite's offset) and advance it; user buffers. */
     long (*read)(struct uk_file *f, void *ubuf, usize len, u64 *pos);
     long (*write)(struct uk_file *f, const void *ubuf, usize len, u64 *pos);
+    /* readv/writev over the program's buffers (iov: a kernel copy of the array) as one call: files whose unit
+     * is a message (datagram sockets) receive or send one message over all the buffers. NULL: the syscalls
+     * call read/write once per buffer, stopping at the first short one. */
+    long (*readv)(struct uk_file *f, const struct uk_iov *iov, int niov, u64 *pos);
+    long (*writev)(struct uk_file *f, const struct uk_iov *iov, int niov, u64 *pos);
     /* NULL: -ENOTTY */
     long (*ioctl)(struct uk_file *f, unsigned long req, long arg);
     /* The UK_POLL* events ready now; with pt, also registers the caller on the wait queues whose

@@ -60,6 +60,21 @@ bool uk_user_access_ok(const void *p, usize len, bool write);
 bool uk_user_copy_from(void *dst, const void *usrc, usize len);
 bool uk_user_copy_to(void *udst, const void *src, usize len);
 long uk_user_strlen(const char *us, usize max); /* -EFAULT or length */
+
+/* One buffer of the program's scatter/gather call (readv/writev, sendmsg/recvmsg): Linux's struct iovec. */
+struct uk_iov {
+    void *base;
+    usize len;
+};
+#define UK_IOV_MAX 1024 /* UIO_MAXIOV */
+/* The program's array of cnt iovecs (at most UK_IOV_MAX) copied into a new kernel array (uk_kfree it) as Linux
+ * imports it: a length above SSIZE_MAX is -EINVAL, and lengths are cut so the total stays within 0x7ffff000
+ * bytes (MAX_RW_COUNT). -EFAULT, -EINVAL or -ENOMEM. */
+long uk_iov_import(const void *uiov, usize cnt, struct uk_iov **out);
+/* Total length of an iovec array; copies between the program's iovecs and kernel memory (false: bad address). */
+usize uk_iov_len(const struct uk_iov *iov, int n);
+bool uk_iov_copy_from(void *dst, const struct uk_iov *iov, int n, usize skip, usize len);
+bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src, usize len);
 usize uk_vm_committed_bytes(void);
 /* How many mmap/mprotect/brk/mremap requests the commit limit refused (ENOMEM). */
 extern usize uk_vm_commit_refusals;

@@ -6,6 +6,7 @@
 #ifndef UK_SOCKET_H
 #define UK_SOCKET_H
 #include <uk/file.h>
+#include <uk/mm.h> /* struct uk_iov */
 #include <uk/types.h>
 
 #define UK_AF_UNSPEC 0
@@ -74,12 +75,6 @@
 #define UK_IP_TTL 2
 #define UK_IPV6_UNICAST_HOPS 16
 #define UK_IPV6_V6ONLY 26
-
-/* A user buffer of a scatter/gather call. */
-struct uk_iov {
-    void *base;
-    usize len;
-};
 
 /* struct sockaddr_storage: AF_INET is sockaddr_in (16 bytes), AF_INET6 sockaddr_in6 (28). */
 struct uk_sockaddr {

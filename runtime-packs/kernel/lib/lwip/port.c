@@ -1,5 +1,7 @@
 /* port.c - lwIP's hooks into the kernel: its clock (sys_now), random numbers (LWIP_RAND), memory (lwipopts.h's
- * mem_clib_*: the kernel heap) and atoi (arch/cc.h), and starting lwIP at boot. */
+ * mem_clib_*: the kernel heap), tcp_write's copy of the program's data (LWIP_CHKSUM_COPY) and atoi (arch/cc.h),
+ * and starting lwIP at boot. */
+#include <lwip/inet_chksum.h>
 #include <lwip/init.h>
 #include <lwip/netif.h>
 #include <lwip/sys.h>
@@ -13,7 +15,7 @@
 /* lwIP's clock: milliseconds, wrapping at 2^32 (lwIP compares timeouts modulo 2^32). */
 u32_t sys_now(void) { return (u32_t)(uk_time_monotonic_ns() / 1000000); }
 
-/* Initial sequence numbers, local ports, DHCP transaction ids, IPv6 identifiers: unpredictable. */
+/* Local ports, DHCP transaction ids, IPv6 identifiers: unpredictable (initial sequence numbers: tcp_isn.c). */
 u32 uk_lwip_port_rand(void)
 {
     u32 r;
@@ -31,6 +33,26 @@ void *uk_lwip_port_calloc(usize count, usize size)
     if (size && count > (usize)-1 / size)
         return NULL;
     return uk_kzalloc(count * size);
+}
+
+static bool copy_failed;
+
+/* tcp_write's only callers hand it the program's buffers (tcp_io.c), so lwIP copies them straight from the program
+ * into its segments, through the checked user copy, and sums them on the way (as lwIP's own lwip_chksum_copy). */
+u16_t uk_lwip_copy_in(void *dst, const void *usrc, u16_t len)
+{
+    if (!uk_user_copy_from(dst, usrc, len)) {
+        uk_memset(dst, 0, len);
+        copy_failed = true;
+    }
+    return (u16_t)~inet_chksum(dst, len); /* the plain sum: inet_chksum complements it */
+}
+
+bool uk_lwip_copy_failed(void)
+{
+    bool r = copy_failed;
+    copy_failed = false;
+    return r;
 }
 
 /* netif_find() parses the number of an interface name ("lo0"): optional sign, decimal digits. */

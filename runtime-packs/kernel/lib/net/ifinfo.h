@@ -50,6 +50,8 @@ bool uk_net_ip6slot(struct netif *n, int k, u8 *scope, u8 *flags);
 void uk_net_ifinfo_init(void);
 /* /proc/net's socket tables and counts (netstat.c). */
 void uk_net_netstat_files_init(void);
+/* snmp.c: /proc/net/snmp and snmp6 */
+void uk_net_snmp_files_init(void);
 /* The interface files of /sys/class/net/<name> and /proc/sys/net/ipv{4,6}/conf/<name> (netfiles.c). */
 void uk_net_files_add_iface(struct netif *n);
 

@@ -235,5 +235,6 @@ void uk_net_files_init(void)
     uk_procfs_add("/proc/sys/net/ipv6/conf/all/forwarding", if_zero, NULL);
     uk_procfs_add("/proc/sys/net/ipv6/conf/default/forwarding", if_zero, NULL);
     uk_net_netstat_files_init();
+    uk_net_snmp_files_init();
     uk_net_ifinfo_init();
 }

@@ -1,5 +1,5 @@
 /* netlink.c - AF_NETLINK sockets (NETLINK_ROUTE, raw or datagram) as files: creation, the file operations
- * (read/write as recv/send, poll, FIONREAD/FIONBIO and the interface ioctls, close), bind/connect/getsockname with
+ * (read/write and readv/writev as recv/send, poll, FIONREAD/FIONBIO and the interface ioctls, close), bind/connect/getsockname with
  * sockaddr_nl and port ids (the first socket gets the process's pid, later ones negative numbers, as Linux
  * autobinds) and the socket options; netlink_io.c sends requests and receives the replies. Also the AF_UNIX datagram socket libc opens only to issue the interface ioctls
  * (if_nametoindex): it takes those, and Unix addressing (bind, connect, send, receive) is EOPNOTSUPP. */
@@ -51,16 +51,27 @@ static void drop_all(struct nlsock *s)
     s->tail = NULL;
 }
 
+/* read/readv and write/writev: one datagram over all the buffers, as recvmsg/sendmsg without flags */
+static long nl_readv(struct uk_file *f, const struct uk_iov *iov, int niov, u64 *pos)
+{
+    return uk_iov_len(iov, niov) ? uk_nl_recvmsg(f, iov, niov, 0, NULL, NULL, NULL) : 0;
+}
+
+static long nl_writev(struct uk_file *f, const struct uk_iov *iov, int niov, u64 *pos)
+{
+    return uk_nl_sendmsg(f, iov, niov, 0, NULL, 0);
+}
+
 static long nl_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
 {
     struct uk_iov iov = {ubuf, len};
-    return uk_nl_recvmsg(f, &iov, 1, 0, NULL, NULL, NULL);
+    return nl_readv(f, &iov, 1, pos);
 }
 
 static long nl_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
 {
     struct uk_iov iov = {(void *)ubuf, len};
-    return uk_nl_sendmsg(f, &iov, 1, 0, NULL, 0);
+    return nl_writev(f, &iov, 1, pos);
 }
 
 static long nl_ioctl(struct uk_file *f, unsigned long req, long arg)
@@ -100,6 +111,8 @@ static void nl_release(struct uk_file *f)
 static const struct uk_file_ops nl_ops = {
     .read = nl_read,
     .write = nl_write,
+    .readv = nl_readv,
+    .writev = nl_writev,
     .ioctl = nl_ioctl,
     .poll = nl_poll,
     .release = nl_release,

@@ -6,6 +6,7 @@
 #include <lwip/ip.h>
 #include <lwip/ip_addr.h>
 #include <uk/file.h>
+#include <uk/mm.h>
 #include <uk/socket.h>
 #include <uk/types.h>
 
@@ -98,10 +99,6 @@ void uk_net_notify(struct sock *s, u32 events);
 long uk_net_wait(struct sock *s, u64 deadline_ns);
 /* The deadline for a blocking call with timeout ns (0: none). */
 u64 uk_net_deadline(u64 timeout_ns);
-/* Total length of an iovec array; copies between iovecs and kernel memory (false: bad user address). */
-usize uk_iov_len(const struct uk_iov *iov, int n);
-bool uk_iov_copy_from(void *dst, const struct uk_iov *iov, int n, usize skip, usize len);
-bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src, usize len);
 /* A Linux address for s's domain into lwIP's; -errno when malformed (-ENETUNREACH: an IPv4-mapped address on
  * an IPV6_V6ONLY socket). */
 long uk_net_addr_in(const struct sock *s, const struct uk_sockaddr *a, u32 len, ip_addr_t *ip, u16 *port);
@@ -123,6 +120,13 @@ long uk_nl_getopt(struct uk_file *f, int level, int name, void *val, u32 *len);
 /* ifioctl.c: the interface ioctls (SIOCGIFINDEX, SIOCGIFNAME, SIOCGIFMTU, …) any socket takes; -ENOTTY for
  * other requests. */
 long uk_net_ifioctl(unsigned long req, long arg);
+
+/* UDP datagrams by family ([0] IPv4, [1] IPv6) that lwIP's MIB-II counts as one (snmp.c splits them): handed to a
+ * socket (seen), dropped there because its receive buffer was full, and sent from a socket. */
+struct uk_net_udp_counts {
+    u32 seen[2], rcvbuf_errors[2], out[2];
+};
+extern struct uk_net_udp_counts uk_net_udp_counts;
 
 /* Receive-queue helpers */
 void uk_net_rx_push(struct sock *s, struct rxbuf *b);

@@ -1,5 +1,5 @@
-/* sockbuf.c - what the socket calls move data and addresses with: the program's iovecs (copied piece by
- * piece, a bad address is EFAULT), the receive queue of pbufs, and Linux sockaddrs to lwIP's addresses and
+/* sockbuf.c - what the socket calls move data and addresses with (the program's iovecs are lib/mm's uk_iov):
+ * the receive queue of pbufs, and Linux sockaddrs to lwIP's addresses and
  * back (an AF_INET6 socket sees IPv4 peers as ::ffff:a.b.c.d; an IPv4-mapped destination becomes IPv4), and
  * lwIP's errors as errnos. */
 #include <lwip/ip_addr.h>
@@ -8,46 +8,6 @@
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include "sock.h"
-
-usize uk_iov_len(const struct uk_iov *iov, int n)
-{
-    usize total = 0;
-    for (int i = 0; i < n; i++)
-        total += iov[i].len;
-    return total;
-}
-
-/* Walks len bytes of the iovecs after skip, calling fn on each piece; false when fn fails. */
-static bool iov_walk(const struct uk_iov *iov, int n, usize skip, usize len, bool (*fn)(void *u, void *k, usize n),
-                     void *k)
-{
-    for (int i = 0; i < n && len; i++) {
-        if (skip >= iov[i].len) {
-            skip -= iov[i].len;
-            continue;
-        }
-        usize take = UK_MIN(iov[i].len - skip, len);
-        if (!fn((u8 *)iov[i].base + skip, k, take))
-            return false;
-        k = (u8 *)k + take;
-        len -= take;
-        skip = 0;
-    }
-    return !len;
-}
-
-static bool from_user(void *u, void *k, usize n) { return uk_user_copy_from(k, u, n); }
-static bool to_user(void *u, void *k, usize n) { return uk_user_copy_to(u, k, n); }
-
-bool uk_iov_copy_from(void *dst, const struct uk_iov *iov, int n, usize skip, usize len)
-{
-    return iov_walk(iov, n, skip, len, from_user, dst);
-}
-
-bool uk_iov_copy_to(const struct uk_iov *iov, int n, usize skip, const void *src, usize len)
-{
-    return iov_walk(iov, n, skip, len, to_user, (void *)src);
-}
 
 void uk_net_rx_push(struct sock *s, struct rxbuf *b)
 {

@@ -1,6 +1,6 @@
-/* socket.c - the protocol-independent half of sockets: the socket file (read/write as recv/send, poll,
- * FIONREAD/FIONBIO, close), creation, addresses between Linux sockaddrs and lwIP (IPv4-mapped IPv6 for
- * dual-stack sockets), blocking with SO_RCVTIMEO/SO_SNDTIMEO and signals, and the socket options. */
+/* socket.c - the protocol-independent half of sockets: the socket file (read/write and readv/writev as
+ * recvmsg/sendmsg, poll, FIONREAD/FIONBIO, close), creation, addresses between Linux sockaddrs and lwIP
+ * (IPv4-mapped IPv6 for dual-stack sockets), blocking with SO_RCVTIMEO/SO_SNDTIMEO and signals, and the socket options. */
 #include <lwip/ip_addr.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
@@ -24,16 +24,29 @@ static bool nonblocking(struct uk_file *f, int flags)
     return (f->flags & UK_O_NONBLOCK) || (flags & UK_MSG_DONTWAIT);
 }
 
+/* read/readv as recvmsg and write/writev as sendmsg without an address or flags, so a datagram socket takes one
+ * datagram over all the buffers (the rest of a longer one is dropped) and sends one made of them all. An empty
+ * read returns at once without consuming anything, as Linux's sock_read_iter. */
+static long sock_readv(struct uk_file *f, const struct uk_iov *iov, int niov, u64 *pos)
+{
+    return uk_iov_len(iov, niov) ? uk_socket_recvmsg(f, iov, niov, 0, NULL, NULL, NULL) : 0;
+}
+
+static long sock_writev(struct uk_file *f, const struct uk_iov *iov, int niov, u64 *pos)
+{
+    return uk_socket_sendmsg(f, iov, niov, 0, NULL, 0);
+}
+
 static long sock_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
 {
     struct uk_iov iov = {ubuf, len};
-    return uk_socket_recvmsg(f, &iov, 1, 0, NULL, NULL, NULL);
+    return sock_readv(f, &iov, 1, pos);
 }
 
 static long sock_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
 {
     struct uk_iov iov = {(void *)ubuf, len};
-    return uk_socket_sendmsg(f, &iov, 1, 0, NULL, 0);
+    return sock_writev(f, &iov, 1, pos);
 }
 
 static long sock_ioctl(struct uk_file *f, unsigned long req, long arg)
@@ -67,6 +80,8 @@ static void sock_release(struct uk_file *f)
 static const struct uk_file_ops sock_ops = {
     .read = sock_read,
     .write = sock_write,
+    .readv = sock_readv,
+    .writev = sock_writev,
     .ioctl = sock_ioctl,
     .poll = sock_poll,
     .release = sock_release,

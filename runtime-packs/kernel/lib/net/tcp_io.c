@@ -1,15 +1,43 @@
-/* tcp_io.c - the data path of TCP sockets: sends copy the program's iovecs through one kernel buffer into lwIP
- * (tcp_write) as far as its send buffer reaches, then wait for acknowledgements; receives copy from the queue
+/* tcp_io.c - the data path of TCP sockets: sends hand the program's iovecs, checked, straight to lwIP (tcp_write
+ * copies them into its segments through the kernel's user copy: lwipopts.h's LWIP_CHKSUM_COPY, the one copy on
+ * the way out) as far as its send buffer reaches, then wait for acknowledgements; receives copy from the queue
  * of pbufs lwIP delivered and open the receive window by what was read (tcp_recved), so a slow reader slows
  * its peer. MSG_PEEK, MSG_WAITALL, MSG_MORE, SO_RCVTIMEO/SO_SNDTIMEO and pending errors as Linux. */
 #include <lwip/tcp.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
+#include <uk/lwip.h>
 #include <uk/mm.h>
 #include "sock.h"
 
-#define SEND_CHUNK (64 * 1024)
-static u8 bounce[SEND_CHUNK]; /* the kernel never blocks between filling it and handing it to lwIP */
+/* The piece of the iovecs at byte skip: its address and how many bytes it has left. */
+static const u8 *piece(const struct uk_iov *iov, int niov, usize skip, usize *left)
+{
+    for (int i = 0; i < niov; i++) {
+        if (skip < iov[i].len) {
+            *left = iov[i].len - skip;
+            return (const u8 *)iov[i].base + skip;
+        }
+        skip -= iov[i].len;
+    }
+    *left = 0;
+    return NULL;
+}
+
+/* Queues n bytes of the program's memory at p on the connection: 0, -EFAULT, -EAGAIN (lwIP's queue is full) or
+ * lwIP's error. The buffer is checked and faulted in first; the kernel runs on without preemption until
+ * tcp_write has copied it, so the copy cannot fail, and if it did the connection is reset before the zeros leave. */
+static long queue(struct sock *s, const u8 *p, u16 n, u8 more)
+{
+    if (!uk_user_access_ok(p, n, false))
+        return -EFAULT;
+    err_t e = tcp_write(s->pcb.tcp, p, n, TCP_WRITE_FLAG_COPY | more);
+    if (uk_lwip_copy_failed()) {
+        tcp_abort(s->pcb.tcp); /* the error callback detaches the PCB and sets s->err */
+        return -EFAULT;
+    }
+    return e == ERR_MEM ? -EAGAIN : uk_net_errno(e);
+}
 
 long uk_net_tcp_send(struct sock *s, const struct uk_iov *iov, int niov, int flags, const ip_addr_t *to, u16 port,
                      bool nonblock)
@@ -31,18 +59,17 @@ long uk_net_tcp_send(struct sock *s, const struct uk_iov *iov, int niov, int fla
         struct tcp_pcb *pcb = s->pcb.tcp;
         usize room = s->state == S_CONNECTED ? tcp_sndbuf(pcb) : 0;
         if (room && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN - 4) {
-            usize n = UK_MIN(UK_MIN(total - done, room), (usize)SEND_CHUNK);
-            n = UK_MIN(n, (usize)0xffff);
-            if (!uk_iov_copy_from(bounce, iov, niov, done, n))
-                return done ? (long)done : -EFAULT;
+            usize n;
+            const u8 *p = piece(iov, niov, done, &n);
+            n = UK_MIN(UK_MIN(n, room), (usize)0xffff);
             u8 more = done + n < total || (flags & UK_MSG_MORE) ? TCP_WRITE_FLAG_MORE : 0;
-            err_t e = tcp_write(pcb, bounce, (u16)n, TCP_WRITE_FLAG_COPY | more);
-            if (e == ERR_OK) {
+            long r = queue(s, p, (u16)n, more);
+            if (!r) {
                 done += n;
                 continue;
             }
-            if (e != ERR_MEM)
-                return done ? (long)done : uk_net_errno(e);
+            if (r != -EAGAIN)
+                return done ? (long)done : r;
         }
         if (s->state == S_CONNECTED)
             tcp_output(pcb);

@@ -10,13 +10,19 @@
 #include <uk/mm.h>
 #include "sock.h"
 
+/* UDP datagrams by family (0 IPv4, 1 IPv6) for /proc/net/snmp and snmp6 (snmp.c): lwIP counts both together. */
+struct uk_net_udp_counts uk_net_udp_counts;
+
 #define MAX_DATAGRAM 65507
 
 static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
 {
     struct sock *s = arg;
     struct rxbuf *b = s->rx_bytes + p->tot_len <= s->rcvbuf ? uk_kmalloc(sizeof(*b)) : NULL;
+    int v6 = IP_IS_V6(addr) ? 1 : 0;
+    uk_net_udp_counts.seen[v6]++;
     if (!b) {
+        uk_net_udp_counts.rcvbuf_errors[v6]++;
         pbuf_free(p);
         return;
     }
@@ -100,6 +106,8 @@ static long udp_send_(struct sock *s, const struct uk_iov *iov, int niov, int fl
     pbuf_free(p);
     if (e && e != ERR_MEM) /* ERR_MEM: the device's transmit queue is full: dropped, as Linux without IP_RECVERR */
         return uk_net_errno(e);
+    if (!e) /* lwIP's MIB-II counted it; the IPv6 ones are told apart for snmp6 */
+        uk_net_udp_counts.out[IP_IS_V6(to ? to : &pcb->remote_ip) ? 1 : 0]++;
     if (s->state == S_NEW)
         s->state = S_BOUND; /* sending bound it to an ephemeral port */
     return (long)len;

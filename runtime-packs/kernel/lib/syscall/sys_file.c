@@ -7,8 +7,6 @@
 #include <uk/mm.h>
 #include <uk/syscall.h>
 
-#define IOV_MAX 1024
-
 static long do_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
 {
     if ((f->flags & UK_O_ACCMODE) == UK_O_WRONLY || !f->ops->read)
@@ -49,37 +47,47 @@ long sys_write(long fd, long buf, long len) { return rw(fd, buf, len, NULL, true
 long sys_pread64(long fd, long buf, long len, long off) { return rw(fd, buf, len, &(s64){off}, false); }
 long sys_pwrite64(long fd, long buf, long len, long off) { return rw(fd, buf, len, &(s64){off}, true); }
 
-struct iovec_k {
-    u64 base, len;
-};
+/* Each buffer through read/write in turn, stopping at an error or a short transfer. */
+static long per_buffer(struct uk_file *f, const struct uk_iov *iov, long cnt, bool write)
+{
+    long total = 0;
+    for (long i = 0; i < cnt; i++) {
+        if (!iov[i].len)
+            continue;
+        long r = write ? do_write(f, iov[i].base, iov[i].len, &f->pos) : do_read(f, iov[i].base, iov[i].len, &f->pos);
+        if (r < 0)
+            return total ? total : r;
+        total += r;
+        if ((u64)r < iov[i].len)
+            break;
+    }
+    return total;
+}
 
+/* readv/writev: the file's scatter/gather operation when it has one (one message for datagram sockets). */
 static long vector_io(long fd, long uiov, long cnt, bool write)
 {
-    if (cnt < 0 || cnt > IOV_MAX)
-        return -EINVAL;
     struct uk_file *f = uk_fd_hold(fd);
     if (!f)
         return -EBADF;
-    long total = 0;
-    for (long i = 0; i < cnt; i++) {
-        struct iovec_k v;
-        if (!uk_user_copy_from(&v, (const u8 *)uiov + i * sizeof(v), sizeof(v))) {
-            total = total ? total : -EFAULT;
-            break;
-        }
-        if (!v.len)
-            continue;
-        long r = write ? do_write(f, (const void *)v.base, v.len, &f->pos) : do_read(f, (void *)v.base, v.len, &f->pos);
-        if (r < 0) {
-            total = total ? total : r;
-            break;
-        }
-        total += r;
-        if ((u64)r < v.len)
-            break;
+    struct uk_iov *iov;
+    /* as Linux: the descriptor, the file's mode, then the array (a negative count is too large: -EINVAL) */
+    long r = (f->flags & UK_O_ACCMODE) == (write ? UK_O_RDONLY : UK_O_WRONLY)
+                 ? -EBADF
+                 : uk_iov_import((const void *)uiov, (usize)cnt, &iov);
+    if (r) {
+        uk_file_put(f);
+        return r;
     }
+    if (write && f->ops->writev)
+        r = f->ops->writev(f, iov, (int)cnt, &f->pos);
+    else if (!write && f->ops->readv)
+        r = f->ops->readv(f, iov, (int)cnt, &f->pos);
+    else
+        r = per_buffer(f, iov, cnt, write);
+    uk_kfree(iov);
     uk_file_put(f);
-    return total;
+    return r;
 }
 
 long sys_readv(long fd, long iov, long cnt) { return vector_io(fd, iov, cnt, false); }

@@ -8,8 +8,6 @@
 #include <uk/socket.h>
 #include <uk/syscall.h>
 
-#define MAX_IOV 1024 /* UIO_MAXIOV */
-
 struct msghdr_k {
     u64 name;
     u32 namelen, pad0;
@@ -175,21 +173,9 @@ static long msg_in(long umsg, struct msghdr_k *m, struct uk_iov **iov)
 {
     if (!uk_user_copy_from(m, (const void *)umsg, sizeof(*m)))
         return -EFAULT;
-    if (m->iovlen > MAX_IOV)
+    if (m->iovlen > UK_IOV_MAX)
         return -EMSGSIZE;
-    *iov = uk_kmalloc(m->iovlen ? m->iovlen * sizeof(**iov) : 1);
-    if (!*iov)
-        return -ENOMEM;
-    if (!uk_user_copy_from(*iov, (const void *)m->iov, m->iovlen * sizeof(**iov))) {
-        uk_kfree(*iov);
-        return -EFAULT;
-    }
-    for (u64 i = 0; i < m->iovlen; i++)
-        if ((s64)(*iov)[i].len < 0) {
-            uk_kfree(*iov);
-            return -EINVAL;
-        }
-    return 0;
+    return uk_iov_import((const void *)m->iov, m->iovlen, iov);
 }
 
 long sys_sendmsg(long fd, long umsg, long flags)

@@ -91,19 +91,28 @@
 #define LWIP_HOOK_IP4_INPUT(p, inp) uk_lwip_tw_ip4_input(p, inp)
 #define LWIP_HOOK_IP6_INPUT(p, inp) uk_lwip_tw_ip6_input(p, inp)
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) uk_lwip_tw_tcp_input(pcb, hdr)
+/* Initial sequence numbers as RFC 6528 (tcp_isn.c): unpredictable, and rising per port pair, which that TIME_WAIT
+ * rule (here and on Linux peers) relies on; lwIP's own are consecutive. */
+#define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) uk_lwip_tcp_isn(lip, lport, rip, rport)
 
 /* Checksums: generated and checked in software unless a device offloads them, per interface
  * (NETIF_SET_CHECKSUM_CTRL); TCP payload is summed while it is copied in. */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_CHECKSUM_ON_COPY 1
+/* tcp_write's data is the program's (the socket layer passes its iovecs straight through): lwIP copies it into its
+ * segments through the kernel's checked user copy (port.c), the only copy on the way out of the socket. */
+#define LWIP_CHKSUM_COPY(dst, src, len) uk_lwip_copy_in(dst, src, len)
+unsigned short uk_lwip_copy_in(void *dst, const void *usrc, unsigned short len);
 
 /* Received frames reach lwIP in the network driver's own buffers (custom pbufs that go back to the driver when
  * freed), not copied into lwIP's. */
 #define LWIP_SUPPORT_CUSTOM_PBUF 1
 
-/* Statistics: only the MIB-II counters (per interface, and the IP, ICMP, TCP and UDP totals), which lo's line
- * of /proc/net/dev and /proc/net/snmp report; no debug output; assertions stay on (arch/cc.h: a kernel panic). */
+/* Statistics: the MIB-II counters (per interface, and the IP, ICMP, TCP and UDP totals), which lo's line of
+ * /proc/net/dev and /proc/net/snmp report, and the IPv6 and ICMPv6 totals of /proc/net/snmp6 (32-bit counters);
+ * no debug output; assertions stay on (arch/cc.h: a kernel panic). */
 #define LWIP_STATS 1
+#define LWIP_STATS_LARGE 1
 #define MIB2_STATS 1
 #define LINK_STATS 0
 #define ETHARP_STATS 0
@@ -116,8 +125,8 @@
 #define MEM_STATS 0
 #define MEMP_STATS 0
 #define SYS_STATS 0
-#define IP6_STATS 0
-#define ICMP6_STATS 0
+#define IP6_STATS 1
+#define ICMP6_STATS 1
 #define IP6_FRAG_STATS 0
 #define MLD6_STATS 0
 #define ND6_STATS 0
