@@ -226,6 +226,24 @@ def initramfs(init, out, files=()):
             cpio_entry(f, name, 0o100644, open(path, "rb").read(), ino=100 + i)
         cpio_entry(f, "TRAILER!!!", 0)
 
+def linux_initramfs(root, out, app, modules):
+    """The Linux microVM of the x86_64 benchmarks for bench/apps/<app>: its NativeAOT object (published for
+    unikraft-qemu-x64) linked statically with musl as /init, packed with the kernel modules in out/modules.
+    Returns (kernel file in out, cpio path, None), or (None, None, "n/a (why)")."""
+    pack = os.path.join(root, "artifacts", "runtime-packs", "unikraft-qemu-x64")
+    obj = os.path.join(root, "bench", "apps", app, "obj", "Release", "net10.0", "unikraft-qemu-x64", "native", f"{app}.o")
+    init, cpio = os.path.join(out, f"{app}.init"), os.path.join(out, f"{app}.cpio")
+    try:
+        kernel = sorted(f for f in os.listdir(out) if f.startswith("vmlinuz-"))[-1]
+        link_static("x86_64", obj, toolchain("x86_64", pack, out), init, crypto=False)
+        initramfs(init, cpio, [(f"modules/{i}-{m}", os.path.join(out, "modules", m)) for i, m in enumerate(modules)])
+        return kernel, cpio, None
+    except IndexError:
+        return None, None, f"n/a (no Debian kernel in {os.path.relpath(out, root)})"
+    except (subprocess.CalledProcessError, OSError, SystemExit) as e:
+        why = f"ld exited with {e.returncode}" if isinstance(e, subprocess.CalledProcessError) else str(e)
+        return None, None, f"n/a (the static link of /init failed: {why})"
+
 def linux_cmd(arch, kernel, initrd, accel, mem, params="CONFORMANCE=yes", args=(), machine=None, qemu_args=()):
     """QEMU booting Debian's kernel with initrd: params before "--" (kernel options, or variables of /init),
     args after it (/init's arguments); machine replaces the architecture's -M value."""

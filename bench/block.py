@@ -9,8 +9,8 @@ written to block.md) and draws block.png."""
 import argparse, os, re, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import (LINUX_MACHINE, host_tsc_khz, initramfs, kvm_accel, link_static, linux_cmd, run,  # noqa: E402
-                      toolchain, uk_cmd)
+from benchlib import (LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, linux_cmd, run,  # noqa: E402
+                      uk_cmd)
 
 SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 QUICK_SIZES = [1, 50, 2000]
@@ -91,22 +91,9 @@ def prepare(a, accel, src, dst):
     lx_make = None
     if not lx_na:
         out = os.path.join(a.out, "linux")
-        pack = os.path.join(a.root, "artifacts", "runtime-packs", "unikraft-qemu-x64")
-        obj = os.path.join(a.root, "bench", "apps", "BlockCopy", "obj", "Release", "net10.0", "unikraft-qemu-x64",
-                           "native", "BlockCopy.o")
-        init = os.path.join(out, "BlockCopy.init")
-        try:
-            kernel = sorted(f for f in os.listdir(out) if f.startswith("vmlinuz-"))[-1]
-            link_static("x86_64", obj, toolchain("x86_64", pack, out), init, crypto=False)
-            initramfs(init, os.path.join(out, "BlockCopy.cpio"),
-                      [(f"modules/{i}-{m}", os.path.join(out, "modules", m)) for i, m in enumerate(MODULES)])
-        except IndexError:
-            lx_na = "n/a (no Debian kernel in artifacts/bench/block/linux)"
-        except (subprocess.CalledProcessError, OSError, SystemExit) as e:
-            why = f"ld exited with {e.returncode}" if isinstance(e, subprocess.CalledProcessError) else str(e)
-            lx_na = f"n/a (the static link of /init failed: {why})"
+        kernel, cpio, lx_na = linux_initramfs(a.root, out, "BlockCopy", MODULES)
     if not lx_na:
-        vmlinuz, cpio = os.path.join(out, kernel), os.path.join(out, "BlockCopy.cpio")
+        vmlinuz = os.path.join(out, kernel)
         khz = host_tsc_khz() if accel == "tcg" else None
         params = f"tsc_early_khz={khz} tsc=reliable" if khz else ""
         lx_make = lambda args: linux_cmd("x86_64", vmlinuz, cpio, accel, MEM, params=params,

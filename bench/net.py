@@ -8,8 +8,8 @@ verdict against the Linux microVM of the same run (also net.md) and draws net.pn
 import argparse, os, re, statistics, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import (LINUX_MACHINE, host_tsc_khz, initramfs, kvm_accel, link_static, linux_cmd,  # noqa: E402
-                      toolchain, uk_cmd)
+from benchlib import (LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, linux_cmd,  # noqa: E402
+                      uk_cmd)
 
 # MirageOS's set-up used -m 1G; both VMs get the same.
 MEM = "1G"
@@ -113,24 +113,11 @@ def prepare(a, accel):
     lx_na, cmd, kernel, params = a.linux_na or uk_na, None, "", ""
     if not lx_na:
         out = os.path.join(a.out, "linux")
-        pack = os.path.join(a.root, "artifacts", "runtime-packs", "unikraft-qemu-x64")
-        obj = os.path.join(a.root, "bench", "apps", "NetSink", "obj", "Release", "net10.0", "unikraft-qemu-x64",
-                           "native", "NetSink.o")
-        init = os.path.join(out, "NetSink.init")
-        try:
-            kernel = sorted(f for f in os.listdir(out) if f.startswith("vmlinuz-"))[-1]
-            link_static("x86_64", obj, toolchain("x86_64", pack, out), init, crypto=False)
-            initramfs(init, os.path.join(out, "NetSink.cpio"),
-                      [(f"modules/{i}-{m}", os.path.join(out, "modules", m)) for i, m in enumerate(MODULES)])
-        except IndexError:
-            lx_na = "n/a (no Debian kernel in artifacts/bench/net/linux)"
-        except (subprocess.CalledProcessError, OSError, SystemExit) as e:
-            why = f"ld exited with {e.returncode}" if isinstance(e, subprocess.CalledProcessError) else str(e)
-            lx_na = f"n/a (the static link of /init failed: {why})"
+        kernel, cpio, lx_na = linux_initramfs(a.root, out, "NetSink", MODULES)
     if not lx_na:
         khz = host_tsc_khz() if accel == "tcg" else None
         params = f"tsc_early_khz={khz} tsc=reliable" if khz else ""
-        cmd = linux_cmd("x86_64", os.path.join(out, kernel), os.path.join(out, "NetSink.cpio"), accel, MEM,
+        cmd = linux_cmd("x86_64", os.path.join(out, kernel), cpio, accel, MEM,
                         params=params, args=["--linux-init", "--ip", f"{GUEST}/{PREFIX}"], machine=LINUX_MACHINE,
                         qemu_args=nic(a.tap))
         kernel = kernel[len("vmlinuz-"):]
