@@ -41,3 +41,16 @@ ensure_matplotlib() {
 bench_python() {
   if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then echo /usr/bin/python3; else echo python3; fi
 }
+
+# publish_app APP RID DIR LOG [ARGS...]: dotnet publish of the app folder APP for RID into DIR (log in LOG); on
+# failure the log's tail on stderr and "n/a (…)" with the error code on stdout, for the table.
+publish_app() {
+  local app="$1" rid="$2" dir="$3" log="$4"
+  shift 4
+  rm -rf "$dir"
+  if dotnet publish "$app" -r "$rid" -c Release -o "$dir" -v:q -nologo "$@" > "$log" 2>&1; then return 0; fi
+  tail -n 15 "$log" >&2
+  code="$(grep -o -m1 'error [A-Z]*[0-9]*' "$log" | head -n1 | cut -d' ' -f2 || true)"
+  echo "n/a (dotnet publish -r $rid failed${code:+: $code})"
+  return 1
+}

@@ -41,17 +41,6 @@ UK_NA=""
 LINUX_NA=""
 NATIVE_NA=""
 
-# publish RID DIR LOG [ARGS...]: dotnet publish of BlockCopy; on failure the log's tail and the error code.
-publish() {
-  local rid="$1" dir="$2" log="$3"
-  shift 3
-  rm -rf "$dir"
-  if dotnet publish "$APP" -r "$rid" -c Release -o "$dir" -v:q -nologo "$@" > "$log" 2>&1; then return 0; fi
-  tail -n 15 "$log" >&2
-  code="$(grep -o -m1 'error [A-Z]*[0-9]*' "$log" | head -n1 | cut -d' ' -f2 || true)"
-  echo "n/a (dotnet publish -r $rid failed${code:+: $code})"
-  return 1
-}
 
 # The unikernel; the Linux microVM's /init is linked from the same NativeAOT object (obj/…/unikraft-qemu-x64).
 if ! command -v qemu-system-x86_64 >/dev/null; then
@@ -60,7 +49,7 @@ elif [[ ! -f "$PACK/pack.json" ]]; then
   UK_NA="n/a (no runtime pack: run ./build.sh)"
 else
   echo "==> publishing bench/apps/BlockCopy as a unikernel" >&2
-  UK_NA="$(publish unikraft-qemu-x64 "$OUT/uk" "$OUT/publish-uk.log" -p:UnikraftRuntimePackDir="$PACK")" || true
+  UK_NA="$(publish_app "$APP" unikraft-qemu-x64 "$OUT/uk" "$OUT/publish-uk.log" -p:UnikraftRuntimePackDir="$PACK")" || true
 fi
 LINUX_NA="$UK_NA"
 if [[ -z "$LINUX_NA" ]] && ! fetch_kernel amd64 "$OUT/linux" drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
@@ -69,7 +58,7 @@ if [[ -z "$LINUX_NA" ]] && ! fetch_kernel amd64 "$OUT/linux" drivers/virtio/virt
 fi
 
 echo "==> publishing bench/apps/BlockCopy as a native Linux executable" >&2
-NATIVE_NA="$(publish linux-x64 "$OUT/native" "$OUT/publish-native.log" -p:PublishAot=true \
+NATIVE_NA="$(publish_app "$APP" linux-x64 "$OUT/native" "$OUT/publish-native.log" -p:PublishAot=true \
   -p:InvariantGlobalization=true)" || true
 
 # The chart needs Debian's matplotlib (for /usr/bin/python3); the quick mode does without.
