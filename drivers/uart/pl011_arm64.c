@@ -21,12 +21,16 @@ void uk_uart_pl011_write(u8 *base, const char *buf, usize len)
     }
 }
 
+/* The interrupt is cleared before the FIFO is drained, never after: QEMU raises the receive interrupt
+ * only when the FIFO goes from empty to one byte, so a byte that arrived between the last "empty" and
+ * a later clear would lose its interrupt, and every byte behind it would wait forever (seen under
+ * load: console input stopped mid-line). Cleared first, such a byte raises a fresh interrupt. */
 usize uk_uart_pl011_read(u8 *base, char *buf, usize len)
 {
     usize n = 0;
+    uk_mmio_write32(base + UARTICR, INT_RX | INT_RT);
     while (n < len && !(uk_mmio_read32(base + UARTFR) & FR_RXFE))
         buf[n++] = (char)uk_mmio_read32(base + UARTDR);
-    uk_mmio_write32(base + UARTICR, INT_RX | INT_RT);
     return n;
 }
 

@@ -98,6 +98,32 @@ public sealed class ProbeBootTests
         StringAssert.Contains(result.Output, "got <Ada Lovelace> then <(eof)>");
     }
 
+    /// <summary>
+    /// 3,000 lines (60 KB) through the console UART's receive FIFO: input used to stop for good when a byte
+    /// arrived while the interrupt handler was finishing (the PL011's interrupt was cleared after the drain).
+    /// </summary>
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenMuchStandardInput_EveryLineArrives(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+        target.RequireHelloBoots();
+        var random = new Random(1);
+        var input = new System.Text.StringBuilder();
+        int characters = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            int length = random.Next(0, 41);
+            characters += length;
+            input.Append(new string('a', length).Select(_ => (char)('a' + random.Next(10))).ToArray()).Append('\n');
+        }
+
+        CommandResult result = target.Launch(target.Image("Probe"), [], ["readlines"], standardInput: input + "\u0004");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, $"read 3000 lines, {characters} characters");
+    }
+
     [TestMethod]
     [DynamicData(nameof(Rids))]
     public void GivenControlCOnTheConsole_CancelKeyPressRuns(string rid)

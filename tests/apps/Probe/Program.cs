@@ -235,6 +235,17 @@ switch (mode)
         string? next = Console.ReadLine();
         Console.WriteLine($"got <{first}> then <{next ?? "(eof)"}>");
         return first == "Ada Lovelace" && next is null ? 0 : 1;
+    case "readlines":
+        // Every line of standard input, counted: console input that stalls mid-stream shows as a hang.
+        int lines = 0;
+        long chars = 0;
+        while (Console.ReadLine() is string line)
+        {
+            lines++;
+            chars += line.Length;
+        }
+        Console.WriteLine($"read {lines} lines, {chars} characters");
+        return 0;
     case "eventfd":
         return EventFd();
     case "poll":
