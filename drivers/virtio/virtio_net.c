@@ -4,7 +4,8 @@
  * directly (interrupts are only taken while the program runs or the CPU idles, never inside another kernel call),
  * and once a full transmit queue has room again it lets TCP send what it held back. Features: MAC, STATUS (link),
  * MTU, MRG_RXBUF, EVENT_IDX, CSUM, GUEST_CSUM, GUEST_TSO4/6 (TCP segments up to 64 KiB received whole, with
- * MRG_RXBUF only), and ANY_LAYOUT on legacy devices. Not HOST_TSO: lwIP sends segments of one MSS. A device the
+ * MRG_RXBUF only), HOST_TSO4/6 (lwIP's segments merged into frames of up to 64 KiB: virtio_net_tso.c), and
+ * ANY_LAYOUT on legacy devices. A device the
  * command line leaves to the program (net.raw=) negotiates no offload and is /dev/net/<name> (virtio_net_raw.c)
  * instead of an lwIP interface. */
 #include "virtio_net.h"
@@ -106,15 +107,22 @@ static const struct uk_virtio_feature_name feature_names[] = {{NET_F_MAC, "mac"}
                                                               {NET_F_CSUM, "csum"},
                                                               {NET_F_GUEST_CSUM, "guest_csum"},
                                                               {NET_F_GUEST_TSO4, "guest_tso4"},
-                                                              {NET_F_GUEST_TSO6, "guest_tso6"}};
+                                                              {NET_F_GUEST_TSO6, "guest_tso6"},
+                                                              {NET_F_HOST_TSO4, "host_tso4"},
+                                                              {NET_F_HOST_TSO6, "host_tso6"}};
 
-/* Large segments need merged buffers (else every buffer would be 64 KiB) and partial checksums. */
+/* Large segments received need merged buffers (else every buffer would be 64 KiB) and partial checksums; large
+ * segments sent need the device to complete checksums (virtio 1.x 5.1.3.1). */
 static u64 select_features(u64 f)
 {
     if (!(f & UK_VIRTIO_BIT(NET_F_MRG_RXBUF)) || !(f & UK_VIRTIO_BIT(NET_F_GUEST_CSUM)))
         f &= ~(UK_VIRTIO_BIT(NET_F_GUEST_TSO4) | UK_VIRTIO_BIT(NET_F_GUEST_TSO6));
+    if (!(f & UK_VIRTIO_BIT(NET_F_CSUM)))
+        f &= ~(UK_VIRTIO_BIT(NET_F_HOST_TSO4) | UK_VIRTIO_BIT(NET_F_HOST_TSO6));
     return f;
 }
+
+static void flush(struct netif *n) { uk_virtio_net_tso_flush(n->state); }
 
 long uk_virtio_net_attach(struct uk_virtio_dev *d)
 {
@@ -124,7 +132,7 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
                  UK_VIRTIO_BIT(NET_F_MRG_RXBUF) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX);
     if (!raw) /* a raw device's frames stay plain Ethernet: checksums complete, no segment larger than the MTU */
         wanted |= UK_VIRTIO_BIT(NET_F_CSUM) | UK_VIRTIO_BIT(NET_F_GUEST_CSUM) | UK_VIRTIO_BIT(NET_F_GUEST_TSO4) |
-                  UK_VIRTIO_BIT(NET_F_GUEST_TSO6);
+                  UK_VIRTIO_BIT(NET_F_GUEST_TSO6) | UK_VIRTIO_BIT(NET_F_HOST_TSO4) | UK_VIRTIO_BIT(NET_F_HOST_TSO6);
     if (d->legacy)
         wanted |= UK_VIRTIO_BIT(UK_VIRTIO_F_ANY_LAYOUT);
     long r = uk_virtio_start(d, wanted, select_features);
@@ -139,6 +147,9 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     v->split = d->legacy && !uk_virtio_has(d, UK_VIRTIO_F_ANY_LAYOUT);
     v->csum_tx = uk_virtio_has(d, NET_F_CSUM);
     v->csum_rx = uk_virtio_has(d, NET_F_GUEST_CSUM);
+    v->tso4 = uk_virtio_has(d, NET_F_HOST_TSO4);
+    v->tso6 = uk_virtio_has(d, NET_F_HOST_TSO6);
+    v->tso.k = -1;
     v->chksum_flags =
         (u16)(v->csum_tx ? NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP : NETIF_CHECKSUM_ENABLE_ALL);
     v->hdr_len = !d->legacy || v->mrg ? 12 : 10;
@@ -162,11 +173,23 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
         return r;
     }
     v->ntx = (u16)(v->tx.size / (v->split ? 2 : 1));
-    v->tx_free = uk_kzalloc(v->ntx * sizeof(u16));
-    if (!v->tx_free || uk_virtio_net_rx_setup(v) || !(v->tx_pa = alloc_bufs(v->ntx, v->tx_size, &v->tx_bufs)))
+    v->nsmall = v->ntx;
+    if ((v->tso4 || v->tso6) && v->ntx >= 4 * TSO_SLOTS) {
+        v->nsmall = (u16)(v->ntx - TSO_SLOTS);
+        v->tso_size = UK_ALIGN_UP(v->hdr_len + 14 + 40 + 65535, 64); /* Ethernet, IPv6, the largest payload */
+        if (!(v->tso_free = uk_kzalloc(TSO_SLOTS * sizeof(u16))) ||
+            !(v->tso_pa = alloc_bufs(TSO_SLOTS, v->tso_size, &v->tso_bufs)))
+            goto nomem;
+        for (u16 k = 0; k < TSO_SLOTS; k++)
+            v->tso_free[v->tso_nfree++] = (u16)(v->ntx - 1 - k);
+    } else {
+        v->tso4 = v->tso6 = false; /* a queue too short to spare slots: segments go one by one */
+    }
+    v->tx_free = uk_kzalloc(v->nsmall * sizeof(u16));
+    if (!v->tx_free || uk_virtio_net_rx_setup(v) || !(v->tx_pa = alloc_bufs(v->nsmall, v->tx_size, &v->tx_bufs)))
         goto nomem; /* at boot: the queues stay with the failed device */
-    for (u16 k = 0; k < v->ntx; k++)
-        v->tx_free[v->tx_nfree++] = (u16)(v->ntx - 1 - k);
+    for (u16 k = 0; k < v->nsmall; k++)
+        v->tx_free[v->tx_nfree++] = (u16)(v->nsmall - 1 - k);
     v->polled = !uk_irq_register(d->irq, interrupt, v);
     uk_virtio_ready(d);
     uk_virtq_disable_interrupts(&v->tx);
@@ -175,6 +198,8 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
 
     v->nd.where = d->where;
     v->nd.transmit = uk_virtio_net_transmit;
+    if (v->tso4 || v->tso6)
+        v->nd.flush = flush;
     v->nd.priv = v;
     if (raw) {
         if (uk_virtio_net_raw_attach(v, raw_name))

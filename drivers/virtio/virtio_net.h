@@ -16,6 +16,8 @@
 #define NET_F_MAC 5
 #define NET_F_GUEST_TSO4 7 /* we accept TCP segments larger than the MTU (needs GUEST_CSUM) */
 #define NET_F_GUEST_TSO6 8
+#define NET_F_HOST_TSO4 11 /* the device segments TCP frames larger than the MTU we send (needs CSUM) */
+#define NET_F_HOST_TSO6 12
 #define NET_F_MRG_RXBUF 15
 #define NET_F_STATUS 16
 #define NET_S_LINK_UP 1
@@ -23,6 +25,9 @@
 /* net_hdr.flags */
 #define NET_HDR_F_NEEDS_CSUM 1 /* checksum partial: the pseudo-header sum, rest left to the receiver */
 #define NET_HDR_F_DATA_VALID 2 /* checksums already verified */
+/* net_hdr.gso_type */
+#define NET_HDR_GSO_TCPV4 1
+#define NET_HDR_GSO_TCPV6 4
 
 #define RXQ 0
 #define TXQ 1
@@ -31,6 +36,7 @@
 #define FRAME_OVERHEAD 18 /* Ethernet header and a VLAN tag */
 #define MRG_BUF_SIZE 2048 /* receive buffers with MRG_RXBUF (a frame may span several) */
 #define MAX_PARTS 64      /* buffers of one received frame at most (a 64 KiB segment takes 33) */
+#define TSO_SLOTS 8       /* transmit slots of 64 KiB for merged TCP segments (HOST_TSO) */
 
 /* The header before every frame: 10 bytes, 12 with num_buffers (VERSION_1 or MRG_RXBUF). */
 struct net_hdr {
@@ -40,6 +46,15 @@ struct net_hdr {
 
 struct vnet;
 struct vnet_raw;
+
+/* A TCP frame being merged from lwIP's consecutive segments of one connection (HOST_TSO): in transmit slot k
+ * (-1: none), len bytes so far, headers of hlen bytes (TCP's at l4), segments of mss bytes, the next one's
+ * sequence number expected. */
+struct vnet_tso {
+    int k;
+    u32 len, l4, hlen, mss, next_seq, segs;
+    bool v6;
+};
 
 /* A receive buffer lent to lwIP: the pbuf it travels in, freed back to the pool by lwIP's pbuf_free. */
 struct vnet_rxbuf {
@@ -64,11 +79,15 @@ struct vnet {
     u64 rx_pa;
     struct vnet_rxbuf *rxb;
     u16 nbuf, nrx, rx_posted, *rx_free, rx_nfree;
-    /* Transmit: one slot per descriptor (chain), a stack of free ones. */
-    u8 *tx_bufs;
-    u64 tx_pa;
-    u16 ntx, *tx_free, tx_nfree;
-    bool tx_waiting; /* a frame found the queue full: interrupt when there is room */
+    /* Transmit: one slot per descriptor (chain), a stack of free ones: nsmall of tx_size bytes, and with HOST_TSO
+     * the others (ntx - nsmall) of tso_size bytes for merged TCP segments. */
+    u8 *tx_bufs, *tso_bufs;
+    u64 tx_pa, tso_pa;
+    u16 ntx, nsmall, *tx_free, tx_nfree, *tso_free, tso_nfree;
+    u32 tso_size;
+    bool tso4, tso6;
+    struct vnet_tso tso; /* the frame being merged (virtio_net_tso.c) */
+    bool tx_waiting;     /* a frame found the queue full: interrupt when there is room */
     bool polled;
 };
 
@@ -89,8 +108,19 @@ s8 uk_virtio_net_transmit(struct netif *n, struct pbuf *p);
 int uk_virtio_net_tx_slot(struct vnet *v);
 /* Where slot k's frame goes (after the header). */
 u8 *uk_virtio_net_tx_frame(struct vnet *v, u16 k);
-/* Sends the len-byte frame in slot k (header zeroed; no offload for raw devices). */
-void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len);
+/* Where slot k starts (its header). */
+u8 *uk_virtio_net_tx_slot_base(struct vnet *v, u16 k);
+/* Sends the len-byte frame in slot k (header zeroed; no offload for raw devices); mss: a TCP frame the device cuts
+ * into segments of mss bytes (HOST_TSO), 0 for a frame sent as it is. */
+void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len, u32 mss);
+/* A free slot for a merged TCP frame, -1 when all are in use. */
+int uk_virtio_net_tso_slot(struct vnet *v);
+
+/* HOST_TSO (virtio_net_tso.c): takes lwIP's frame p into the frame being merged, or starts one with it; false
+ * when p is not a TCP segment that can be merged (the frame being merged is then sent first). */
+bool uk_virtio_net_tso_add(struct vnet *v, struct pbuf *p);
+/* Sends the frame being merged, if any: after every call into lwIP (uk_netif_dev.flush). */
+void uk_virtio_net_tso_flush(struct vnet *v);
 /* Gives slot k back unsent. */
 void uk_virtio_net_tx_unslot(struct vnet *v, u16 k);
 

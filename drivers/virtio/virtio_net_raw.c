@@ -148,7 +148,7 @@ static long raw_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
         uk_virtio_net_tx_unslot(v, (u16)k);
         return -EFAULT;
     }
-    uk_virtio_net_tx_send(v, (u16)k, (u32)len);
+    uk_virtio_net_tx_send(v, (u16)k, (u32)len, 0);
     return (long)len;
 }
 

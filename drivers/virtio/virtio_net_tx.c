@@ -1,5 +1,6 @@
 /* virtio_net_tx.c - the transmit path of virtio-net: one slot per descriptor chain, a stack of free ones, each
- * frame copied into a slot of its own; finished slots are reclaimed by the next transmit. A full queue asks for an
+ * frame copied into a slot of its own (with HOST_TSO, lwIP's TCP segments are merged into large slots first:
+ * virtio_net_tso.c); finished slots are reclaimed by the next transmit. A full queue asks for an
  * interrupt once there is room (then TCP sends what it held back, or a raw device's writers wake). lwIP's frames
  * go through uk_virtio_net_transmit, a raw device's through the slot functions. With CSUM the device completes
  * TCP checksums, which lwIP leaves at 0 on such an interface. */
@@ -15,8 +16,10 @@ void uk_virtio_net_tx_reclaim(struct vnet *v)
     void *c;
     while ((c = uk_virtq_next_used(&v->tx, NULL))) {
         uptr k = (uptr)c - 1;
-        if (k < v->ntx)
+        if (k < v->nsmall)
             v->tx_free[v->tx_nfree++] = (u16)k;
+        else if (k < v->ntx)
+            v->tso_free[v->tso_nfree++] = (u16)k;
     }
 }
 
@@ -28,8 +31,9 @@ static u32 sum16(const u8 *b, u32 n, u32 sum)
 }
 
 /* With CSUM, a TCP frame (whose checksum lwIP left at 0 on this interface) gets its pseudo-header's sum in the
- * checksum field and a header telling the device where to sum from and where the result goes. */
-static void offload_csum(struct vnet *v, struct net_hdr *h, u8 *f, u32 len)
+ * checksum field and a header telling the device where to sum from and where the result goes; with mss, the
+ * device cuts it into segments of mss bytes (HOST_TSO: the sum covers the whole frame, as Linux expects). */
+static void offload_csum(struct vnet *v, struct net_hdr *h, u8 *f, u32 len, u32 mss)
 {
     u32 l4, plen, sum;
     u16 type = len >= 14 ? (u16)(f[12] << 8 | f[13]) : 0;
@@ -57,6 +61,11 @@ static void offload_csum(struct vnet *v, struct net_hdr *h, u8 *f, u32 len)
     h->flags = NET_HDR_F_NEEDS_CSUM;
     h->csum_start = (u16)l4;
     h->csum_offset = 16;
+    if (mss) {
+        h->gso_type = type == 0x0800 ? NET_HDR_GSO_TCPV4 : NET_HDR_GSO_TCPV6;
+        h->gso_size = (u16)mss;
+        h->hdr_len = (u16)(l4 + (f[l4 + 12] >> 4) * 4u);
+    }
     return;
 bad:
     v->nd.stats.tx_errors++;
@@ -79,17 +88,34 @@ int uk_virtio_net_tx_slot(struct vnet *v)
     return v->tx_free[--v->tx_nfree];
 }
 
-u8 *uk_virtio_net_tx_frame(struct vnet *v, u16 k) { return v->tx_bufs + (usize)k * v->tx_size + v->hdr_len; }
+int uk_virtio_net_tso_slot(struct vnet *v)
+{
+    if (!v->tso_nfree)
+        uk_virtio_net_tx_reclaim(v);
+    return v->tso_nfree ? v->tso_free[--v->tso_nfree] : -1;
+}
+
+static u64 slot_pa(struct vnet *v, u16 k)
+{
+    return k < v->nsmall ? v->tx_pa + (u64)k * v->tx_size : v->tso_pa + (u64)(k - v->nsmall) * v->tso_size;
+}
+
+u8 *uk_virtio_net_tx_slot_base(struct vnet *v, u16 k)
+{
+    return k < v->nsmall ? v->tx_bufs + (usize)k * v->tx_size : v->tso_bufs + (usize)(k - v->nsmall) * v->tso_size;
+}
+
+u8 *uk_virtio_net_tx_frame(struct vnet *v, u16 k) { return uk_virtio_net_tx_slot_base(v, k) + v->hdr_len; }
 
 void uk_virtio_net_tx_unslot(struct vnet *v, u16 k) { v->tx_free[v->tx_nfree++] = k; }
 
-void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len)
+void uk_virtio_net_tx_send(struct vnet *v, u16 k, u32 len, u32 mss)
 {
-    u8 *slot = v->tx_bufs + (usize)k * v->tx_size;
+    u8 *slot = uk_virtio_net_tx_slot_base(v, k);
     uk_memset(slot, 0, v->hdr_len);
     if (v->csum_tx)
-        offload_csum(v, (struct net_hdr *)slot, slot + v->hdr_len, len);
-    u64 pa = v->tx_pa + (u64)k * v->tx_size;
+        offload_csum(v, (struct net_hdr *)slot, slot + v->hdr_len, len, mss);
+    u64 pa = slot_pa(v, k);
     struct uk_virtq_buf bufs[2] = {{pa, v->hdr_len + len}};
     if (v->split) {
         bufs[0].len = v->hdr_len;
@@ -111,12 +137,14 @@ s8 uk_virtio_net_transmit(struct netif *n, struct pbuf *p)
         v->nd.stats.tx_errors++;
         return ERR_BUF;
     }
+    if ((v->tso4 || v->tso6) && uk_virtio_net_tso_add(v, p))
+        return ERR_OK;
     int k = uk_virtio_net_tx_slot(v);
     if (k < 0) { /* TCP holds the segment back until uk_netif_tx_ready */
         v->nd.stats.tx_dropped++;
         return ERR_MEM;
     }
     pbuf_copy_partial(p, uk_virtio_net_tx_frame(v, (u16)k), p->tot_len, 0);
-    uk_virtio_net_tx_send(v, (u16)k, p->tot_len);
+    uk_virtio_net_tx_send(v, (u16)k, p->tot_len, 0);
     return ERR_OK;
 }

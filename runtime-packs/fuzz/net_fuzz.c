@@ -225,7 +225,11 @@ static void init(void)
         fz_host_crash("harness: net.* options refused");
     uk_lwip_init();
     devs[0].on_tx = devs[1].on_tx = on_tx;
-    fz_vnet_create(&devs[0], 1, true, UK_VIRTIO_BIT(15) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX), mac0);
+    /* en0: merged buffers, EVENT_IDX, and the checksum and segmentation offloads of transmit (CSUM, HOST_TSO4/6) */
+    fz_vnet_create(&devs[0], 1, true,
+                   UK_VIRTIO_BIT(0) | UK_VIRTIO_BIT(11) | UK_VIRTIO_BIT(12) | UK_VIRTIO_BIT(15) |
+                       UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX),
+                   mac0);
     devs[0].nd = last_nd;
     fz_vnet_create(&devs[1], 2, false, 0, mac1);
     devs[1].nd = last_nd;

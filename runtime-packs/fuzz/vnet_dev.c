@@ -12,7 +12,7 @@
 #define F_MRG_RXBUF 15
 #define F_STATUS 16
 #define DESC_F_NEXT 1
-#define MAX_FRAME (65536 + 64)
+#define MAX_FRAME (65536 + 128)
 
 static struct fz_vnet *of(struct uk_virtio_dev *d) { return d->transport_data; }
 
@@ -96,6 +96,31 @@ static void interrupt(struct fz_vnet *v, u32 cause)
 static u8 *tx_frame;
 static u16 stalled_heads[1024];
 
+/* What a VMM's host stack demands of a frame to segment (HOST_TSO): a partial checksum, a segment size, headers
+ * inside the frame, IP lengths that cover the frame exactly, and (IPv4) a valid header checksum. */
+static void check_gso(const u8 *h, const u8 *f, u32 len)
+{
+    u8 type = h[1];
+    u32 hdr_len = (u32)h[2] | (u32)h[3] << 8, gso_size = (u32)h[4] | (u32)h[5] << 8;
+    if (!type)
+        return;
+    if (type != 1 && type != 4)
+        fz_host_crash("the driver sent a frame of an unknown GSO type");
+    if (!(h[0] & 1) || !gso_size || hdr_len < 14 + 20 + 20 || hdr_len + gso_size >= len)
+        fz_host_crash("the driver sent a GSO frame without a partial checksum, a segment size or whole headers");
+    if (type == 1) {
+        u32 sum = 0;
+        for (u32 i = 0; i < 20; i += 2)
+            sum += fz_get16(f + 14 + i);
+        while (sum >> 16)
+            sum = (sum & 0xffff) + (sum >> 16);
+        if (fz_get16(f + 12) != 0x0800 || 14u + fz_get16(f + 16) != len || sum != 0xffff)
+            fz_host_crash("the driver sent a TCPv4 GSO frame whose IPv4 length or header checksum is wrong");
+    } else if (fz_get16(f + 12) != 0x86dd || 54u + fz_get16(f + 18) != len) {
+        fz_host_crash("the driver sent a TCPv6 GSO frame whose IPv6 payload length is wrong");
+    }
+}
+
 static void t_notify(struct uk_virtio_dev *d, u16 index)
 {
     struct fz_vnet *v = of(d);
@@ -111,6 +136,7 @@ static void t_notify(struct uk_virtio_dev *d, u16 index)
         if (len < hl || len > MAX_FRAME)
             fz_host_crash("the driver transmitted a chain without a whole header, or longer than any frame");
         chain_copy(q, head, 0, tx_frame, len, false);
+        check_gso(tx_frame, tx_frame + hl, len - hl);
         if (v->on_tx)
             v->on_tx(v, tx_frame + hl, len - hl);
         if (v->tx_stall && v->stalled < UK_ARRAY_SIZE(stalled_heads))

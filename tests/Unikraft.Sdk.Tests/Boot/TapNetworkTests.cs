@@ -51,7 +51,7 @@ public sealed class TapNetworkTests
         }
 
         transfers.Add(EchoAsync(ns, linkLocal, 1 << 20, 4));
-        bool[] equal = await Task.WhenAll(transfers);
+        bool[] equal = await WhileTheVmRuns(Task.WhenAll(transfers), vm);
         CommandResult result = await vm;
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
@@ -88,7 +88,7 @@ public sealed class TapNetworkTests
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, $"HTTP: web.test is {NetNamespace.HostAddress}");
         StringAssert.Contains(result.Output, $"HTTP: 200 {body.Length} bytes sha256 {Convert.ToHexString(SHA256.HashData(body))}");
-        string head = await request;
+        string head = await WhileTheVmRuns(request, Task.FromResult(result));
         StringAssert.StartsWith(head, "GET /hello HTTP/1.1\r\n");
         StringAssert.Contains(head, $"Host: web.test:{port}\r\n");
         CollectionAssert.Contains(await names, "A web.test", "the guest asked the test's name server");
@@ -138,7 +138,7 @@ public sealed class TapNetworkTests
             }
 
             // Every connection echoes a line while all stay open; only then do they end, so the guest holds all at once.
-            string[] replies = await Task.WhenAll(sockets.Select(async (s, i) =>
+            string[] replies = await WhileTheVmRuns(Task.WhenAll(sockets.Select(async (s, i) =>
             {
                 byte[] line = Encoding.ASCII.GetBytes($"connection {i}\n");
                 await s.SendAsync(line);
@@ -150,12 +150,13 @@ public sealed class TapNetworkTests
                 }
 
                 return Encoding.ASCII.GetString(back);
-            }));
-            await Task.WhenAll(sockets.Select(async s =>
+            })), vm);
+            await WhileTheVmRuns(Task.WhenAll(sockets.Select(async s =>
             {
                 s.Shutdown(SocketShutdown.Send);
                 Assert.IsEmpty(await ReadToEndAsync(s));
-            }));
+                return true;
+            })), vm);
             CollectionAssert.AreEqual(Enumerable.Range(0, count).Select(i => $"connection {i}\n").ToArray(), replies);
         }
         finally
@@ -210,6 +211,21 @@ public sealed class TapNetworkTests
     }
 
     /// <summary>Boots the Probe attached to the namespace's tap with the guest's static address, from inside the namespace.</summary>
+    /// <summary>
+    /// The host side's result, or a failure with the VM's output once the VM has ended (its time limit included)
+    /// without the host side finishing: when the VM goes, so does the tap, and the host's sockets would wait
+    /// forever for a peer that can no longer send a reset.
+    /// </summary>
+    private static async Task<T> WhileTheVmRuns<T>(Task<T> hostSide, Task<CommandResult> vm)
+    {
+        if (await Task.WhenAny(hostSide, vm) == vm && await Task.WhenAny(hostSide, Task.Delay(TimeSpan.FromSeconds(20))) != hostSide)
+        {
+            Assert.Fail($"the VM ended but the host side of the test did not finish:\n{await vm}");
+        }
+
+        return await hostSide;
+    }
+
     private static Task<CommandResult> Boot(NetNamespace ns, BootTarget target, string[] options, params string[] programArgs) =>
         Boot(ns, target, options, TimeSpan.FromMinutes(5), programArgs);
 

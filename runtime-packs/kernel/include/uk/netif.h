@@ -28,6 +28,9 @@ struct uk_netif_dev {
      * linkoutput. ERR_OK, or ERR_MEM when the device's queue is full (the frame is dropped; TCP sends the
      * segment again once uk_netif_tx_ready says the queue has room). */
     s8 (*transmit)(struct netif *n, struct pbuf *p);
+    /* Sends what transmit accepted but held back (to merge TCP segments into one large frame); called after every
+     * call into lwIP. NULL: transmit holds nothing back. */
+    void (*flush)(struct netif *n);
     void *priv; /* the driver's, as netif->state */
     struct uk_netif_stats stats;
 };
@@ -50,6 +53,9 @@ void uk_net_files_init(void);
 void uk_netif_set_link(struct netif *n, bool up);
 /* The device's transmit queue has room again after an ERR_MEM: sends what TCP held back. */
 void uk_netif_tx_ready(struct netif *n);
+/* Has every interface send what its driver's transmit held back (uk_netif_dev.flush): uk_net_kick calls it after
+ * every call into lwIP. */
+void uk_netif_flush(void);
 
 /* A net.* option of the kernel command line (net.ip=, net.gw=, net.dns=, net.<name>.ip=, …, net.wait=, net.raw=): NULL
  * when taken, else what is wrong with it. Called while the command line is parsed, before anything else. */

@@ -1,8 +1,10 @@
 /* net.c - what keeps lwIP running without a thread of its own (NO_SYS): one kernel timer armed for lwIP's
  * next timeout (TCP's 250 ms timers, ARP, ND6, DHCP), and delivery of looped-back packets (127.0.0.1,
- * ::1), both redone after every call into the stack through uk_net_kick. */
+ * ::1), both redone after every call into the stack through uk_net_kick, which also has the drivers send what they
+ * held back to merge. */
 #include <lwip/netif.h>
 #include <lwip/timeouts.h>
+#include <uk/netif.h>
 #include <uk/sched.h>
 #include <uk/socket.h>
 #include <uk/time.h>
@@ -22,6 +24,7 @@ void uk_net_kick(void)
         return;
     kicking = true;
     netif_poll_all();
+    uk_netif_flush(); /* what drivers held back to merge */
     kicking = false;
     u32 ms = sys_timeouts_sleeptime();
     u64 at = ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 0 : uk_time_monotonic_ns() + (u64)ms * 1000000ULL;

@@ -236,6 +236,13 @@ void uk_netif_tx_ready(struct netif *n)
     tcp_txnow();
 }
 
+void uk_netif_flush(void)
+{
+    for (int k = 0; k < nifaces; k++)
+        if (ifaces[k]->ready && ifaces[k]->dev->flush)
+            ifaces[k]->dev->flush(&ifaces[k]->netif);
+}
+
 static void wait_timer_fn(struct uk_ktimer *t) { (void)t; }
 
 void uk_net_boot_wait(void)
