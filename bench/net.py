@@ -3,7 +3,9 @@
 unikernel, in the Linux microVM of compare.sh and as a native process, one after the other. For each it starts the
 server, waits for its LISTENING line, and runs the load generator (netload, compiled by net.sh): for each N, N
 clients each send S bytes of zeros to the sink (aggregate bytes/s until the sink has counted them all), then 1-byte
-round trips against the echo port; then it ends the program through its control port. Prints Markdown tables and a
+round trips against the echo port, then the other direction (clients each ask the source port for S bytes); then it ends
+the program through its control port. The unikernel runs a second time with the NIC's HOST_TSO off, for the sending
+direction only: what merging lwIP's segments into 64 KiB frames (drivers/virtio/virtio_net_tso.c) is worth. Prints Markdown tables and a
 verdict against the Linux microVM of the same run (also net.md) and draws net.png."""
 import argparse, os, re, statistics, subprocess, sys, threading, time
 
@@ -17,7 +19,7 @@ GUEST, HOST, PREFIX = "10.77.0.2", "10.77.0.1", 24
 # Both VMs get the same NIC: virtio-net over virtio-mmio on the tap device, with the same MAC, so the host's ARP
 # entry for the guest stays right from one VM to the next.
 MAC = "52:54:00:77:00:02"
-SINK, ECHO, CONTROL = 8080, 8081, 8082
+SINK, ECHO, CONTROL, SOURCE = 8080, 8081, 8082, 8083
 # In load order (the guest loads /modules/*.ko by name, retrying any that lacks another's symbols).
 MODULES = ["virtio_ring.ko", "virtio.ko", "virtio_mmio.ko", "failover.ko", "net_failover.ko", "virtio_net.ko"]
 # MirageOS on Unikraft's published result for this benchmark (unikraft-qemu, hardware KVM, virtio-net-pci on a tap
@@ -31,7 +33,7 @@ FEATURES = {0: "CSUM", 1: "GUEST_CSUM", 2: "CTRL_GUEST_OFFLOADS", 3: "MTU", 5: "
             21: "GUEST_ANNOUNCE", 22: "MQ", 23: "CTRL_MAC_ADDR", 27: "ANY_LAYOUT", 28: "INDIRECT_DESC",
             29: "EVENT_IDX", 32: "VERSION_1"}
 LISTENING = re.compile(r"NETSINK: LISTENING")
-SINKLINE = re.compile(r"NETLOAD sink connections=(\d+) bytes=(\d+) seconds=([\d.]+) bytes_per_s=([\d.]+) "
+SINKLINE = re.compile(r"NETLOAD (?:sink|source) connections=(\d+) bytes=(\d+) seconds=([\d.]+) bytes_per_s=([\d.]+) "
                       r"slowest_s=([\d.]+) fastest_s=([\d.]+)")
 RRLINE = re.compile(r"NETLOAD rr round_trips=(\d+) seconds=([\d.]+) per_s=([\d.]+) p50_us=([\d.]+) p99_us=([\d.]+)")
 
@@ -39,8 +41,10 @@ class Variant:
     """A column: cmd (argv of the server), host (the address the clients dial), or na (why it cannot run)."""
     def __init__(self, key, label, na=None, cmd=None, host=None, note=""):
         self.key, self.label, self.na, self.cmd, self.host, self.note = key, label, na, cmd, host, note
-        # N -> [(bytes/s, seconds, fastest connection's seconds)] per run; rr -> (per_s, p50_us, p99_us)
-        self.sink, self.rr, self.load, self.info, self.done, self.errors = {}, None, [], [], [], []
+        # N -> [(bytes/s, seconds, fastest connection's seconds)] per run (sink: clients send, source: the server
+        # sends); rr -> (per_s, p50_us, p99_us)
+        self.sink, self.source, self.rr, self.load, self.info, self.done, self.errors = {}, {}, None, [], [], [], []
+        self.source_only = False  # measured in the sending direction only
         self.failures = {}   # clients count or "rr" -> why its measurement failed
 
     @property
@@ -95,9 +99,9 @@ def describe(line):
     names = [FEATURES.get(i, f"bit {i}") for i, b in enumerate(m.group(1)) if b == "1"]
     return line[:m.start()] + "virtio features " + " ".join(names)
 
-def nic(tap):
+def nic(tap, properties=""):
     return ["-netdev", f"tap,id=net0,ifname={tap},script=no,downscript=no,vhost=off",
-            "-device", f"virtio-net-device,netdev=net0,mac={MAC}"]
+            "-device", f"virtio-net-device,netdev=net0,mac={MAC}{properties}"]
 
 def prepare(a, accel):
     """The three variants with their commands (the Linux VM's /init linked and packed here)."""
@@ -133,7 +137,12 @@ def prepare(a, accel):
     nat = Variant("native", "native process", na=nat_na, cmd=[native], host="127.0.0.1",
                   note="the program published for linux-x64 (NativeAOT, glibc), over the namespace's loopback "
                        "(127.0.0.1): the host kernel's TCP without a NIC, on the host CPU")
-    return [uk, lx, nat]
+    notso = Variant("uk-notso", "unikernel, HOST_TSO off", na=uk_na,
+                    cmd=uk_cmd(image, accel, MEM, append) + nic(a.tap, ",host_tso4=off,host_tso6=off"), host=GUEST,
+                    note="the unikernel again, its NIC without HOST_TSO4/6 (QEMU's host_tso4=off,host_tso6=off), "
+                         "measured in the sending direction only: every segment its own frame")
+    notso.source_only = True
+    return [uk, lx, nat, notso]
 
 def summarize(stderr):
     """netload's errors on one line: the connections that failed alike counted together (with what each had sent)."""
@@ -164,6 +173,8 @@ def netload(a, *args, timeout):
     return r.stdout, None
 
 def point_name(p):
+    if isinstance(p, tuple):
+        return f"source, {p[1]} client{'s' if p[1] > 1 else ''}"
     return "round trips" if p == "rr" else f"{p} client{'s' if p > 1 else ''}"
 
 def measure_point(v, a, size, p):
@@ -176,24 +187,27 @@ def measure_point(v, a, size, p):
         v.rr = (float(m.group(3)), float(m.group(4)), float(m.group(5)))
         print(f"    {v.label}: {v.rr[0]:.0f} round trips/s", file=sys.stderr)
         return None
+    mode, port, n, into = ("source", SOURCE, p[1], v.source) if isinstance(p, tuple) else ("sink", SINK, p, v.sink)
     for r in range(a.runs):
-        # A sink that stops taking data fails netload after 60 s without progress; the timeout is a backstop.
-        out, err = netload(a, "sink", v.host, SINK, p, size, 60, timeout=300 + p * size / 1e6)
+        # A peer that stops making progress fails netload after 60 s; the timeout is a backstop.
+        out, err = netload(a, mode, v.host, port, n, size, 60, timeout=300 + n * size / 1e6)
         m = SINKLINE.search(out or "")
         if err or not m:
             return f"run {r + 1}: {err or 'no result line'}"
-        v.sink.setdefault(p, []).append((float(m.group(4)), float(m.group(3)), float(m.group(6))))
+        into.setdefault(n, []).append((float(m.group(4)), float(m.group(3)), float(m.group(6))))
         print(f"    {v.label}: {point_name(p)}: {float(m.group(4)):.3g} B/s ({float(m.group(3)):.1f} s)",
               file=sys.stderr)
     return None
 
-def measure(v, a, size, clients):
+def measure(v, a, size, clients, sources):
     """Every point in one boot of the server; when a point fails (the failure and the guest's last lines are kept),
     the points after it are measured in a fresh boot, so one stall does not hide the rest."""
     if v.na:
         return
     v.load.append(os.getloadavg()[0])
-    todo = list(clients) + ["rr"]
+    todo = [("src", n) for n in sources]
+    if not v.source_only:
+        todo = list(clients) + ["rr"] + todo
     while todo:
         print(f"==> {v.label}: {' '.join(v.cmd)}", file=sys.stderr)
         server = Server(v.cmd)
@@ -231,16 +245,16 @@ def rate(x):
     """bytes/s as '3.45e8 B/s (345 MB/s)'."""
     return f"{x:.3g} B/s ({x / 1e6:,.0f} MB/s)" if x >= 1e7 else f"{x:.3g} B/s ({x / 1e6:.3g} MB/s)"
 
-def mean_rate(v, n):
-    runs = v.sink.get(n)
+def mean_rate(v, n, source=False):
+    runs = (v.source if source else v.sink).get(n)
     return statistics.mean(r[0] for r in runs) if runs else None
 
-def sink_cell(v, n, runs):
+def sink_cell(v, n, runs, source=False):
     if v.na:
         return v.na
-    rs = v.sink.get(n)
+    rs = (v.source if source else v.sink).get(n)
     if not rs:
-        return "**failed** (see the notes)" if n in v.failures else "not reached"
+        return "**failed** (see the notes)" if (("src", n) if source else n) in v.failures else "not reached"
     x = statistics.mean(r[0] for r in rs)
     spread = f", {min(r[0] for r in rs):.3g}–{max(r[0] for r in rs):.3g}" if runs > 1 else ""
     return rate(x) + spread
@@ -252,7 +266,7 @@ def rr_cell(v):
         return "**failed** (see the notes)" if "rr" in v.failures else "not reached"
     return f"{v.rr[0]:,.0f} /s (p50 {v.rr[1]:,.0f} µs, p99 {v.rr[2]:,.0f} µs)"
 
-def table(variants, a, accel, size, clients, notes):
+def table(variants, a, accel, size, clients, sources, notes):
     mib = size >> 20
     lines = [f"TCP, one run of bench/net.sh{' --quick' if a.quick else ''}: {time.strftime('%Y-%m-%d')}, "
              f"{os.cpu_count()} CPUs, both VMs under {accel.upper()}; each client sends {mib} MiB of zeros"
@@ -266,7 +280,7 @@ def table(variants, a, accel, size, clients, notes):
     lines.append("|---|---|---|---|---|---|")
     for n in clients:
         lines.append(f"| {n} | VMs: {accel.upper()}; native: host CPU | " +
-                     " | ".join(sink_cell(v, n, a.runs) for v in variants) + " | 3.3–3.9e8 B/s |")
+                     " | ".join(sink_cell(v, n, a.runs) for v in variants[:3]) + " | 3.3–3.9e8 B/s |")
     lines.append("")
     lines.append(f"TCP round trips: one connection, 1 byte each way, TCP_NODELAY, for {a.rr_seconds} s:")
     lines.append("")
@@ -274,11 +288,22 @@ def table(variants, a, accel, size, clients, notes):
                  "native process (host CPU, loopback) |")
     lines.append("|---|---|---|---|---|")
     lines.append(f"| 1-byte ping-pong | VMs: {accel.upper()}; native: host CPU | " +
-                 " | ".join(rr_cell(v) for v in variants) + " |")
+                 " | ".join(rr_cell(v) for v in variants[:3]) + " |")
+    uk, lx, nat, notso = variants
+    lines.append("")
+    lines.append(f"TCP source (the server sends): each client asks for {mib} MiB; aggregate bytes/s from the first "
+                 f"connect until every client has every byte ({plural}):")
+    lines.append("")
+    lines.append(f"| clients | accelerator | unikernel ({accel.upper()}) | unikernel, HOST_TSO off ({accel.upper()}) | "
+                 f"Linux microVM ({accel.upper()}) | native process (host CPU, loopback) |")
+    lines.append("|---|---|---|---|---|---|")
+    for n in sources:
+        lines.append(f"| {n} | VMs: {accel.upper()}; native: host CPU | " +
+                     " | ".join(sink_cell(v, n, a.runs, source=True) for v in (uk, notso, lx, nat)) + " |")
     return "\n".join(lines)
 
-def verdict(variants, accel, clients):
-    uk, lx, nat = variants
+def verdict(variants, accel, clients, sources):
+    uk, lx, nat, notso = variants
     lines = [f"Verdict (same run, both VMs under {accel.upper()}, same QEMU, NIC, tap and memory):"]
     if uk.na or lx.na:
         lines.append(f"- unikernel vs Linux microVM: not compared ({uk.na or lx.na}).")
@@ -311,6 +336,13 @@ def verdict(variants, accel, clients):
     if best:
         lines.append(f"- MirageOS on Unikraft (published, hardware KVM, other hardware, not this run): 3.3–3.9e8 B/s; "
                      f"this run's unikernel at best {best:.3g} B/s under {accel.upper()}.")
+    parts = []
+    for n in sources:
+        x, y, z = mean_rate(uk, n, True), mean_rate(lx, n, True), mean_rate(notso, n, True)
+        if x and y:
+            parts.append(f"N={n}: {x / y:.2f}× the Linux microVM" + (f", {x / z:.2f}× itself without HOST_TSO" if z else ""))
+    if parts:
+        lines.append(f"- Sending (the server sends; not part of the target): unikernel {'; '.join(parts)}.")
     return "\n".join(lines)
 
 def chart(variants, a, accel, size, clients):
@@ -374,6 +406,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--size-mib", type=int, default=512)
     ap.add_argument("--clients", default="1,2,3,4,8")
+    ap.add_argument("--sources", default="1,4")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--rr-seconds", type=int, default=10)
     ap.add_argument("--kernel-args", default="")
@@ -381,6 +414,7 @@ def main():
         ap.add_argument(opt, default="")
     a = ap.parse_args()
     clients = [int(n) for n in a.clients.split(",")]
+    sources = [int(n) for n in a.sources.split(",") if n]
     size = a.size_mib << 20
     accel = kvm_accel(a.accel)
     notes = []
@@ -397,7 +431,7 @@ def main():
             variants = prepare(a, accel)
             notes.append("The Linux guest did not start under this host's KVM within 30 s, so both VMs ran under TCG.")
     for v in variants:
-        measure(v, a, size, clients)
+        measure(v, a, size, clients, sources)
 
     notes += [f"{v.label}: {v.note}." for v in variants]
     notes += [f"{v.label} reported: `{i}`." for v in variants for i in v.info]
@@ -419,13 +453,14 @@ def main():
     notes.append("MirageOS on Unikraft: 3.3–3.9e8 B/s published for unikraft-qemu with hardware KVM, -m 1G, "
                  "virtio-net-pci on a tap device without vhost, clients `dd if=/dev/zero bs=64M count=8 | nc`: "
                  "other hardware and set-up, not this run; shown for reference, not judged.")
-    text = table(variants, a, accel, size, clients, notes) + "\n\n" + verdict(variants, accel, clients)
+    text = (table(variants, a, accel, size, clients, sources, notes) + "\n\n" +
+            verdict(variants, accel, clients, sources))
     print()
     print(text)
     with open(os.path.join(a.out, "net.md"), "w") as f:
         f.write(text + "\n")
     if not a.quick:
-        chart(variants, a, accel, size, clients)
+        chart(variants[:3], a, accel, size, clients)
     failed = [f"{v.label} ({v.failed})" for v in variants if v.failed]
     if failed:
         sys.exit(f"bench: failed: {'; '.join(failed)}")

@@ -2,14 +2,15 @@
 # bench/net.sh - the network benchmark, MirageOS's TCP benchmark: bench/apps/NetSink is a TCP sink on port 8080;
 # N = 1, 2, 3, 4, 8 host clients (bench/apps/NetLoad/netload.c) each send S bytes of zeros (512 MiB by default) at
 # once, reported as aggregate bytes/s until the sink has them all; plus 1-byte TCP round trips per second against
-# its echo port. In one run for three variants: the unikernel on QEMU microvm, the same program in the Linux
+# its echo port, and the other direction (N = 1 and 4 clients each fetch S bytes from its source port; the unikernel
+# also once more with its NIC's HOST_TSO off, to show what merged segments are worth). In one run for three variants: the unikernel on QEMU microvm, the same program in the Linux
 # microVM of compare.sh/block.sh (same QEMU, NIC model, MAC, memory and accelerator: the baseline of the verdict),
 # both on a tap device in a network namespace this script creates (no vhost-net), and a native process over
 # loopback in that namespace. Prints Markdown tables and a verdict (also artifacts/bench/net/net.md) and writes
 # artifacts/bench/net/net.png.
-# Usage: bench/net.sh [--quick] [--accel auto|kvm|tcg] [--size-mib S] [--clients 1,2,3,4,8] [--rr-seconds T]
-#                     [--runs R] [--kernel-args "uk.log=debug ..."]
-#   --quick        8 MiB per client, N = 1 and 2, 3 s of round trips, no chart (what CI runs)
+# Usage: bench/net.sh [--quick] [--accel auto|kvm|tcg] [--size-mib S] [--clients 1,2,3,4,8] [--sources 1,4]
+#                     [--rr-seconds T] [--runs R] [--kernel-args "uk.log=debug ..."]
+#   --quick        8 MiB per client, N = 1 and 2, sending with N = 1, 3 s of round trips, no chart (what CI runs)
 #   --size-mib S   MiB each client sends (default 512, MirageOS's)
 #   --kernel-args  extra options for the unikernel's command line (diagnosis: uk.log=debug, uk.strace)
 # Needs root (or sudo) for the namespace and its tap device, gcc, and ./build.sh first; fetches Debian's cloud
@@ -20,12 +21,13 @@ ACCEL=auto
 QUICK=0
 SIZE_MIB=512
 CLIENTS=1,2,3,4,8
+SOURCES=1,4
 RR_SECONDS=10
 RUNS=1
 KARGS=""
 usage() {
-  echo "usage: bench/net.sh [--quick] [--accel auto|kvm|tcg] [--size-mib S] [--clients 1,2,3,4,8] [--rr-seconds T]" \
-       "[--runs R] [--kernel-args TEXT]" >&2
+  echo "usage: bench/net.sh [--quick] [--accel auto|kvm|tcg] [--size-mib S] [--clients 1,2,3,4,8] [--sources 1,4]" \
+       "[--rr-seconds T] [--runs R] [--kernel-args TEXT]" >&2
   exit 2
 }
 while [[ $# -gt 0 ]]; do
@@ -33,16 +35,18 @@ while [[ $# -gt 0 ]]; do
     --accel) ACCEL="${2:?}"; shift ;;
     --size-mib) SIZE_MIB="${2:?}"; shift ;;
     --clients) CLIENTS="${2:?}"; shift ;;
+    --sources) SOURCES="${2:?}"; shift ;;
     --rr-seconds) RR_SECONDS="${2:?}"; shift ;;
     --runs) RUNS="${2:?}"; shift ;;
     --kernel-args) KARGS="${2?}"; shift ;;
-    --quick) QUICK=1; SIZE_MIB=8; CLIENTS=1,2; RR_SECONDS=3; RUNS=1 ;;
+    --quick) QUICK=1; SIZE_MIB=8; CLIENTS=1,2; SOURCES=1; RR_SECONDS=3; RUNS=1 ;;
     *) usage ;;
   esac
   shift
 done
 [[ "$SIZE_MIB" =~ ^[1-9][0-9]*$ && "$RR_SECONDS" =~ ^[1-9][0-9]*$ && "$RUNS" =~ ^[1-9][0-9]*$ &&
-   "$CLIENTS" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ && "$ACCEL" =~ ^(auto|kvm|tcg)$ ]] || usage
+   "$CLIENTS" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ && "$SOURCES" =~ ^([1-9][0-9]*(,[1-9][0-9]*)*)?$ &&
+   "$ACCEL" =~ ^(auto|kvm|tcg)$ ]] || usage
 source "$ROOT/bench/benchlib.sh"
 
 OUT="$ROOT/artifacts/bench/net"
@@ -104,7 +108,8 @@ trap 'exit 130' INT TERM
 "${sudo[@]}" ip -n "$NS" addr add 10.77.0.1/24 dev "$TAP"
 "${sudo[@]}" ip -n "$NS" link set "$TAP" up
 
-args=(--root "$ROOT" --out "$OUT" --accel "$ACCEL" --size-mib "$SIZE_MIB" --clients "$CLIENTS" --runs "$RUNS"
+args=(--root "$ROOT" --out "$OUT" --accel "$ACCEL" --size-mib "$SIZE_MIB" --clients "$CLIENTS" --sources "$SOURCES"
+      --runs "$RUNS"
       --rr-seconds "$RR_SECONDS" --tap "$TAP" --kernel-args "$KARGS" --uk-na "$UK_NA" --linux-na "$LINUX_NA"
       --native-na "$NATIVE_NA")
 [[ $QUICK -eq 1 ]] && args+=(--quick)

@@ -109,8 +109,13 @@ void uk_virtio_net_tso_flush(struct vnet *v)
 bool uk_virtio_net_tso_add(struct vnet *v, struct pbuf *p)
 {
     struct vnet_tso *t = &v->tso;
-    u8 head[ETH + 40 + 60]; /* Ethernet, IPv6 and the largest TCP header */
-    u32 n = pbuf_copy_partial(p, head, (u16)UK_MIN(p->tot_len, sizeof(head)), 0);
+    u8 copy[ETH + 40 + 60]; /* Ethernet, IPv6 and the largest TCP header */
+    u32 n = UK_MIN(p->tot_len, sizeof(copy));
+    const u8 *head = p->payload; /* lwIP builds the headers in the first pbuf: copied only when it did not */
+    if (p->len < n) {
+        n = pbuf_copy_partial(p, copy, (u16)n, 0);
+        head = copy;
+    }
     struct seg s;
     if (!parse(v, head, p->tot_len, &s) || s.hlen > n || !s.payload) {
         uk_virtio_net_tso_flush(v);

@@ -5,6 +5,10 @@
  *     read the sink's 8-byte little-endian count of what it received, which must equal BYTES. The clock runs from
  *     just before the first connect to the last count received, i.e. until the sink has every byte. Prints
  *     NETLOAD sink connections=N bytes=TOTAL seconds=S bytes_per_s=X slowest_s=S fastest_s=S
+ *   netload source HOST PORT CONNECTIONS BYTES [IDLE_S]
+ *     the other direction: CONNECTIONS threads each connect, send BYTES as an 8-byte little-endian count, and read
+ *     what the server sends until it closes, which must be BYTES bytes. The clock runs from just before the first
+ *     connect to the last byte received. Prints NETLOAD source ... as for sink.
  *   netload rr HOST PORT SECONDS [IDLE_S]
  *     one connection (TCP_NODELAY): send 1 byte, wait for its echo, again, for SECONDS. Prints
  *     NETLOAD rr round_trips=N seconds=S per_s=X p50_us=.. p99_us=..
@@ -20,6 +24,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +135,45 @@ out:
     return NULL;
 }
 
-static int run_sink(int n, long long bytes)
+static void *source_client(void *arg)
+{
+    struct conn *c = arg;
+    static char sink[CHUNK]; /* shared: what arrives is counted, not kept */
+    pthread_barrier_wait(&start_line);
+    int fd = dial(c->error, sizeof c->error);
+    if (fd < 0)
+        return NULL;
+    unsigned char count[8];
+    for (int i = 0; i < 8; i++)
+        count[i] = (unsigned char)(c->bytes >> (8 * i));
+    if (send(fd, count, sizeof count, MSG_NOSIGNAL) != sizeof count) {
+        fail(c->error, sizeof c->error, "send (the count)");
+        goto out;
+    }
+    long long got = 0;
+    for (;;) {
+        ssize_t n = recv(fd, sink, sizeof sink, 0);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            char what[64];
+            snprintf(what, sizeof what, "recv (after %lld of %lld bytes)", got, c->bytes);
+            fail(c->error, sizeof c->error, what);
+            goto out;
+        }
+        got += n;
+    }
+    c->end = now();
+    if (got != c->bytes)
+        snprintf(c->error, sizeof c->error, "the server sent %lld bytes of %lld", got, c->bytes);
+out:
+    close(fd);
+    return NULL;
+}
+
+static int run_load(const char *mode, void *(*client)(void *), int n, long long bytes)
 {
     struct conn *conns = calloc(n, sizeof *conns);
     if (!conns || pthread_barrier_init(&start_line, NULL, n + 1) != 0) {
@@ -140,7 +183,7 @@ static int run_sink(int n, long long bytes)
     for (int i = 0; i < n; i++) {
         conns[i].index = i;
         conns[i].bytes = bytes;
-        if (pthread_create(&conns[i].thread, NULL, sink_client, &conns[i]) != 0) {
+        if (pthread_create(&conns[i].thread, NULL, client, &conns[i]) != 0) {
             fprintf(stderr, "netload: pthread_create failed\n");
             return 1;
         }
@@ -164,8 +207,8 @@ static int run_sink(int n, long long bytes)
     if (failed)
         return 1;
     double s = last - start;
-    printf("NETLOAD sink connections=%d bytes=%lld seconds=%.6f bytes_per_s=%.0f slowest_s=%.6f fastest_s=%.6f\n",
-           n, bytes * n, s, bytes * n / s, s, first - start);
+    printf("NETLOAD %s connections=%d bytes=%lld seconds=%.6f bytes_per_s=%.0f slowest_s=%.6f fastest_s=%.6f\n",
+           mode, n, bytes * n, s, bytes * n / s, s, first - start);
     return 0;
 }
 
@@ -235,7 +278,7 @@ static int run_quit(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: netload sink HOST PORT CONNECTIONS BYTES [IDLE_S]\n"
+    fprintf(stderr, "usage: netload sink|source HOST PORT CONNECTIONS BYTES [IDLE_S]\n"
                     "       netload rr HOST PORT SECONDS [IDLE_S]\n"
                     "       netload quit HOST PORT\n");
     return 2;
@@ -264,13 +307,14 @@ int main(int argc, char **argv)
     }
     peer.sin_port = htons((uint16_t)port);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (strcmp(argv[1], "sink") == 0 && (argc == 6 || argc == 7)) {
+    bool source = strcmp(argv[1], "source") == 0;
+    if ((source || strcmp(argv[1], "sink") == 0) && (argc == 6 || argc == 7)) {
         if (number(argv[4], 1, 1024, &n) != 0 || number(argv[5], 1, 1LL << 40, &bytes) != 0 ||
             (argc == 7 && number(argv[6], 1, 3600, &idle) != 0))
             return usage();
         if (argc == 7)
             idle_s = idle;
-        return run_sink((int)n, bytes);
+        return run_load(argv[1], source ? source_client : sink_client, (int)n, bytes);
     }
     if (strcmp(argv[1], "rr") == 0 && (argc == 5 || argc == 6)) {
         if (number(argv[4], 1, 3600, &secs) != 0 || (argc == 6 && number(argv[5], 1, 3600, &idle) != 0))

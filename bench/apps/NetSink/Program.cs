@@ -4,8 +4,10 @@
 //           and closes. The client compares the count with what it sent, so a lost byte fails the run.
 //   echo    (--echo-port, default 8081): sends back every byte it reads, at once (TCP_NODELAY): the client's 1-byte
 //           ping-pong measures round trips.
+//   source  (--source-port, default 8083): the other direction: reads an 8-byte little-endian count, sends that
+//           many zero bytes, then ends its side and waits for the client's end.
 //   control (--control-port, default 8082): a connection to it ends the program (exit 0) after the line
-//           "NETSINK: DONE connections=C bytes=B echoed=E errors=X".
+//           "NETSINK: DONE connections=C bytes=B echoed=E sent=S errors=X".
 // Once all three listen it prints "NETSINK: LISTENING ..." (the host starts its clients on that line).
 //
 // Written the way .NET servers are: System.Net.Sockets.Socket with async accept and receive/send on Memory<byte>
@@ -13,7 +15,7 @@
 // same calls), one async loop per connection, so every connection rides on .NET's epoll engine and the thread pool
 // instead of a thread of its own.
 //
-// Usage: NetSink [--sink-port P] [--echo-port P] [--control-port P] [--buffer BYTES]
+// Usage: NetSink [--sink-port P] [--echo-port P] [--control-port P] [--source-port P] [--buffer BYTES]
 //                [--linux-init --ip ADDR/PREFIX [--if NAME]]
 // --linux-init: the program is /init of a Linux initramfs: it loads the kernel modules in /modules (virtio,
 // virtio-mmio, virtio-net and what they need), mounts sysfs, and gives the interface (default eth0) the address
@@ -29,11 +31,11 @@ using System.Runtime.InteropServices;
 
 static class NetSink
 {
-    static long connections, bytes, echoed, errors;
+    static long connections, bytes, echoed, sent, errors;
 
     static async Task<int> Main(string[] args)
     {
-        int sinkPort = 8080, echoPort = 8081, controlPort = 8082, bufferSize = 64 * 1024;
+        int sinkPort = 8080, echoPort = 8081, controlPort = 8082, sourcePort = 8083, bufferSize = 64 * 1024;
         bool linuxInit = false;
         string? ip = null;
         string ifName = "eth0";
@@ -46,6 +48,7 @@ static class NetSink
                     case "--sink-port": sinkPort = Port(args[++i]); break;
                     case "--echo-port": echoPort = Port(args[++i]); break;
                     case "--control-port": controlPort = Port(args[++i]); break;
+                    case "--source-port": sourcePort = Port(args[++i]); break;
                     case "--buffer": bufferSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--linux-init": linuxInit = true; break;
                     case "--ip": ip = args[++i]; break;
@@ -62,7 +65,7 @@ static class NetSink
         catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException)
         {
             Console.WriteLine($"NETSINK: FAIL usage ({e.Message}): NetSink [--sink-port P] [--echo-port P] " +
-                              "[--control-port P] [--buffer BYTES] [--linux-init --ip ADDR/PREFIX [--if NAME]]");
+                              "[--control-port P] [--source-port P] [--buffer BYTES] [--linux-init --ip ADDR/PREFIX [--if NAME]]");
             return 2;
         }
 
@@ -76,10 +79,12 @@ static class NetSink
             using var sink = Listen(sinkPort);
             using var echo = Listen(echoPort);
             using var control = Listen(controlPort);
+            using var source = Listen(sourcePort);
             _ = AcceptLoop(sink, s => Sink(s, bufferSize));
             _ = AcceptLoop(echo, s => Echo(s, bufferSize));
+            _ = AcceptLoop(source, s => Source(s, bufferSize));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"NETSINK: LISTENING sink={sinkPort} echo={echoPort} control={controlPort} buffer={bufferSize} " +
+                $"NETSINK: LISTENING sink={sinkPort} echo={echoPort} control={controlPort} source={sourcePort} buffer={bufferSize} " +
                 $"cpus={Environment.ProcessorCount}"));
 
             using (await control.AcceptAsync())
@@ -88,7 +93,7 @@ static class NetSink
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"NETSINK: DONE connections={Interlocked.Read(ref connections)} bytes={Interlocked.Read(ref bytes)} " +
-                $"echoed={Interlocked.Read(ref echoed)} errors={Interlocked.Read(ref errors)}"));
+                $"echoed={Interlocked.Read(ref echoed)} sent={Interlocked.Read(ref sent)} errors={Interlocked.Read(ref errors)}"));
             return 0;
         }
         catch (Exception e)
@@ -163,6 +168,32 @@ static class NetSink
         BinaryPrimitives.WriteInt64LittleEndian(count, total);
         await client.SendAsync(count.AsMemory(), SocketFlags.None);
         client.Shutdown(SocketShutdown.Both);
+    }
+
+    static async Task Source(Socket client, int bufferSize)
+    {
+        var count = new byte[8];
+        for (int got = 0, n; got < count.Length; got += n)
+        {
+            if ((n = await client.ReceiveAsync(count.AsMemory(got), SocketFlags.None)) == 0)
+            {
+                throw new IOException("the client ended before sending its count");
+            }
+        }
+
+        long left = BinaryPrimitives.ReadInt64LittleEndian(count);
+        var buffer = GC.AllocateArray<byte>(bufferSize, pinned: true);
+        while (left > 0)
+        {
+            int n = await client.SendAsync(buffer.AsMemory(0, (int)Math.Min(left, bufferSize)), SocketFlags.None);
+            left -= n;
+            Interlocked.Add(ref sent, n);
+        }
+
+        client.Shutdown(SocketShutdown.Send);
+        while (await client.ReceiveAsync(count.AsMemory(), SocketFlags.None) > 0)
+        {
+        }
     }
 
     static async Task Echo(Socket client, int bufferSize)

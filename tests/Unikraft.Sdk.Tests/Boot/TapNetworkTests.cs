@@ -62,6 +62,32 @@ public sealed class TapNetworkTests
         StringAssert.Contains(result.Output, $"SERVE: done 6 connections, {total} bytes in, {total} bytes out");
     }
 
+    /// <summary>
+    /// The program sends 8 MiB, closes and ends at once while the host reads the last 1 MiB slowly through a small
+    /// receive window: the ~300 KiB still in the guest's send buffer at exit arrive anyway, followed by the FIN, as
+    /// on Linux, where the kernel goes on sending after the process is gone (the VM powers off once its
+    /// connections' data is acknowledged).
+    /// </summary>
+    [TestMethod]
+    public async Task GivenATap_WhatTheProgramSentJustBeforeExitingArrives()
+    {
+        const int size = 8 << 20;
+        BootTarget target = BootTarget.Of(BootTarget.QemuX64);
+        using var ns = new NetNamespace();
+        Task<CommandResult> vm = Boot(ns, target, [], "tcp-serve", Port.ToString(), "1", "send");
+
+        using Socket s = await ns.ConnectAsync(IPAddress.Parse(NetNamespace.GuestAddress), Port, BootWait,
+            socket => socket.ReceiveBufferSize = 64 * 1024);
+        await s.SendAsync(Encoding.ASCII.GetBytes($"{size}\n"));
+        byte[] got = await WhileTheVmRuns(ReadSlowlyAtTheEndAsync(s, size - (1 << 20)), vm);
+        CommandResult result = await vm;
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        Assert.AreEqual(size, got.Length, result.ToString());
+        Assert.IsTrue(got.Select((b, i) => b == i % 251).All(x => x), "the bytes arrive as sent");
+        StringAssert.Contains(result.Output, $"SERVE: done 1 connections, {size.ToString().Length + 1} bytes in, {size} bytes out");
+    }
+
     public static IEnumerable<object[]> Arches => BootTarget.Rows(BootTarget.QemuX64, BootTarget.QemuArm64);
 
     /// <summary>The guest resolves a name through the test's name server (musl's resolver, net.dns=) and GETs 256 KiB over HTTP.</summary>
@@ -274,6 +300,24 @@ public sealed class TapNetworkTests
         byte[] back = await ReadToEndAsync(s);
         await send;
         return back.AsSpan().SequenceEqual(data);
+    }
+
+    /// <summary>Reads to the end: the first <paramref name="fast"/> bytes at once, then 4 KiB every 10 ms.</summary>
+    private static async Task<byte[]> ReadSlowlyAtTheEndAsync(Socket s, int fast)
+    {
+        var received = new MemoryStream();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = await s.ReceiveAsync(buffer.AsMemory(0, received.Length < fast ? buffer.Length : 4096), SocketFlags.None)) > 0)
+        {
+            received.Write(buffer, 0, n);
+            if (received.Length >= fast)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        return received.ToArray();
     }
 
     private static async Task<byte[]> ReadToEndAsync(Socket s, CancellationToken cancel = default)

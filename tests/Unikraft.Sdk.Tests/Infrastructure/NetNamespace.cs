@@ -78,13 +78,17 @@ internal sealed class NetNamespace : IDisposable
         return made.Task.GetAwaiter().GetResult();
     }
 
-    /// <summary>An IPv4 TCP connection from the namespace to <paramref name="address"/>:<paramref name="port"/>, retried until the peer listens or <paramref name="timeout"/> passes.</summary>
-    public async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout)
+    /// <summary>
+    /// A TCP connection from the namespace to <paramref name="address"/>:<paramref name="port"/>, retried until the
+    /// peer listens or <paramref name="timeout"/> passes; <paramref name="configure"/> sets options before connecting.
+    /// </summary>
+    public async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, Action<Socket>? configure = null)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             Socket socket = NewSocket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            configure?.Invoke(socket);
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port));

@@ -1,10 +1,11 @@
 // The "tcp-serve" and "udp-serve" modes: servers for peers on the far side of a NIC (a tap device in a test's
 // network namespace), written as .NET services are — async accept and receive loops on the thread pool.
-//   tcp-serve PORT COUNT [echo|sink|reply]  a dual-stack listener on [::]:PORT; serves COUNT connections, any
+//   tcp-serve PORT COUNT [echo|sink|reply|send]  a dual-stack listener on [::]:PORT; serves COUNT connections, any
 //                                      number at once. echo: returns every byte until the peer's FIN, then closes;
 //                                      sink: reads until FIN, then answers "<bytes>\n" and closes; reply: reads one
 //                                      line, sends it back and closes first (as an HTTP/1.0 server: the guest's
-//                                      side keeps TIME_WAIT). Prints
+//                                      side keeps TIME_WAIT); send: reads a line "<n>", sends n bytes (byte i is
+//                                      i % 251) and closes, so the program can end with them still in flight. Prints
 //                                      "SERVE: listening on …" and, after the last, "SERVE: done N connections,
 //                                      B bytes in, O bytes out, peak P at once".
 //   http-get URL                       resolves URL's host (musl's resolver: /etc/resolv.conf), GETs URL with
@@ -41,7 +42,12 @@ static class ServeProbe
             {
                 try
                 {
-                    (long input, long output) = mode == "reply" ? await ReplyAsync(client) : await ServeAsync(client, echo);
+                    (long input, long output) = mode switch
+                    {
+                        "reply" => await ReplyAsync(client),
+                        "send" => await SendAsync(client),
+                        _ => await ServeAsync(client, echo),
+                    };
                     Interlocked.Add(ref bytesIn, input);
                     Interlocked.Add(ref bytesOut, output);
                 }
@@ -97,6 +103,18 @@ static class ServeProbe
     /// <summary>One line in, the same line out, then the server closes first.</summary>
     static async Task<(long In, long Out)> ReplyAsync(Socket client)
     {
+        byte[] line = await ReadLineAsync(client);
+        for (int sent = 0; sent < line.Length;)
+        {
+            sent += await client.SendAsync(line.AsMemory(sent), SocketFlags.None);
+        }
+
+        return (line.Length, line.Length);
+    }
+
+    /// <summary>What the peer sends up to its first newline (at most 4 KiB, or less if it ends first).</summary>
+    static async Task<byte[]> ReadLineAsync(Socket client)
+    {
         byte[] buffer = new byte[4096];
         int have = 0, n;
         while (Array.IndexOf(buffer, (byte)'\n', 0, have) < 0 && have < buffer.Length
@@ -105,12 +123,26 @@ static class ServeProbe
             have += n;
         }
 
-        for (int sent = 0; sent < have;)
+        return buffer[..have];
+    }
+
+    /// <summary>A line with a count in, that many pattern bytes out, then the server closes.</summary>
+    static async Task<(long In, long Out)> SendAsync(Socket client)
+    {
+        byte[] line = await ReadLineAsync(client);
+        long n = long.Parse(Encoding.ASCII.GetString(line).Trim());
+        byte[] chunk = new byte[251 * 256];
+        for (int i = 0; i < chunk.Length; i++)
         {
-            sent += await client.SendAsync(buffer.AsMemory(sent, have - sent), SocketFlags.None);
+            chunk[i] = (byte)(i % 251);
         }
 
-        return (have, have);
+        for (long sent = 0; sent < n;)
+        {
+            sent += await client.SendAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, n - sent)), SocketFlags.None);
+        }
+
+        return (line.Length, n);
     }
 
     public static async Task<int> UdpAsync(string[] args)

@@ -3,8 +3,11 @@
  * ::1), both redone after every call into the stack through uk_net_kick, which also has the drivers send what they
  * held back to merge. */
 #include <lwip/netif.h>
+#include <lwip/priv/tcp_priv.h>
 #include <lwip/timeouts.h>
+#include <uk/arch.h>
 #include <uk/netif.h>
+#include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/socket.h>
 #include <uk/time.h>
@@ -33,4 +36,41 @@ void uk_net_kick(void)
         timer.fn = expired;
         uk_ktimer_set(&timer, at);
     }
+}
+
+#define EXIT_DRAIN_NS 3000000000ULL
+
+/* Connections with data (or a FIN) sent or queued that the peer has not acknowledged. */
+static int unacknowledged(void)
+{
+    int n = 0;
+    for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+        n += p->unsent || p->unacked || p->state == FIN_WAIT_1 || p->state == CLOSING || p->state == LAST_ACK;
+    return n;
+}
+
+static void drain_timer_fn(struct uk_ktimer *t) { (void)t; }
+
+void uk_net_exit_drain(void)
+{
+    uk_net_kick();
+    int n = unacknowledged();
+    if (!n)
+        return;
+    u64 start = uk_time_monotonic_ns(), deadline = start + EXIT_DRAIN_NS;
+    struct uk_ktimer timer = {.fn = drain_timer_fn};
+    /* Interrupts (the NICs' and the timer's, which runs lwIP's timeouts and retransmissions) are taken only while
+     * idle, as at boot (uk_net_boot_wait). */
+    while (unacknowledged() && uk_time_monotonic_ns() < deadline) {
+        uk_ktimer_set(&timer, deadline);
+        uk_arch_wait_for_interrupt();
+    }
+    uk_ktimer_set(&timer, 0);
+    int left = unacknowledged();
+    if (left)
+        uk_pr_warn("net: exit: %d connection(s) still had unacknowledged data after %lu ms; it is lost\n", left,
+                   (u64)(EXIT_DRAIN_NS / 1000000));
+    else
+        uk_pr_debug("net: exit: waited %lu us until %d connection(s) had their data acknowledged\n",
+                    (uk_time_monotonic_ns() - start) / 1000, n);
 }

@@ -6,6 +6,7 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/socket.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
 
@@ -84,7 +85,11 @@ long sys_exit(long code)
     uk_thread_exit();
 }
 
-long sys_exit_group(long code) { uk_plat_exit((int)(code & 0xff)); }
+long sys_exit_group(long code)
+{
+    uk_net_exit_drain();
+    uk_plat_exit((int)(code & 0xff));
+}
 
 long sys_gettid(void) { return uk_thread_current()->tid; }
 
