@@ -143,6 +143,10 @@ extern struct uk_cpu uk_arch_cpu0;
 /* The frame returns through iretq with every register restored (not sysret's rcx/r11). */
 #define UK_FRAME_FULL_RESTORE(f) ((f)->vector = 0)
 
+/* Firmware tables in physical memory (ACPI) made readable: RAM through the direct map, anything else with
+ * read-only pages of its own (paging_x86_64.c); NULL when no page table memory is left. */
+const void *uk_phys_map_ro(u64 pa, usize size);
+
 /* The platform's C entry, called by the boot assembly in long mode with the PVH start info (plat/pvh). */
 UK_NORETURN void uk_plat_entry(u32 start_info_pa);
 

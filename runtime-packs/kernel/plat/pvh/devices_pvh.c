@@ -1,7 +1,7 @@
 /* devices_pvh.c - the devices of x86 PVH guests: virtio-mmio windows that QEMU microvm and Firecracker
  * announce on the kernel command line as virtio_mmio.device=<size>@<base>:<irq> (Linux's syntax; size
  * with an optional K/M suffix), in the order the VMM lists them; then the PCI bus of QEMU q35 through
- * configuration ports, when there is a host bridge at 00:00.0. */
+ * configuration ports, when there is a host bridge at 00:00.0; last the VMM's shutdown requests (power_pvh.c). */
 #include <uk/klibc.h>
 #include <uk/pci.h>
 #include <uk/plat.h>
@@ -79,4 +79,5 @@ void uk_plat_probe_devices(void)
                                           .io = {.cpu = 0xc000, .bus = 0xc000, .size = 0x4000}};
         uk_virtio_pci_attach_bus(&host);
     }
+    uk_plat_pvh_power_init(); /* the power button and Ctrl-Alt-Del */
 }
