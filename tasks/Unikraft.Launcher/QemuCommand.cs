@@ -51,7 +51,9 @@ public static class QemuCommand
         var args = new List<string>();
         args.AddRange(machine switch
         {
-            "microvm" => ["-M", "microvm,acpi=off"],
+            // ACPI gives microvm its power button (the generic event device that system_powerdown presses); the
+            // virtio-mmio transports are then in the DSDT only, on I/O APIC pins 16-23 without the second I/O APIC.
+            "microvm" => ["-M", "microvm,acpi=on,ioapic2=off"],
             "q35" when host.QbootPath is not null => ["-M", "q35", "-bios", host.QbootPath],
             // Firecracker's arm64 VMs have a GICv3; its images get one on QEMU too (virt's default is a GICv2).
             "virt" when IsFirecrackerImage(options.Image) => ["-M", "virt,gic-version=3"],

@@ -17,10 +17,13 @@ public static class QmpClient
     /// refused (the reason in <paramref name="error"/>).
     /// </summary>
     public static bool SystemPowerdown(string socketPath, TimeSpan timeout, out string? error) =>
-        Execute(socketPath, "system_powerdown", timeout, out error);
+        Execute(socketPath, "{\"execute\":\"system_powerdown\"}", timeout, out error);
 
-    /// <summary>Runs the argument-less command <paramref name="command"/>; false with <paramref name="error"/> on failure.</summary>
-    public static bool Execute(string socketPath, string command, TimeSpan timeout, out string? error)
+    /// <summary>
+    /// Runs one command, given as its JSON object (<c>{"execute":"send-key","arguments":{…}}</c>); false with
+    /// <paramref name="error"/> when QEMU could not be reached or answered with an error.
+    /// </summary>
+    public static bool Execute(string socketPath, string commandJson, TimeSpan timeout, out string? error)
     {
         try
         {
@@ -39,9 +42,9 @@ public static class QmpClient
                 return false;
             }
 
-            foreach (string name in new[] { "qmp_capabilities", command })
+            foreach (string json in new[] { "{\"execute\":\"qmp_capabilities\"}", commandJson })
             {
-                writer.WriteLine($"{{\"execute\":\"{name}\"}}");
+                writer.WriteLine(json);
                 if (!AwaitReturn(reader, out error))
                 {
                     return false;

@@ -172,7 +172,7 @@ public sealed class FirecrackerLaunchTests
 
         Assert.AreEqual(7, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "unikraft: /nonexistent/firecracker not found, running on QEMU microvm instead");
-        StringAssert.Contains(result.Output, "fake-qemu -M microvm,acpi=off ");
+        StringAssert.Contains(result.Output, "fake-qemu -M microvm,acpi=on,ioapic2=off ");
         StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("-append uk.walltime=[0-9.]+ env.A=b "));
     }
 

@@ -17,7 +17,7 @@
 #define UK_VEC_TIMER 0x20
 #define UK_VEC_SPURIOUS 0xff
 #define UK_VEC_IRQ0 0x21 /* IOAPIC pin n arrives at UK_VEC_IRQ0 + n */
-#define UK_IRQ_PINS 23
+#define UK_IRQ_PINS 24   /* the I/O APIC pins QEMU and Firecracker wire */
 /* Message-signalled interrupts (PCI MSI-X): interrupt line UK_MSI_LINE0 + n arrives at UK_VEC_MSI0 + n. */
 #define UK_VEC_MSI0 0x40
 #define UK_MSI_LINE0 32

@@ -14,7 +14,12 @@ extern u64 uk_plat_pvh_rsdp;
 const u8 *uk_plat_pvh_acpi_table(const char *sig, u32 *len);
 const u8 *uk_plat_pvh_acpi_dsdt(u32 *len);
 /* Little-endian fields of ACPI tables. */
-static inline u32 uk_plat_pvh_le32(const u8 *p) { return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24; }
+static inline u32 uk_plat_pvh_le32(const u8 *p)
+{
+    return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+/* Probes the virtio-mmio transports the DSDT lists (virtio_acpi_pvh.c); returns how many it found. */
+int uk_plat_pvh_acpi_virtio_probe(void);
 /* The VMM's shutdown requests (power_pvh.c: ACPI power button or GED; i8042_pvh.c: Ctrl-Alt-Del) as SIGTERM. */
 void uk_plat_pvh_power_init(void);
 void uk_plat_pvh_i8042_init(void);
