@@ -12,6 +12,7 @@ namespace Unikraft.Sdk.Tests.Boot;
 public sealed class ShutdownBootTests
 {
     private const string Running = "SIGTERM: running";
+    private const int TermProbeExitCode = 42;
 
     /// <summary>rid and machine: q35 (ACPI power button), microvm (ACPI generic event device), arm64 virt (GPIO power key).</summary>
     public static IEnumerable<object[]> Machines =>
@@ -72,13 +73,30 @@ public sealed class ShutdownBootTests
         }
     }
 
-    private const int TermProbeExitCode = 42;
+    /// <summary>
+    /// A program without a SIGTERM handler (the cancelkey mode only handles SIGINT) ends by SIGTERM's default action,
+    /// as on Linux (where .NET 10 ends with 143 too), and the VM powers off with 128 + 15.
+    /// </summary>
+    [TestMethod]
+    public void GivenNoSigtermHandler_TheProgramEndsWith143AsOnLinux()
+    {
+        BootTarget target = BootTarget.Of(BootTarget.QemuX64);
+        target.RequireHelloBoots();
+
+        (int exitCode, string output) = RunUntilRunning(target, [], launcher => ProcessSignals.Send(launcher.Id, ProcessSignals.SigTerm),
+            "cancelkey", "waiting for ^C");
+
+        Assert.AreEqual(143, exitCode, output);
+        StringAssert.Contains(output, "[uk] program terminated by SIGTERM (signal 15)");
+        Assert.DoesNotContain("CANCELKEY:", output);
+    }
 
     /// <summary>
-    /// Boots the Probe's sigterm mode through the launcher, runs <paramref name="request"/> once the program says it
-    /// is running, and returns the launcher's exit code and output (stdout and stderr).
+    /// Boots the Probe in <paramref name="mode"/> through the launcher, runs <paramref name="request"/> once the program
+    /// prints <paramref name="marker"/>, and returns the launcher's exit code and output (stdout and stderr).
     /// </summary>
-    private static (int ExitCode, string Output) RunUntilRunning(BootTarget target, string[] options, Action<Process> request)
+    private static (int ExitCode, string Output) RunUntilRunning(
+        BootTarget target, string[] options, Action<Process> request, string mode = "sigterm", string marker = Running)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -87,7 +105,7 @@ public sealed class ShutdownBootTests
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in target.LaunchArguments(target.Image("Probe"), options, ["sigterm"]))
+        foreach (string argument in target.LaunchArguments(target.Image("Probe"), options, [mode]))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -102,7 +120,7 @@ public sealed class ShutdownBootTests
                 output.AppendLine(e.Data);
             }
 
-            if (e.Data?.Contains(Running, StringComparison.Ordinal) == true)
+            if (e.Data?.Contains(marker, StringComparison.Ordinal) == true)
             {
                 running.Set();
             }
