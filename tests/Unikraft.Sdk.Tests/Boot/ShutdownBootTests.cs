@@ -44,6 +44,46 @@ public sealed class ShutdownBootTests
     }
 
     /// <summary>
+    /// Ctrl-C typed in a terminal (a pseudo-terminal here, whose line discipline QEMU leaves signal-generating):
+    /// SIGINT reaches the launcher only, as QEMU runs in a session of its own, and becomes the shutdown request.
+    /// </summary>
+    [TestMethod]
+    public void GivenCtrlCInATerminal_TheLauncherAsksTheVmToShutDown()
+    {
+        HostTools.Require("python3");
+        BootTarget target = BootTarget.Of(BootTarget.QemuX64);
+        target.RequireHelloBoots();
+        const string script = """
+            import os, pty, select, sys, time
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execvp(sys.argv[1], sys.argv[1:])
+            out, sent, start = b"", False, time.time()
+            while time.time() - start < 180:
+                if select.select([fd], [], [], 1)[0]:
+                    try:
+                        data = os.read(fd, 4096)
+                    except OSError:
+                        break
+                    if not data:
+                        break
+                    out += data
+                if not sent and b"SIGTERM: running" in out:
+                    os.write(fd, b"\x03")
+                    sent = True
+            sys.stdout.write(out.decode(errors="replace"))
+            sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            """;
+
+        CommandResult result = Command.Run("python3",
+            ["-c", script, "dotnet", .. target.LaunchArguments(target.Image("Probe"), [], ["sigterm"])], timeout: TimeSpan.FromMinutes(4));
+
+        Assert.AreEqual(TermProbeExitCode, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "asked the VM to shut down");
+        StringAssert.Contains(result.Output, "SIGTERM: cleanup done, exiting with 42");
+    }
+
+    /// <summary>
     /// Ctrl-Alt-Del on q35's i8042 keyboard controller (QMP send-key), the path Firecracker's SendCtrlAltDel takes
     /// on its own i8042: the program gets SIGTERM as for the power button.
     /// </summary>
