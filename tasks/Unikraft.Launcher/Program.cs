@@ -153,10 +153,12 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
     }
 
     string config = Path.Combine(Path.GetTempPath(), $"unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.json");
+    // x86_64: an API socket for SendCtrlAltDel, Ctrl-C's graceful shutdown (Firecracker has no such action on arm64).
+    string? apiSocket = options.Architecture == "x64" ? $"/tmp/unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.sock" : null;
     try
     {
         File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow));
-        IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config);
+        IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config, apiSocket);
         if (Verbose(options, firecracker, arguments))
         {
             Console.Error.Write(File.ReadAllText(config));
@@ -165,7 +167,16 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(firecracker, arguments, tapConsole: true);
+            run = VmmProcess.Run(firecracker, arguments, tapConsole: true, requestShutdown: apiSocket is null ? null : () =>
+            {
+                bool asked = FirecrackerApi.SendCtrlAltDel(apiSocket, TimeSpan.FromSeconds(5), out string? why);
+                if (!asked)
+                {
+                    Console.Error.WriteLine($"unikraft: Firecracker did not take the shutdown request ({why}): stopping it");
+                }
+
+                return asked;
+            });
         }
         catch (Win32Exception e)
         {
@@ -180,6 +191,10 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
     finally
     {
         File.Delete(config);
+        if (apiSocket is not null)
+        {
+            File.Delete(apiSocket);
+        }
     }
 }
 
