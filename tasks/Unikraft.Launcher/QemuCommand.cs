@@ -74,7 +74,8 @@ public static class QemuCommand
             args.AddRange(["-append", commandLine]);
         }
 
-        // The serial console is stdin/stdout; signal=on lets Ctrl-C stop QEMU instead of reaching a monitor.
+        // The serial console is stdin/stdout; signal=on keeps the terminal's Ctrl-C a signal (to the launcher: QEMU runs in
+        // a session of its own, see VmmProcess), instead of a byte for the guest or a monitor.
         args.AddRange(["-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con"]);
         if (host.QmpSocket is not null)
         {
