@@ -80,6 +80,13 @@ public static class VmmProcess
             OnSignal(ProcessSignals.SigTerm);
         });
 
+        // A VMM in its own session does not get the terminal's hang-up: when the terminal goes away, it stops with us.
+        using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Stop(ProcessSignals.SigTerm);
+        });
+
         string? exitLine = null;
         if (tapConsole)
         {

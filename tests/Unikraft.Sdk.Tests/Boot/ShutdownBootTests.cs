@@ -132,6 +132,25 @@ public sealed class ShutdownBootTests
     }
 
     /// <summary>
+    /// The terminal hangs up (SIGHUP to the launcher): QEMU, in a session of its own, does not get the hang-up itself,
+    /// so the launcher stops it at once instead of leaving it running; 130 as for an interrupted run.
+    /// </summary>
+    [TestMethod]
+    public void GivenAHangUp_TheLauncherStopsTheVmAtOnce()
+    {
+        BootTarget target = BootTarget.Of(BootTarget.QemuX64);
+        target.RequireHelloBoots();
+
+        (int exitCode, string output) = RunUntilRunning(target, [], launcher => ProcessSignals.Send(launcher.Id, SigHup));
+
+        Assert.AreEqual(130, exitCode, output);
+        StringAssert.Contains(output, "terminating on signal 15");
+        Assert.DoesNotContain("SIGTERM: received", output);
+    }
+
+    private const int SigHup = 1;
+
+    /// <summary>
     /// Boots the Probe in <paramref name="mode"/> through the launcher, runs <paramref name="request"/> once the program
     /// prints <paramref name="marker"/>, and returns the launcher's exit code and output (stdout and stderr).
     /// </summary>
