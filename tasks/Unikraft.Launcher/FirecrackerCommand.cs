@@ -19,8 +19,12 @@ public static class FirecrackerCommand
     /// <summary>The published config of <paramref name="image"/>: <c>Hello.fc</c> → <c>Hello.fc.json</c>.</summary>
     public static string ConfigPathOf(string image) => image + ".json";
 
-    /// <summary>Firecracker's arguments for a run with the config file <paramref name="configFile"/>.</summary>
-    public static IReadOnlyList<string> Arguments(string configFile) => ["--no-api", "--config-file", configFile];
+    /// <summary>
+    /// Firecracker's arguments for a run with the config file <paramref name="configFile"/>: without an API server, or
+    /// with one on <paramref name="apiSocket"/> (for the launcher's graceful shutdown, <see cref="FirecrackerApi"/>).
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(string configFile, string? apiSocket = null) =>
+        apiSocket is null ? ["--no-api", "--config-file", configFile] : ["--api-sock", apiSocket, "--config-file", configFile];
 
     /// <summary>
     /// The published command line (boot-source.boot_args; empty when absent). Throws <see cref="FormatException"/>

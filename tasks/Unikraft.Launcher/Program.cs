@@ -86,9 +86,16 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
     }
 
     string controlFile = Path.Combine(Path.GetTempPath(), $"unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.ctl");
+    // QEMU's QMP socket (a Unix socket path has at most 107 bytes): where Ctrl-C becomes system_powerdown.
+    string qmpSocket = Path.ChangeExtension(controlFile, ".qmp");
+    if (qmpSocket.Length > 100)
+    {
+        qmpSocket = $"/tmp/unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.qmp";
+    }
+
     try
     {
-        HostFacts host = HostProbe.Probe(options.Architecture, controlFile);
+        HostFacts host = HostProbe.Probe(options.Architecture, controlFile) with { QmpSocket = qmpSocket };
         IReadOnlyList<string> qemuArgs = QemuCommand.Build(options, host, commandLine);
         Verbose(options, qemu, qemuArgs);
         foreach (PortForward forward in options.Forwards)
@@ -107,7 +114,16 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(qemu, qemuArgs, tapConsole: consoleExit);
+            run = VmmProcess.Run(qemu, qemuArgs, tapConsole: consoleExit, requestShutdown: () =>
+            {
+                bool asked = QmpClient.SystemPowerdown(qmpSocket, TimeSpan.FromSeconds(5), out string? why);
+                if (!asked)
+                {
+                    Console.Error.WriteLine($"unikraft: QEMU did not take the shutdown request ({why}): stopping it");
+                }
+
+                return asked;
+            });
         }
         catch (Win32Exception e)
         {
@@ -124,6 +140,7 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
     finally
     {
         File.Delete(controlFile);
+        File.Delete(qmpSocket);
     }
 }
 
@@ -136,10 +153,12 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
     }
 
     string config = Path.Combine(Path.GetTempPath(), $"unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.json");
+    // x86_64: an API socket for SendCtrlAltDel, Ctrl-C's graceful shutdown (Firecracker has no such action on arm64).
+    string? apiSocket = options.Architecture == "x64" ? $"/tmp/unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.sock" : null;
     try
     {
         File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow));
-        IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config);
+        IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config, apiSocket);
         if (Verbose(options, firecracker, arguments))
         {
             Console.Error.Write(File.ReadAllText(config));
@@ -148,7 +167,16 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(firecracker, arguments, tapConsole: true);
+            run = VmmProcess.Run(firecracker, arguments, tapConsole: true, requestShutdown: apiSocket is null ? null : () =>
+            {
+                bool asked = FirecrackerApi.SendCtrlAltDel(apiSocket, TimeSpan.FromSeconds(5), out string? why);
+                if (!asked)
+                {
+                    Console.Error.WriteLine($"unikraft: Firecracker did not take the shutdown request ({why}): stopping it");
+                }
+
+                return asked;
+            });
         }
         catch (Win32Exception e)
         {
@@ -163,6 +191,10 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
     finally
     {
         File.Delete(config);
+        if (apiSocket is not null)
+        {
+            File.Delete(apiSocket);
+        }
     }
 }
 

@@ -6,7 +6,10 @@ namespace Unikraft.Launcher;
 /// <param name="QbootPath">qboot's firmware for q35, or null when it is not installed.</param>
 /// <param name="ControlFile">The file that receives the kernel's control line (port 0x402).</param>
 /// <param name="WallClock">The host's clock at launch, passed as uk.walltime=; null passes none.</param>
-public sealed record HostFacts(bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null);
+/// <param name="QmpSocket">The Unix socket of QEMU's QMP server, through which the launcher asks for a graceful
+/// shutdown (<see cref="QmpClient"/>); null opens none.</param>
+public sealed record HostFacts(
+    bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null, string? QmpSocket = null);
 
 /// <summary>The QEMU invocation of one boot.</summary>
 public static class QemuCommand
@@ -48,7 +51,9 @@ public static class QemuCommand
         var args = new List<string>();
         args.AddRange(machine switch
         {
-            "microvm" => ["-M", "microvm,acpi=off"],
+            // ACPI gives microvm its power button (the generic event device that system_powerdown presses); the
+            // virtio-mmio transports are then in the DSDT only, on I/O APIC pins 16-23 without the second I/O APIC.
+            "microvm" => ["-M", "microvm,acpi=on,ioapic2=off"],
             "q35" when host.QbootPath is not null => ["-M", "q35", "-bios", host.QbootPath],
             // Firecracker's arm64 VMs have a GICv3; its images get one on QEMU too (virt's default is a GICv2).
             "virt" when IsFirecrackerImage(options.Image) => ["-M", "virt,gic-version=3"],
@@ -69,8 +74,15 @@ public static class QemuCommand
             args.AddRange(["-append", commandLine]);
         }
 
-        // The serial console is stdin/stdout; signal=on lets Ctrl-C stop QEMU instead of reaching a monitor.
+        // The serial console is stdin/stdout; signal=on keeps the terminal's Ctrl-C a signal (to the launcher: QEMU runs in
+        // a session of its own, see VmmProcess), instead of a byte for the guest or a monitor.
         args.AddRange(["-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con"]);
+        if (host.QmpSocket is not null)
+        {
+            // The launcher's control channel: Ctrl-C and SIGTERM become system_powerdown (the guest's power button).
+            args.AddRange(["-qmp", $"unix:{host.QmpSocket.Replace(",", ",,", StringComparison.Ordinal)},server=on,wait=off"]);
+        }
+
         if (x64)
         {
             // Exit protocol: the control line goes to port 0x402 (a file), the status to port 0xf4.

@@ -65,7 +65,7 @@ public sealed class MachineBootTests
         CommandResult result = target.Launch(image, ["--verbose"], programArgs);
 
         Assert.AreEqual(target.IsArm64 ? 0 : code, result.ExitCode, result.ToString());
-        StringAssert.Contains(result.Output, target.IsArm64 ? "-M virt,gic-version=3" : "-M microvm,acpi=off");
+        StringAssert.Contains(result.Output, target.IsArm64 ? "-M virt,gic-version=3" : "-M microvm,acpi=on,ioapic2=off");
         StringAssert.Contains(result.Output, expected);
         if (code != 0)
         {

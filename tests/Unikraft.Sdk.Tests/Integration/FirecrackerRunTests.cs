@@ -51,7 +51,7 @@ public sealed class FirecrackerRunTests
         else
         {
             StringAssert.Contains(run.Output, "unikraft: firecracker not found on PATH, running on QEMU microvm instead");
-            StringAssert.Contains(run.Output, "-M microvm,acpi=off");
+            StringAssert.Contains(run.Output, "-M microvm,acpi=on,ioapic2=off");
             StringAssert.Contains(run.Output, $"-kernel {image} ");
         }
     }

@@ -107,6 +107,8 @@ public sealed class FirecrackerLaunchTests
                 .Select(d => $"{d.GetProperty("drive_id").GetString()}:{d.GetProperty("path_on_host").GetString()}:{d.GetProperty("is_read_only").GetBoolean()}")
                 .ToArray());
         CollectionAssert.AreEqual(new[] { "--no-api", "--config-file", "/tmp/x.json" }, FirecrackerCommand.Arguments("/tmp/x.json").ToArray());
+        CollectionAssert.AreEqual(new[] { "--api-sock", "/tmp/x.sock", "--config-file", "/tmp/x.json" },
+            FirecrackerCommand.Arguments("/tmp/x.json", "/tmp/x.sock").ToArray());
     }
 
     [TestMethod]
@@ -151,13 +153,14 @@ public sealed class FirecrackerLaunchTests
     public void GivenFirecracker_TheLauncherRunsItWithTheRunsConfigAndReturnsTheCodeOfTheConsoleLine()
     {
         (string image, string firecracker) = Published("", "firecracker",
-            "echo \"fake-firecracker $*\"\ncat \"$3\"\nprintf 'Hello\\r\\n[uk] exit: code 5\\r\\n'\n");
+            "echo \"fake-firecracker $*\"\nfor a; do last=$a; done\ncat \"$last\"\nprintf 'Hello\\r\\n[uk] exit: code 5\\r\\n'\n");
 
         CommandResult result = Launch("--image", image, "--vmm", "firecracker", "--firecracker", firecracker, "--memory", "64M", "--", "hello");
 
         Assert.AreEqual(5, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, $"unikraft: running on Firecracker ({firecracker})");
-        StringAssert.Contains(result.Output, "fake-firecracker --no-api --config-file ");
+        // x86_64: with an API socket, where Ctrl-C sends SendCtrlAltDel.
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("fake-firecracker --api-sock /tmp/unikraft-[0-9]+-[0-9a-f]{32}\\.fc\\.sock --config-file "));
         StringAssert.Contains(result.Output, $"\"kernel_image_path\": \"{image}\"");
         StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("\"boot_args\": \"uk.walltime=[0-9]+\\.[0-9]{3} -- hello\""));
         StringAssert.Contains(result.Output, "\"mem_size_mib\": 64");
@@ -172,7 +175,7 @@ public sealed class FirecrackerLaunchTests
 
         Assert.AreEqual(7, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "unikraft: /nonexistent/firecracker not found, running on QEMU microvm instead");
-        StringAssert.Contains(result.Output, "fake-qemu -M microvm,acpi=off ");
+        StringAssert.Contains(result.Output, "fake-qemu -M microvm,acpi=on,ioapic2=off ");
         StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("-append uk.walltime=[0-9.]+ env.A=b "));
     }
 

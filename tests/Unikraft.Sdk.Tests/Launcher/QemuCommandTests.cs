@@ -28,7 +28,7 @@ public sealed class QemuCommandTests
     {
         string[] expected =
         [
-            "-M", "microvm,acpi=off", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", "256M",
+            "-M", "microvm,acpi=on,ioapic2=off", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", "256M",
             "-kernel", "/i/Hello.qemu", "-append", "-- a",
             "-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
@@ -38,6 +38,10 @@ public sealed class QemuCommandTests
 
         CollectionAssert.AreEqual(expected, QemuCommand.Build(Options("--", "a"), Kvm).ToArray());
     }
+
+    [TestMethod]
+    public void GivenAQmpSocket_ItOpensQemusQmpServerThereForTheShutdownRequest() =>
+        StringAssert.Contains(Line(Options(), Kvm with { QmpSocket = "/tmp/a,b.qmp" }), " -qmp unix:/tmp/a,,b.qmp,server=on,wait=off ");
 
     [TestMethod]
     public void GivenNoKvm_AutoUsesTcgWithTheMaxCpu()

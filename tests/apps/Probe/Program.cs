@@ -300,6 +300,8 @@ switch (mode)
             Console.WriteLine(got ? "CANCELKEY: PASS" : "CANCELKEY: FAIL");
             return got ? 0 : 1;
         }
+    case "sigterm":
+        return TermProbe.Run();
     case "failfast":
         Environment.FailFast("failing fast on purpose");
         return 0;

@@ -132,3 +132,16 @@ void *uk_mmio_map(u64 pa, usize size)
             uk_panic("cannot map MMIO at %lx", pa);
     return uk_phys_to_virt(pa);
 }
+
+const void *uk_phys_map_ro(u64 pa, usize size)
+{
+    for (u64 off = UK_ALIGN_DOWN(pa, UK_PAGE_SIZE); off < pa + size; off += UK_PAGE_SIZE) {
+        uptr va = UK_DIRECTMAP_BASE + off;
+        u64 *large = walk(va, 1, false), *e = walk(va, 0, false);
+        if ((large && (*large & PTE_P) && (*large & PTE_PS)) || (e && (*e & PTE_P)))
+            continue; /* RAM in the direct map, or mapped before */
+        if (uk_page_map(va, off, UK_PROT_READ))
+            return NULL;
+    }
+    return uk_phys_to_virt(pa);
+}

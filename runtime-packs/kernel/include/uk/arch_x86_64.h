@@ -17,7 +17,7 @@
 #define UK_VEC_TIMER 0x20
 #define UK_VEC_SPURIOUS 0xff
 #define UK_VEC_IRQ0 0x21 /* IOAPIC pin n arrives at UK_VEC_IRQ0 + n */
-#define UK_IRQ_PINS 23
+#define UK_IRQ_PINS 24   /* the I/O APIC pins QEMU and Firecracker wire */
 /* Message-signalled interrupts (PCI MSI-X): interrupt line UK_MSI_LINE0 + n arrives at UK_VEC_MSI0 + n. */
 #define UK_VEC_MSI0 0x40
 #define UK_MSI_LINE0 32
@@ -142,6 +142,10 @@ extern struct uk_cpu uk_arch_cpu0;
 #define UK_FRAME_PC(f) ((f)->rip)
 /* The frame returns through iretq with every register restored (not sysret's rcx/r11). */
 #define UK_FRAME_FULL_RESTORE(f) ((f)->vector = 0)
+
+/* Firmware tables in physical memory (ACPI) made readable: RAM through the direct map, anything else with
+ * read-only pages of its own (paging_x86_64.c); NULL when no page table memory is left. */
+const void *uk_phys_map_ro(u64 pa, usize size);
 
 /* The platform's C entry, called by the boot assembly in long mode with the PVH start info (plat/pvh). */
 UK_NORETURN void uk_plat_entry(u32 start_info_pa);

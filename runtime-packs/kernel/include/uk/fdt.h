@@ -25,6 +25,8 @@ u32 uk_fdt_u32(int node, const char *name, u32 fallback);
 u64 uk_fdt_cells(const void *p, u32 n);
 /* The node whose "phandle" is phandle, -1 when none. */
 int uk_fdt_node_by_phandle(u32 phandle);
+/* The node after node in the tree's order (depth first; -1: the root), -1 after the last. */
+int uk_fdt_next_node(int node);
 /* The node at an absolute path of plain names ("/chosen", "/psci"), -1 when absent. */
 int uk_fdt_path(const char *path);
 /* Fills the RAM regions of every memory node; returns their number. */

@@ -87,6 +87,10 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
 void uk_signal_fault(struct uk_trapframe *f, int sig, int code, uptr addr);
 /* Sends sig to a thread (tgkill); the sender's tid goes into si_pid's place as Linux does. */
 long uk_signal_send(int tid, int sig);
+/* The VMM asks the guest to shut down (ACPI power button, GED, Ctrl-Alt-Del, a GPIO power key): the program
+ * gets SIGTERM, as an init system sends it, on its main thread (as the console's ^C sends SIGINT). Called
+ * from interrupt handlers; source names the device in the uk.log=info line. */
+void uk_signal_shutdown_request(const char *source);
 /* On every return to user mode (lib/entry): delivers a pending, unblocked signal. */
 void uk_signal_deliver(struct uk_trapframe *f);
 /* Whether the current thread has a pending signal it does not block (an interrupted wait then ends

@@ -125,6 +125,12 @@ long uk_signal_send(int tid, int sig)
     return 0;
 }
 
+void uk_signal_shutdown_request(const char *source)
+{
+    uk_pr_info("shutdown requested (%s): SIGTERM to the program\n", source);
+    uk_signal_send(1, UK_SIGTERM);
+}
+
 bool uk_signal_pending(void)
 {
     struct uk_thread *t = uk_thread_current();

@@ -3,7 +3,7 @@
  * interrupt, probed in the order the VMM was given the devices, so the first disk is vda: QEMU plugs its
  * first -device into the highest window, Firecracker its first drive into the lowest
  * (uk_plat_dtb_mmio_top_down, from plat/qemu or plat/firecracker); then the virtio functions of the
- * PCIe host bridge, in slot order (pci_dtb.c). */
+ * PCIe host bridge, in slot order (pci_dtb.c); last the power key (powerkey_dtb.c). */
 #include <uk/fdt.h>
 #include <uk/pci.h>
 #include <uk/plat.h>
@@ -34,4 +34,5 @@ void uk_plat_probe_devices(void)
     static struct uk_pci_host host;
     if (uk_plat_dtb_pci_host(&host))
         uk_virtio_pci_attach_bus(&host);
+    uk_plat_dtb_powerkey_init();
 }

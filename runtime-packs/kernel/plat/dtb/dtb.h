@@ -12,5 +12,7 @@ UK_NORETURN void uk_plat_dtb_power_off(void);
 struct uk_pci_host;
 /* The PCIe host bridge the tree describes (pci_dtb.c); false when there is none. */
 bool uk_plat_dtb_pci_host(struct uk_pci_host *h);
+/* The power key (powerkey_dtb.c): the VMM's shutdown request as SIGTERM. */
+void uk_plat_dtb_powerkey_init(void);
 
 #endif

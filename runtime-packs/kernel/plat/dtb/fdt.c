@@ -184,3 +184,11 @@ int uk_fdt_node_by_phandle(u32 phandle)
             return (int)off;
     return -1;
 }
+
+int uk_fdt_next_node(int node)
+{
+    for (u32 off = node < 0 ? 0 : next((u32)node); off < size_struct; off = next(off))
+        if (token(off) == FDT_BEGIN_NODE)
+            return (int)off;
+    return -1;
+}

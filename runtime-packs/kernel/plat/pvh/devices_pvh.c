@@ -1,7 +1,8 @@
 /* devices_pvh.c - the devices of x86 PVH guests: virtio-mmio windows that QEMU microvm and Firecracker
  * announce on the kernel command line as virtio_mmio.device=<size>@<base>:<irq> (Linux's syntax; size
- * with an optional K/M suffix), in the order the VMM lists them; then the PCI bus of QEMU q35 through
- * configuration ports, when there is a host bridge at 00:00.0. */
+ * with an optional K/M suffix), in the order the VMM lists them, or else in the ACPI DSDT (microvm with
+ * acpi=on: virtio_acpi_pvh.c); then the PCI bus of QEMU q35 through configuration ports, when there is a
+ * host bridge at 00:00.0; last the VMM's shutdown requests (power_pvh.c). */
 #include <uk/klibc.h>
 #include <uk/pci.h>
 #include <uk/plat.h>
@@ -43,6 +44,8 @@ static const char *number(const char *p, u64 *out, bool suffix)
 void uk_plat_probe_devices(void)
 {
     const char *p = uk_bootinfo.cmdline;
+    if (!uk_strstr(p, PREFIX))
+        uk_plat_pvh_acpi_virtio_probe(); /* QEMU microvm with ACPI announces them there instead */
     while ((p = uk_strstr(p, PREFIX))) {
         bool at_word = p == uk_bootinfo.cmdline || p[-1] == ' ';
         p += sizeof(PREFIX) - 1;
@@ -79,4 +82,5 @@ void uk_plat_probe_devices(void)
                                           .io = {.cpu = 0xc000, .bus = 0xc000, .size = 0x4000}};
         uk_virtio_pci_attach_bus(&host);
     }
+    uk_plat_pvh_power_init(); /* the power button and Ctrl-Alt-Del */
 }

@@ -42,6 +42,7 @@ UK_NORETURN void uk_plat_entry(u32 start_info_pa)
         uk_strlcpy(cmdline_copy, c, sizeof(cmdline_copy));
     }
     uk_bootinfo.cmdline = cmdline_copy;
+    uk_plat_pvh_rsdp = si->rsdp_paddr;
 
     if (si->version < 1 || !si->memmap_paddr)
         uk_panic("the boot loader passed no memory map (PVH start_info version %u)", si->version);

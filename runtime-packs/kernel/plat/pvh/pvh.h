@@ -1,11 +1,28 @@
 /* pvh.h - what the x86 PVH platform files share with the VMM-specific files (plat/qemu,
- * plat/firecracker): the power-off they build on and whether to look for a PCI bus. */
+ * plat/firecracker): the power-off they build on, whether to look for a PCI bus, ACPI tables and
+ * the shutdown requests. */
 #ifndef UK_PLAT_PVH_H
 #define UK_PLAT_PVH_H
 #include <uk/types.h>
 
 /* Stops the VM with code; announce prints the exit line the launcher reads first. */
 UK_NORETURN void uk_plat_pvh_exit(int code, bool announce);
+/* The ACPI RSDP's physical address from the PVH start info (0: none given; acpi_pvh.c then looks for it). */
+extern u64 uk_plat_pvh_rsdp;
+/* The ACPI table with signature sig (4 characters, e.g. "FACP", "APIC") and its length; NULL when the VMM
+ * gives none or its checksum is wrong. The DSDT: uk_plat_pvh_acpi_dsdt. */
+const u8 *uk_plat_pvh_acpi_table(const char *sig, u32 *len);
+const u8 *uk_plat_pvh_acpi_dsdt(u32 *len);
+/* Little-endian fields of ACPI tables. */
+static inline u32 uk_plat_pvh_le32(const u8 *p)
+{
+    return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+/* Probes the virtio-mmio transports the DSDT lists (virtio_acpi_pvh.c); returns how many it found. */
+int uk_plat_pvh_acpi_virtio_probe(void);
+/* The VMM's shutdown requests (power_pvh.c: ACPI power button or GED; i8042_pvh.c: Ctrl-Alt-Del) as SIGTERM. */
+void uk_plat_pvh_power_init(void);
+void uk_plat_pvh_i8042_init(void);
 /* Whether the VMM may give the guest a PCI bus behind ports 0xcf8/0xcfc (QEMU q35; not Firecracker). */
 extern const bool uk_plat_pvh_pci_ports;
 
