@@ -1,5 +1,5 @@
-// Entry point: boots the image on QEMU or Firecracker with the terminal as its console and returns the
-// program's exit code.
+// Entry point: boots the image on QEMU or Firecracker, the program's stdin, stdout and stderr on the launcher's,
+// and returns the program's exit code.
 using System.ComponentModel;
 using Unikraft.Launcher;
 
@@ -88,7 +88,7 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
     string controlFile = Path.Combine(Path.GetTempPath(), $"unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.ctl");
     try
     {
-        HostFacts host = HostProbe.Probe(options.Architecture, controlFile);
+        HostFacts host = HostProbe.Probe(options.Architecture, controlFile) with { ConsoleOptions = VmmProcess.ConsoleOptions() };
         IReadOnlyList<string> qemuArgs = QemuCommand.Build(options, host, commandLine);
         Verbose(options, qemu, qemuArgs);
         foreach (PortForward forward in options.Forwards)
@@ -102,12 +102,12 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
             Console.Error.WriteLine($"  gdb {ShellQuote(Path.GetFullPath(options.Image))} -ex 'target remote :{QemuCommand.GdbPort}'");
         }
 
-        // An arm64 Firecracker image powers off through PSCI (QEMU exits with 0): its code is on the console.
+        // An arm64 Firecracker image powers off through PSCI (QEMU exits with 0): its code is in the kernel's log.
         bool consoleExit = options.Vmm != "qemu" && options.Architecture == "arm64";
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(qemu, qemuArgs, tapConsole: consoleExit);
+            run = VmmProcess.Run(qemu, qemuArgs);
         }
         catch (Win32Exception e)
         {
@@ -138,7 +138,7 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
     string config = Path.Combine(Path.GetTempPath(), $"unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.json");
     try
     {
-        File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow));
+        File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow, VmmProcess.ConsoleOptions()));
         IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config);
         if (Verbose(options, firecracker, arguments))
         {
@@ -148,7 +148,7 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(firecracker, arguments, tapConsole: true);
+            run = VmmProcess.Run(firecracker, arguments);
         }
         catch (Win32Exception e)
         {

@@ -6,7 +6,8 @@ namespace Unikraft.Launcher;
 /// <param name="QbootPath">qboot's firmware for q35, or null when it is not installed.</param>
 /// <param name="ControlFile">The file that receives the kernel's control line (port 0x402).</param>
 /// <param name="WallClock">The host's clock at launch, passed as uk.walltime=; null passes none.</param>
-public sealed record HostFacts(bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null);
+/// <param name="ConsoleOptions">The framed console's kernel options (<see cref="VmmProcess.ConsoleOptions()"/>); null: a plain console.</param>
+public sealed record HostFacts(bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null, string? ConsoleOptions = null);
 
 /// <summary>The QEMU invocation of one boot.</summary>
 public static class QemuCommand
@@ -56,6 +57,12 @@ public static class QemuCommand
         });
         args.AddRange(["-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", options.Memory]);
         args.AddRange(["-kernel", options.Image]);
+        if (host.ConsoleOptions is { } console)
+        {
+            // Like uk.walltime= (before them), these do not count as a command line of the user's.
+            commandLine = commandLine is null ? console : console + " " + commandLine;
+        }
+
         if (host.WallClock is { } now)
         {
             // The host's clock at launch: the guest's wall clock when the VM has no better one (the CMOS
@@ -69,7 +76,7 @@ public static class QemuCommand
             args.AddRange(["-append", commandLine]);
         }
 
-        // The serial console is stdin/stdout; signal=on lets Ctrl-C stop QEMU instead of reaching a monitor.
+        // The serial console is QEMU's stdin/stdout (the launcher's pipes, framed); signal=on lets SIGINT stop QEMU.
         args.AddRange(["-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con"]);
         if (x64)
         {

@@ -159,7 +159,7 @@ public sealed class FirecrackerLaunchTests
         StringAssert.Contains(result.Output, $"unikraft: running on Firecracker ({firecracker})");
         StringAssert.Contains(result.Output, "fake-firecracker --no-api --config-file ");
         StringAssert.Contains(result.Output, $"\"kernel_image_path\": \"{image}\"");
-        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("\"boot_args\": \"uk.walltime=[0-9]+\\.[0-9]{3} -- hello\""));
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("\"boot_args\": \"uk.walltime=[0-9]+\\.[0-9]{3} uk.console=framed uk.tty= -- hello\""));
         StringAssert.Contains(result.Output, "\"mem_size_mib\": 64");
     }
 
@@ -173,7 +173,7 @@ public sealed class FirecrackerLaunchTests
         Assert.AreEqual(7, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "unikraft: /nonexistent/firecracker not found, running on QEMU microvm instead");
         StringAssert.Contains(result.Output, "fake-qemu -M microvm,acpi=off ");
-        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("-append uk.walltime=[0-9.]+ env.A=b "));
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("-append uk.walltime=[0-9.]+ uk.console=framed uk.tty= env.A=b "));
     }
 
     [TestMethod]

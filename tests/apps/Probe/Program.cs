@@ -300,6 +300,18 @@ switch (mode)
             Console.WriteLine(got ? "CANCELKEY: PASS" : "CANCELKEY: FAIL");
             return got ? 0 : 1;
         }
+    case "bytes":
+        return StreamProbe.Bytes(int.Parse(args[1]));
+    case "cat":
+        return StreamProbe.Cat();
+    case "streams":
+        return StreamProbe.Streams(int.Parse(args[1]));
+    case "flood":
+        return StreamProbe.Flood(int.Parse(args[1]));
+    case "redirection":
+        return StreamProbe.Redirection();
+    case "bench":
+        return Benchmarks.Run(args[1], int.Parse(args[2]));
     case "failfast":
         Environment.FailFast("failing fast on purpose");
         return 0;
