@@ -177,7 +177,7 @@ public sealed class ConsoleStreamTests
         BootTarget target = BootTarget.Of(rid);
         target.RequireHelloBoots();
 
-        CommandResult result = AtATerminal(target, ["readline"], "printf 'Ada Lovx\\177elace\\r\\004'");
+        CommandResult result = AtATerminal(target, ["readline"], "waitfor 'reading two'; printf 'Ada Lovx\\177elace\\r\\004'");
 
         StringAssert.Contains(result.Output, "EXITED=0", result.ToString());
         StringAssert.Contains(result.Output, "got <Ada Lovelace> then <(eof)>", result.ToString());

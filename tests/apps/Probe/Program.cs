@@ -231,6 +231,7 @@ switch (mode)
     case "spingc":
         return SpinGc();
     case "readline":
+        Console.Error.WriteLine("reading two lines"); // the terminal tests type once they see it
         string? first = Console.ReadLine();
         string? next = Console.ReadLine();
         Console.WriteLine($"got <{first}> then <{next ?? "(eof)"}>");
