@@ -1,4 +1,5 @@
-/* ns16550_x86_64.c - 16550 UART on an x86 I/O port: polled output a byte at a time, input read by the console's interrupt handler. */
+/* ns16550_x86_64.c - 16550 UART on an x86 I/O port: polled output a byte at a time, input read by the
+ * console's interrupt handler. */
 #include <uk/arch.h>
 #include <uk/uart.h>
 
@@ -10,6 +11,7 @@
 #define REG_LSR 5
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40
 
 void uk_uart_ns16550_init(u16 base)
 {
@@ -25,7 +27,9 @@ void uk_uart_ns16550_init(u16 base)
 
 /* One byte at a time, each once the transmit holding register is empty: without the FIFO (left off, see
  * above) a byte written while the VMM still holds the previous one (its host side is full) replaces it.
- * The wait has no bound: the console's frames must not lose a byte when the host reads slowly. */
+ * Returns once the transmitter is empty too: QEMU reports the holding register empty while its last byte
+ * still waits for the host, and an exit right after would lose it. The waits have no bound: the console's
+ * frames must not lose a byte when the host reads slowly. */
 void uk_uart_ns16550_write(u16 base, const char *buf, usize len)
 {
     for (usize i = 0; i < len; i++) {
@@ -33,6 +37,8 @@ void uk_uart_ns16550_write(u16 base, const char *buf, usize len)
             uk_cpu_pause();
         uk_outb(base + REG_DATA, (u8)buf[i]);
     }
+    while (!(uk_inb(base + REG_LSR) & LSR_TEMT))
+        uk_cpu_pause();
 }
 
 usize uk_uart_ns16550_read(u16 base, char *buf, usize len)
