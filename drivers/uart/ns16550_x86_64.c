@@ -49,6 +49,9 @@ usize uk_uart_ns16550_read(u16 base, char *buf, usize len)
     return n;
 }
 
+/* FCR: FIFOs enabled and both cleared, receive interrupt at 14 bytes (or after the character timeout). */
+void uk_uart_ns16550_enable_fifo(u16 base) { uk_outb(base + REG_FCR, 0xc7); }
+
 /* Receive interrupts on; OUT2 gates the UART's interrupt line on PC hardware. */
 void uk_uart_ns16550_enable_rx_irq(u16 base)
 {

@@ -8,6 +8,9 @@
 void uk_console_init(void);
 /* Platform: bytes to the UART unchanged; returns once the UART has taken all of them. */
 void uk_console_put(const char *buf, usize len);
+/* Platform: the console is framed from now on. Nothing is on its way in (the host sends input only after the
+ * marker that follows), so the UART may empty its FIFOs to turn them on. */
+void uk_console_framed(void);
 /* The kernel log's text (lib/tty). */
 void uk_console_write(const char *buf, usize len);
 

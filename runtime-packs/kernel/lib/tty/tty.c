@@ -101,6 +101,7 @@ void uk_tty_configure(bool framed_mode, u8 terminals)
 {
     terminal_fds = terminals & 7;
     if (framed_mode && !framed) {
+        uk_console_framed();
         uk_console_put(UK_TTY_FRAMED_MARKER, sizeof(UK_TTY_FRAMED_MARKER) - 1);
         framed = true;
     }

@@ -44,6 +44,13 @@ void uk_console_put(const char *buf, usize len)
         uart_write(buf, len);
 }
 
+/* The PL011's FIFO; Firecracker's 16550 buffers input on its own. */
+void uk_console_framed(void)
+{
+    if (base && !is_16550)
+        uk_uart_pl011_enable_fifo(base);
+}
+
 static void uart_interrupt(void *arg)
 {
     (void)arg;

@@ -11,6 +11,8 @@ void uk_console_init(void) { uk_uart_ns16550_init(COM1); }
 
 void uk_console_put(const char *buf, usize len) { uk_uart_ns16550_write(COM1, buf, len); }
 
+void uk_console_framed(void) { uk_uart_ns16550_enable_fifo(COM1); }
+
 static void com1_interrupt(void *arg)
 {
     (void)arg;
