@@ -1,5 +1,5 @@
-/* ns16550_x86_64.c - 16550 UART on an x86 I/O port: polled output in 16-byte bursts (one VM exit per burst
- * with `rep outsb`), input read by the console's interrupt handler. */
+/* ns16550_x86_64.c - 16550 UART on an x86 I/O port: polled output a byte at a time, input read by the
+ * console's interrupt handler. */
 #include <uk/arch.h>
 #include <uk/uart.h>
 
@@ -11,7 +11,7 @@
 #define REG_LSR 5
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
-#define FIFO_DEPTH 16
+#define LSR_TEMT 0x40
 
 void uk_uart_ns16550_init(u16 base)
 {
@@ -21,20 +21,24 @@ void uk_uart_ns16550_init(u16 base)
     uk_outb(base + REG_IER, 0x00);
     uk_outb(base + REG_LCR, 0x03); /* 8N1 */
     /* FCR stays as the firmware left it: toggling the FIFO enable bit clears the receive buffer and
-     * would drop input that arrived before boot. Output batching does not need the FIFO. */
+     * would drop input that arrived before boot. */
     uk_outb(base + REG_MCR, 0x03); /* DTR, RTS */
 }
 
+/* One byte at a time, each once the transmit holding register is empty: without the FIFO (left off, see
+ * above) a byte written while the VMM still holds the previous one (its host side is full) replaces it.
+ * Returns once the transmitter is empty too: QEMU reports the holding register empty while its last byte
+ * still waits for the host, and an exit right after would lose it. The waits have no bound: the console's
+ * frames must not lose a byte when the host reads slowly. */
 void uk_uart_ns16550_write(u16 base, const char *buf, usize len)
 {
-    while (len) {
-        usize n = len < FIFO_DEPTH ? len : FIFO_DEPTH;
-        for (int spin = 0; !(uk_inb(base + REG_LSR) & LSR_THRE) && spin < 100000; spin++)
+    for (usize i = 0; i < len; i++) {
+        while (!(uk_inb(base + REG_LSR) & LSR_THRE))
             uk_cpu_pause();
-        uk_outsb(base + REG_DATA, buf, n);
-        buf += n;
-        len -= n;
+        uk_outb(base + REG_DATA, (u8)buf[i]);
     }
+    while (!(uk_inb(base + REG_LSR) & LSR_TEMT))
+        uk_cpu_pause();
 }
 
 usize uk_uart_ns16550_read(u16 base, char *buf, usize len)
@@ -44,6 +48,9 @@ usize uk_uart_ns16550_read(u16 base, char *buf, usize len)
         buf[n++] = (char)uk_inb(base + REG_DATA);
     return n;
 }
+
+/* FCR: FIFOs enabled and both cleared, receive interrupt at 14 bytes (or after the character timeout). */
+void uk_uart_ns16550_enable_fifo(u16 base) { uk_outb(base + REG_FCR, 0xc7); }
 
 /* Receive interrupts on; OUT2 gates the UART's interrupt line on PC hardware. */
 void uk_uart_ns16550_enable_rx_irq(u16 base)

@@ -5,12 +5,15 @@
 
 #define UARTDR 0x00
 #define UARTFR 0x18
+#define UARTLCR_H 0x2c
 #define UARTIMSC 0x38
 #define UARTICR 0x44
 #define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
 #define INT_RX (1u << 4)
 #define INT_RT (1u << 6)
+#define LCRH_FEN (1u << 4)
+#define LCRH_WLEN8 (3u << 5)
 
 void uk_uart_pl011_write(u8 *base, const char *buf, usize len)
 {
@@ -35,3 +38,5 @@ usize uk_uart_pl011_read(u8 *base, char *buf, usize len)
 }
 
 void uk_uart_pl011_enable_rx_irq(u8 *base) { uk_mmio_write32(base + UARTIMSC, INT_RX | INT_RT); }
+
+void uk_uart_pl011_enable_fifo(u8 *base) { uk_mmio_write32(base + UARTLCR_H, LCRH_WLEN8 | LCRH_FEN); }

@@ -8,7 +8,7 @@ namespace Unikraft.Launcher;
 /// The published <c>&lt;name&gt;.fc.json</c> names the image by its file name and holds the image's default command
 /// line. A run starts Firecracker with a copy made for it: the image by its absolute path (so Firecracker may
 /// run anywhere), the run's command line (kernel options and program arguments, else the published one) after
-/// <c>uk.walltime=</c>, the <c>--disk</c> images as drives, <c>--memory</c> in MiB and, with <c>--net tap</c>, the
+/// <c>uk.walltime=</c> and the framed console's options, the <c>--disk</c> images as drives, <c>--memory</c> in MiB and, with <c>--net tap</c>, the
 /// tap device as the network interface eth0 with the image's stable MAC. Firecracker has no user-mode network.
 /// </summary>
 public static class FirecrackerCommand
@@ -65,9 +65,14 @@ public static class FirecrackerCommand
     }
 
     /// <summary>The config text of this run (see the class summary).</summary>
-    public static string BuildConfig(LaunchOptions options, string? commandLine, DateTimeOffset? wallClock)
+    public static string BuildConfig(LaunchOptions options, string? commandLine, DateTimeOffset? wallClock, string? consoleOptions = null)
     {
         string bootArgs = commandLine ?? "";
+        if (consoleOptions is not null)
+        {
+            bootArgs = bootArgs.Length == 0 ? consoleOptions : consoleOptions + " " + bootArgs;
+        }
+
         if (wallClock is { } now)
         {
             long ms = now.ToUnixTimeMilliseconds();

@@ -1,5 +1,5 @@
-// Entry point: boots the image on QEMU or Firecracker with the terminal as its console and returns the
-// program's exit code.
+// Entry point: boots the image on QEMU or Firecracker, the program's stdin, stdout and stderr on the launcher's,
+// and returns the program's exit code.
 using System.ComponentModel;
 using Unikraft.Launcher;
 
@@ -95,7 +95,7 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
 
     try
     {
-        HostFacts host = HostProbe.Probe(options.Architecture, controlFile) with { QmpSocket = qmpSocket };
+        HostFacts host = HostProbe.Probe(options.Architecture, controlFile) with { QmpSocket = qmpSocket, ConsoleOptions = VmmProcess.ConsoleOptions() };
         IReadOnlyList<string> qemuArgs = QemuCommand.Build(options, host, commandLine);
         Verbose(options, qemu, qemuArgs);
         foreach (PortForward forward in options.Forwards)
@@ -109,12 +109,12 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
             Console.Error.WriteLine($"  gdb {ShellQuote(Path.GetFullPath(options.Image))} -ex 'target remote :{QemuCommand.GdbPort}'");
         }
 
-        // An arm64 Firecracker image powers off through PSCI (QEMU exits with 0): its code is on the console.
+        // An arm64 Firecracker image powers off through PSCI (QEMU exits with 0): its code is in the kernel's log.
         bool consoleExit = options.Vmm != "qemu" && options.Architecture == "arm64";
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(qemu, qemuArgs, tapConsole: consoleExit, requestShutdown: () =>
+            run = VmmProcess.Run(qemu, qemuArgs, requestShutdown: () =>
             {
                 bool asked = QmpClient.SystemPowerdown(qmpSocket, TimeSpan.FromSeconds(5), out string? why);
                 if (!asked)
@@ -157,7 +157,7 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
     string? apiSocket = options.Architecture == "x64" ? $"/tmp/unikraft-{Environment.ProcessId}-{Guid.NewGuid():N}.fc.sock" : null;
     try
     {
-        File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow));
+        File.WriteAllText(config, FirecrackerCommand.BuildConfig(options, commandLine, DateTimeOffset.UtcNow, VmmProcess.ConsoleOptions()));
         IReadOnlyList<string> arguments = FirecrackerCommand.Arguments(config, apiSocket);
         if (Verbose(options, firecracker, arguments))
         {
@@ -167,7 +167,7 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
         VmmRun run;
         try
         {
-            run = VmmProcess.Run(firecracker, arguments, tapConsole: true, requestShutdown: apiSocket is null ? null : () =>
+            run = VmmProcess.Run(firecracker, arguments, requestShutdown: apiSocket is null ? null : () =>
             {
                 bool asked = FirecrackerApi.SendCtrlAltDel(apiSocket, TimeSpan.FromSeconds(5), out string? why);
                 if (!asked)

@@ -8,8 +8,10 @@ namespace Unikraft.Launcher;
 /// <param name="WallClock">The host's clock at launch, passed as uk.walltime=; null passes none.</param>
 /// <param name="QmpSocket">The Unix socket of QEMU's QMP server, through which the launcher asks for a graceful
 /// shutdown (<see cref="QmpClient"/>); null opens none.</param>
+/// <param name="ConsoleOptions">The framed console's kernel options (<see cref="VmmProcess.ConsoleOptions()"/>); null: a plain console.</param>
 public sealed record HostFacts(
-    bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null, string? QmpSocket = null);
+    bool KvmUsable, string? QbootPath, string ControlFile, DateTimeOffset? WallClock = null, string? QmpSocket = null,
+    string? ConsoleOptions = null);
 
 /// <summary>The QEMU invocation of one boot.</summary>
 public static class QemuCommand
@@ -61,6 +63,12 @@ public static class QemuCommand
         });
         args.AddRange(["-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-m", options.Memory]);
         args.AddRange(["-kernel", options.Image]);
+        if (host.ConsoleOptions is { } console)
+        {
+            // Like uk.walltime= (before them), these do not count as a command line of the user's.
+            commandLine = commandLine is null ? console : console + " " + commandLine;
+        }
+
         if (host.WallClock is { } now)
         {
             // The host's clock at launch: the guest's wall clock when the VM has no better one (the CMOS
@@ -74,8 +82,8 @@ public static class QemuCommand
             args.AddRange(["-append", commandLine]);
         }
 
-        // The serial console is stdin/stdout; signal=on keeps the terminal's Ctrl-C a signal (to the launcher: QEMU runs in
-        // a session of its own, see VmmProcess), instead of a byte for the guest or a monitor.
+        // The serial console is QEMU's stdin/stdout (the launcher's pipes, framed); signal=on keeps a SIGINT a signal
+        // (QEMU runs in a session of its own when the launcher handles Ctrl-C, see VmmProcess) instead of a monitor.
         args.AddRange(["-chardev", "stdio,id=con,signal=on,mux=off", "-serial", "chardev:con"]);
         if (host.QmpSocket is not null)
         {

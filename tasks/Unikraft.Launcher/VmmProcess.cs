@@ -1,14 +1,16 @@
-// Runs the VMM (QEMU or Firecracker) as a child whose console is the terminal; Ctrl-C and SIGTERM become a graceful
-// shutdown request to the guest where the VMM takes one, else they are passed on.
+// Runs the VMM (QEMU or Firecracker) as a child whose serial console is the framed console, demultiplexed onto the
+// launcher's stdout and stderr, with the launcher's stdin as the program's. SIGINT and SIGTERM sent to the launcher
+// become a graceful shutdown request to the guest where the VMM takes one, else they are passed on.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Unikraft.Launcher;
 
 /// <summary>How a VMM run ended.</summary>
 /// <param name="Status">The VMM's exit status.</param>
-/// <param name="Interrupted">Ctrl-C or SIGTERM stopped it (not a graceful shutdown, after which the program's code counts).</param>
-/// <param name="ExitLine">The kernel's last <c>[uk] exit: …</c> console line when the console was tapped, else null.</param>
+/// <param name="Interrupted">SIGINT or SIGTERM stopped it (not a graceful shutdown, after which the program's code counts).</param>
+/// <param name="ExitLine">The kernel's last <c>[uk] exit: …</c> log line, else null.</param>
 public sealed record VmmRun(int Status, bool Interrupted, string? ExitLine);
 
 /// <summary>Starts the VMM and waits for it.</summary>
@@ -18,21 +20,25 @@ public static class VmmProcess
     public static readonly TimeSpan GracefulStopTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Runs <paramref name="binary"/> with inherited stdin and stderr. Its stdout is inherited too, or, with
-    /// <paramref name="tapConsole"/>, read through <see cref="ConsoleTap"/> (for VMMs whose only exit channel is
-    /// the console). Throws <see cref="System.ComponentModel.Win32Exception"/> when it cannot start.
+    /// Runs <paramref name="binary"/> with inherited stderr; its stdin and stdout are the serial console, which the
+    /// kernel frames (<see cref="ConsoleOptions()"/>): stdout frames go to the launcher's stdout, stderr and kernel log
+    /// frames to its stderr (<see cref="ConsoleDemultiplexer"/>), the launcher's stdin to the program
+    /// (<see cref="StdinPump"/>). A terminal stdin is put in raw mode meanwhile: the guest's line discipline echoes,
+    /// and a typed Ctrl-C is the program's SIGINT, as for a native process.
     /// <para>
-    /// With <paramref name="requestShutdown"/> (QEMU's system_powerdown through <see cref="QmpClient"/>), the first
-    /// Ctrl-C or SIGTERM asks the VM to shut down: the program gets SIGTERM, finishes and the VM powers off with
-    /// its exit code. A second one, or <see cref="GracefulStopTimeout"/>, stops the VMM. The VMM then runs in a
-    /// session of its own (<c>setsid</c>), so that the terminal's Ctrl-C reaches the launcher only; its console
-    /// is still the terminal. Without it (or without <c>setsid</c>), Ctrl-C and SIGTERM stop the VMM at once.
+    /// With <paramref name="requestShutdown"/> (QEMU's system_powerdown through <see cref="QmpClient"/>, Firecracker's
+    /// SendCtrlAltDel), the first SIGINT or SIGTERM sent to the launcher asks the VM to shut down: the program gets
+    /// SIGTERM, finishes and the VM powers off with its exit code. A second one, or <see cref="GracefulStopTimeout"/>,
+    /// stops the VMM. The VMM then runs in a session of its own (<c>setsid</c>), so that signals for the terminal's
+    /// process group reach the launcher only. Without it, SIGINT and SIGTERM stop the VMM at once.
     /// </para>
+    /// Returns after the VMM exited and its last byte was passed on. Throws
+    /// <see cref="System.ComponentModel.Win32Exception"/> when it cannot start.
     /// </summary>
-    public static VmmRun Run(string binary, IReadOnlyList<string> arguments, bool tapConsole, Func<bool>? requestShutdown = null)
+    public static VmmRun Run(string binary, IReadOnlyList<string> arguments, Func<bool>? requestShutdown = null)
     {
         string? setsid = requestShutdown is not null && OperatingSystem.IsLinux() ? Unikraft.Sdk.ExecutableSearch.Find("setsid") : null;
-        var startInfo = new ProcessStartInfo(setsid ?? binary) { UseShellExecute = false, RedirectStandardOutput = tapConsole };
+        var startInfo = new ProcessStartInfo(setsid ?? binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true };
         if (setsid is not null)
         {
             startInfo.ArgumentList.Add(binary);
@@ -44,9 +50,10 @@ public static class VmmProcess
         }
 
         using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{binary} did not start");
+        using TerminalMode? raw = TerminalMode.MakeRaw(0);
 
         // The first signal asks for a graceful shutdown when the VMM can take one; any other stops the VMM: a
-        // SIGINT or SIGTERM passed on makes it shut down cleanly, restoring the terminal, and the launcher reports 130.
+        // SIGINT or SIGTERM passed on makes it shut down cleanly, and the launcher reports 130.
         bool interrupted = false;
         int signals = 0;
         Timer? deadline = null;
@@ -87,15 +94,50 @@ public static class VmmProcess
             Stop(ProcessSignals.SigTerm);
         });
 
-        string? exitLine = null;
-        if (tapConsole)
+        // The standard handles as they are, unbuffered: each frame's bytes are written when they arrive, so that
+        // stdout and stderr interleave as the program wrote them.
+        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 0);
+        using var stderr = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, 0);
+        Stream? terminal = TerminalMode.IsTerminal(1) ? stdout : TerminalMode.IsTerminal(2) ? stderr : null;
+        var pump = new StdinPump(OpenStandardInput(), process.StandardInput.BaseStream);
+        var console = new ConsoleDemultiplexer(stdout, stderr, terminal, pump.Credit);
+        console.FramingStarted += pump.Start;
+        pump.RunInBackground();
+
+        Stream serial = process.StandardOutput.BaseStream;
+        byte[] buffer = new byte[65536];
+        int read;
+        while ((read = serial.Read(buffer, 0, buffer.Length)) > 0)
         {
-            using Stream terminal = Console.OpenStandardOutput();
-            exitLine = ConsoleTap.Copy(process.StandardOutput.BaseStream, terminal);
+            console.Feed(buffer.AsSpan(0, read));
         }
 
+        pump.Stop();
         process.WaitForExit();
         deadline?.Dispose();
-        return new VmmRun(process.ExitCode, interrupted, exitLine);
+        return new VmmRun(process.ExitCode, interrupted, console.ExitLine);
+    }
+
+    /// <summary>
+    /// The kernel options of the framed console for this launcher's standard handles: <c>uk.console=framed</c> and
+    /// <c>uk.tty=</c> with the descriptors (0, 1, 2) that are a terminal.
+    /// </summary>
+    public static string ConsoleOptions() =>
+        ConsoleOptions(TerminalMode.IsTerminal(0), TerminalMode.IsTerminal(1), TerminalMode.IsTerminal(2));
+
+    /// <summary>The kernel options of the framed console, given which standard handles are a terminal.</summary>
+    public static string ConsoleOptions(bool stdinTerminal, bool stdoutTerminal, bool stderrTerminal) =>
+        "uk.console=framed uk.tty=" + (stdinTerminal ? "0" : "") + (stdoutTerminal ? "1" : "") + (stderrTerminal ? "2" : "");
+
+    private static Stream OpenStandardInput()
+    {
+        try
+        {
+            return new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return Stream.Null; // no stdin: the program reads its end at once
+        }
     }
 }

@@ -162,7 +162,7 @@ public sealed class FirecrackerLaunchTests
         // x86_64: with an API socket, where Ctrl-C sends SendCtrlAltDel.
         StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("fake-firecracker --api-sock /tmp/unikraft-[0-9]+-[0-9a-f]{32}\\.fc\\.sock --config-file "));
         StringAssert.Contains(result.Output, $"\"kernel_image_path\": \"{image}\"");
-        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("\"boot_args\": \"uk.walltime=[0-9]+\\.[0-9]{3} -- hello\""));
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("\"boot_args\": \"uk.walltime=[0-9]+\\.[0-9]{3} uk.console=framed uk.tty= -- hello\""));
         StringAssert.Contains(result.Output, "\"mem_size_mib\": 64");
     }
 
@@ -176,7 +176,7 @@ public sealed class FirecrackerLaunchTests
         Assert.AreEqual(7, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "unikraft: /nonexistent/firecracker not found, running on QEMU microvm instead");
         StringAssert.Contains(result.Output, "fake-qemu -M microvm,acpi=on,ioapic2=off ");
-        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("-append uk.walltime=[0-9.]+ env.A=b "));
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex("-append uk.walltime=[0-9.]+ uk.console=framed uk.tty= env.A=b "));
     }
 
     [TestMethod]

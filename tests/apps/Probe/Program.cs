@@ -231,6 +231,7 @@ switch (mode)
     case "spingc":
         return SpinGc();
     case "readline":
+        Console.Error.WriteLine("reading two lines"); // the terminal tests type once they see it
         string? first = Console.ReadLine();
         string? next = Console.ReadLine();
         Console.WriteLine($"got <{first}> then <{next ?? "(eof)"}>");
@@ -302,6 +303,18 @@ switch (mode)
         }
     case "sigterm":
         return TermProbe.Run();
+    case "bytes":
+        return StreamProbe.Bytes(int.Parse(args[1]));
+    case "cat":
+        return StreamProbe.Cat();
+    case "streams":
+        return StreamProbe.Streams(int.Parse(args[1]));
+    case "flood":
+        return StreamProbe.Flood(int.Parse(args[1]));
+    case "redirection":
+        return StreamProbe.Redirection();
+    case "bench":
+        return Benchmarks.Run(args[1], int.Parse(args[2]));
     case "failfast":
         Environment.FailFast("failing fast on purpose");
         return 0;

@@ -1,7 +1,8 @@
 // The "sigterm" mode: a graceful shutdown. The program says it is running, waits until SIGTERM arrives (the VMM's
-// power button or Ctrl-Alt-Del through the kernel, or the launcher's Ctrl-C), then still finishes the work it had
-// started: a timer, the thread pool and a file write run after the signal. It exits with 42, so a test tells its
-// own exit from the default action of SIGTERM (143).
+// power button or Ctrl-Alt-Del through the kernel, or a signal to the launcher) or SIGINT (Ctrl-C typed at the
+// guest's terminal) — both stop it, as ASP.NET Core's host does — then still finishes the work it had started: a
+// timer, the thread pool and a file write run after the signal. It exits with 42, so a test tells its own exit
+// from the default action of SIGTERM (143) or SIGINT (130).
 using System.Runtime.InteropServices;
 
 static class TermProbe
@@ -11,12 +12,15 @@ static class TermProbe
     public static int Run()
     {
         using var stopping = new ManualResetEventSlim();
-        using var registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        void Stop(PosixSignalContext context)
         {
             context.Cancel = true; // no default action: the program ends when it is done
-            Console.WriteLine("SIGTERM: received");
+            Console.WriteLine($"{context.Signal}: received");
             stopping.Set();
-        });
+        }
+
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         Console.WriteLine("SIGTERM: running");
         if (!stopping.Wait(TimeSpan.FromMinutes(3)))
         {

@@ -75,10 +75,12 @@ static void init_files(void)
     uk_procfs_init();
     uk_boot_etc_files();
     uk_initrd_unpack();
-    struct uk_file *console = uk_tty_open_console();
-    if (!console || uk_fd_install(console, 0) != 0 || uk_fd_install(console, 1) != 1 || uk_fd_install(console, 2) != 2)
-        uk_panic("cannot open the console as fds 0-2");
-    uk_file_put(console);
+    for (int fd = 0; fd < 3; fd++) {
+        struct uk_file *stdio = uk_tty_open_stdio(fd);
+        if (!stdio || uk_fd_install(stdio, fd) != fd)
+            uk_panic("cannot open the console as fds 0-2");
+        uk_file_put(stdio);
+    }
 }
 
 UK_NORETURN void uk_boot_main(void)

@@ -3,7 +3,8 @@
  * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
  * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
- * (print every syscall and its result), net.* (the network interfaces' addresses: lib/net/netconf.c).
+ * (print every syscall and its result), uk.console=plain|framed and uk.tty=DIGITS (the console's mode and
+ * which of fds 0-2 are the host's terminal: lib/tty/tty.c), net.* (the network interfaces' addresses: lib/net/netconf.c).
  * Options of other systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted
  * and left to the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
@@ -13,6 +14,7 @@
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/time.h>
+#include <uk/tty.h>
 
 static char buf[4096];
 
@@ -83,7 +85,8 @@ bool uk_cmdline_has_user_content(const char *line)
             p++;
         if (!*p)
             break;
-        if (!uk_startswith(p, "virtio_mmio.device=") && !uk_startswith(p, "uk.walltime="))
+        if (!uk_startswith(p, "virtio_mmio.device=") && !uk_startswith(p, "uk.walltime=") &&
+            !uk_startswith(p, "uk.console=") && !uk_startswith(p, "uk.tty="))
             return true;
         while (*p && *p != ' ')
             p++;
@@ -116,7 +119,8 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
 {
     char *out = buf;
     const char *p = cmdline;
-    bool program = false, quoted;
+    bool program = false, quoted, framed = false;
+    u8 terminals = 7;
     uk_memset(cl, 0, sizeof(*cl));
     cl->argv[cl->argc++] = (char *)argv0;
     char *tok;
@@ -155,6 +159,17 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
         } else if (!uk_strcmp(tok, "uk.strace")) {
             extern bool uk_syscall_trace;
             uk_syscall_trace = true;
+        } else if (!uk_strcmp(tok, "uk.console=framed")) {
+            framed = true;
+        } else if (!uk_strcmp(tok, "uk.console=plain")) {
+            framed = false;
+        } else if (uk_startswith(tok, "uk.tty=")) {
+            terminals = 0;
+            for (const char *d = tok + 7; *d; d++) {
+                if (*d < '0' || *d > '2')
+                    bad("uk.tty takes the standard descriptors that are a terminal: digits 0-2 (none: uk.tty=)", tok);
+                terminals |= (u8)(1u << (*d - '0'));
+            }
         } else if (!uk_strcmp(tok, "uk.fpu=fxsave")) {
             uk_arch_fpu_fxsave_only();
         } else if (!uk_strcmp(tok, "uk.fpu=xsave")) {
@@ -170,4 +185,5 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
         }
     }
     default_environment(cl);
+    uk_tty_configure(framed, terminals);
 }

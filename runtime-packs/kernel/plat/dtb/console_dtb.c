@@ -1,6 +1,6 @@
 /* console_dtb.c - the console of device-tree platforms: the UART the device tree names, a PL011 (QEMU
- * virt) or a 16550 on MMIO (Firecracker, which adds it when the command line has console=), with
- * LF → CRLF. Until the real page tables exist it is reached through the early direct map. */
+ * virt) or a 16550 on MMIO (Firecracker, which adds it when the command line has console=). Until the real page
+ * tables exist it is reached through the early direct map. */
 #include <uk/console.h>
 #include <uk/fdt.h>
 #include <uk/irq.h>
@@ -38,19 +38,17 @@ void uk_plat_dtb_console_map(void)
         base = uk_mmio_map(uart.base, UK_PAGE_SIZE);
 }
 
-void uk_console_write(const char *buf, usize len)
+void uk_console_put(const char *buf, usize len)
 {
-    if (!base)
-        return;
-    usize start = 0;
-    for (usize i = 0; i < len; i++) {
-        if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) {
-            uart_write(buf + start, i - start);
-            uart_write("\r", 1);
-            start = i;
-        }
-    }
-    uart_write(buf + start, len - start);
+    if (base)
+        uart_write(buf, len);
+}
+
+/* The PL011's FIFO; Firecracker's 16550 buffers input on its own. */
+void uk_console_framed(void)
+{
+    if (base && !is_16550)
+        uk_uart_pl011_enable_fifo(base);
 }
 
 static void uart_interrupt(void *arg)

@@ -1,4 +1,4 @@
-/* console_pvh.c - the console of x86 PVH guests (QEMU and Firecracker): COM1, with LF → CRLF. */
+/* console_pvh.c - the console of x86 PVH guests (QEMU and Firecracker): COM1. */
 #include <uk/console.h>
 #include <uk/irq.h>
 #include <uk/tty.h>
@@ -9,22 +9,9 @@
 
 void uk_console_init(void) { uk_uart_ns16550_init(COM1); }
 
-void uk_console_write(const char *buf, usize len)
-{
-    char out[256];
-    usize n = 0;
-    for (usize i = 0; i < len; i++) {
-        if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r'))
-            out[n++] = '\r';
-        out[n++] = buf[i];
-        if (n >= sizeof(out) - 1) {
-            uk_uart_ns16550_write(COM1, out, n);
-            n = 0;
-        }
-    }
-    if (n)
-        uk_uart_ns16550_write(COM1, out, n);
-}
+void uk_console_put(const char *buf, usize len) { uk_uart_ns16550_write(COM1, buf, len); }
+
+void uk_console_framed(void) { uk_uart_ns16550_enable_fifo(COM1); }
 
 static void com1_interrupt(void *arg)
 {
