@@ -29,15 +29,20 @@ public static class VmmProcess
     /// With <paramref name="requestShutdown"/> (QEMU's system_powerdown through <see cref="QmpClient"/>, Firecracker's
     /// SendCtrlAltDel), the first SIGINT or SIGTERM sent to the launcher asks the VM to shut down: the program gets
     /// SIGTERM, finishes and the VM powers off with its exit code. A second one, or <see cref="GracefulStopTimeout"/>,
-    /// stops the VMM. The VMM then runs in a session of its own (<c>setsid</c>), so that signals for the terminal's
-    /// process group reach the launcher only. Without it, SIGINT and SIGTERM stop the VMM at once.
+    /// stops the VMM. When stdin is not a terminal the VMM then runs in a session of its own (<c>setsid</c>), so that
+    /// signals for the terminal's process group (Ctrl-C) reach the launcher only. Without it, SIGINT and SIGTERM stop
+    /// the VMM at once.
     /// </para>
     /// Returns after the VMM exited and its last byte was passed on. Throws
     /// <see cref="System.ComponentModel.Win32Exception"/> when it cannot start.
     /// </summary>
     public static VmmRun Run(string binary, IReadOnlyList<string> arguments, Func<bool>? requestShutdown = null)
     {
-        string? setsid = requestShutdown is not null && OperatingSystem.IsLinux() ? Unikraft.Sdk.ExecutableSearch.Find("setsid") : null;
+        // A terminal stdin is put in raw mode, where the terminal makes no signals; otherwise the VMM gets a session of
+        // its own, so that the terminal's signals (Ctrl-C with a redirected stdin) reach the launcher only.
+        bool terminalInput = TerminalMode.IsTerminal(0);
+        string? setsid = requestShutdown is not null && !terminalInput && OperatingSystem.IsLinux()
+            ? Unikraft.Sdk.ExecutableSearch.Find("setsid") : null;
         var startInfo = new ProcessStartInfo(setsid ?? binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true };
         if (setsid is not null)
         {
@@ -65,7 +70,7 @@ public static class VmmProcess
 
         void OnSignal(int signal)
         {
-            if (Interlocked.Increment(ref signals) == 1 && setsid is not null && requestShutdown!())
+            if (Interlocked.Increment(ref signals) == 1 && requestShutdown is not null && requestShutdown())
             {
                 Console.Error.WriteLine(
                     $"unikraft: asked the VM to shut down (the program gets SIGTERM); Ctrl-C again stops it at once, as will {GracefulStopTimeout.TotalSeconds:0} s");

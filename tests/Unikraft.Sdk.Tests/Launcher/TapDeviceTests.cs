@@ -83,7 +83,7 @@ public sealed class TapDeviceTests
         File.WriteAllText(image, "");
         File.WriteAllText(image + ".json", FirecrackerConfig.ToJson("Hello.fc", "", [], 128));
         string qemu = Script(folder, "qemu", "echo \"fake-qemu $*\"\nexit 1\n");
-        string firecracker = Script(folder, "firecracker", "cat \"$3\"\nexit 0\n");
+        string firecracker = Script(folder, "firecracker", "for a; do last=$a; done\ncat \"$last\"\nexit 0\n"); // the config file
 
         CommandResult onQemu = Launch(image, "--vmm", "qemu", "--qemu", qemu, "--accel", "tcg", "--net", "tap", "--tap", tap.Name);
         CommandResult onFirecracker = Launch(image, "--vmm", "firecracker", "--firecracker", firecracker, "--net", "tap", "--tap", tap.Name);

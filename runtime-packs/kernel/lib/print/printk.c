@@ -130,11 +130,15 @@ void uk_log(int level, const char *fmt, ...)
     static const char *const tags[] = {"[uk] error: ", "[uk] warning: ", "[uk] ", "[uk] debug: "};
     if (level > uk_loglevel)
         return;
+    /* One write for the tag and the message: a framed console sends it as one frame, so a line arrives whole. */
+    char buf[512];
+    usize tag = uk_strlen(tags[level]);
+    uk_memcpy(buf, tags[level], tag);
     va_list ap;
     va_start(ap, fmt);
-    uk_console_write(tags[level], uk_strlen(tags[level]));
-    vprintk(fmt, ap);
+    int n = uk_vsnprintf(buf + tag, sizeof(buf) - tag, fmt, ap);
     va_end(ap);
+    uk_console_write(buf, tag + (n < (int)(sizeof(buf) - tag) ? (usize)n : sizeof(buf) - tag - 1));
 }
 
 void uk_backtrace(uptr fp)
