@@ -1,7 +1,7 @@
 // Web: an ASP.NET Core app on Kestrel for the web boot tests. Endpoints: /health; /config (what configuration the
 // app sees: environment, Greeting, the endpoints Kestrel listens on); JSON items (GET/POST /items); /bytes/N (N
 // bytes of a known pattern, streamed); POST /sink (reads the body, checks the same pattern, reports the count);
-// /protocol (the HTTP version of the request); POST /shutdown (stops the app: the VM powers off with exit code 0).
+// /protocol (the HTTP version of the request); /connection (Kestrel's id of the connection); POST /shutdown (stops the app: the VM powers off with exit code 0).
 // Every request is logged on the console.
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,6 +31,7 @@ app.MapGet("/config", (IConfiguration configuration, IWebHostEnvironment environ
     configuration["Greeting"],
     server.Features.Get<IServerAddressesFeature>()?.Addresses.Order().ToArray() ?? []));
 app.MapGet("/protocol", (HttpContext context) => context.Request.Protocol);
+app.MapGet("/connection", (HttpContext context) => context.Connection.Id);
 app.MapPost("/shutdown", (IHostApplicationLifetime lifetime) =>
 {
     lifetime.StopApplication();
