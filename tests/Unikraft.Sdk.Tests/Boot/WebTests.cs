@@ -198,11 +198,9 @@ public sealed class WebTests
         using HttpResponseMessage posted = await https.SendAsync(post);
         CommandResult result = await vm.ShutdownAsync();
 
-        Assert.AreEqual(0, h2.ExitCode, h2 + "
-" + result);
+        Assert.AreEqual(0, h2.ExitCode, h2 + "\n" + result);
         Assert.AreEqual("HTTP/2\n2 0", h2.Output.Trim(), "h2 by ALPN, the chain verified");
-        Assert.AreEqual(0, tls12.ExitCode, tls12 + "
-" + result);
+        Assert.AreEqual(0, tls12.ExitCode, tls12 + "\n" + result);
         Assert.AreEqual("HTTP/1.1\n1.1 0", tls12.Output.Trim());
         Assert.AreNotEqual(0, untrusted.ExitCode, "without the test's CA curl refuses the certificate");
         Assert.AreEqual(HttpStatusCode.Created, posted.StatusCode, result.ToString());

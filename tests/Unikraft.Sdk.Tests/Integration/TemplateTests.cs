@@ -41,7 +41,8 @@ public sealed class TemplateTests
     public async Task GivenTheWebTemplate_DotnetRunServesItsApiOnTheForwardedPort()
     {
         const string Rid = "unikraft-qemu-x64";
-        if (TestImages.DefaultRuntimePack(Rid) is not { } pack || !File.Exists(Path.Combine(pack, "pack.json")))
+        string? pack = TestImages.DefaultRuntimePack(Rid);
+        if (pack is null || !File.Exists(Path.Combine(pack, "pack.json")))
         {
             Prerequisite.Missing($"no staged {Rid} runtime pack (make -C runtime-packs RIDS={Rid})");
         }
