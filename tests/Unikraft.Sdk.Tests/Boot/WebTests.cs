@@ -189,10 +189,10 @@ public sealed class WebTests
         CommandResult h2 = Command.Run("curl", [.. common, "--http2", "--tlsv1.3", url], timeout: TimeSpan.FromMinutes(2));
         CommandResult tls12 = Command.Run("curl", [.. common, "--http1.1", "--tlsv1.2", "--tls-max", "1.2", url], timeout: TimeSpan.FromMinutes(2));
         CommandResult untrusted = Command.Run("curl", ["-sS", "--max-time", "60", "--resolve", $"localhost:{vm.HttpsPort}:127.0.0.1", url], timeout: TimeSpan.FromMinutes(2));
+        string expected = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            File.ReadAllText(Path.Combine(TestCertificates.ServerFolder, "cert.pem"))).GetCertHashString();
         using var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            certificate is not null && certificate.GetCertHashString() == System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
-                Path.Combine(TestCertificates.ServerFolder, "cert.pem")).GetCertHashString();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == expected;
         using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://localhost:{vm.HttpsPort}"), DefaultRequestVersion = HttpVersion.Version20 };
         using var post = new HttpRequestMessage(HttpMethod.Post, "/items") { Content = JsonContent.Create(new { name = "over tls", price = 1m }), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using HttpResponseMessage posted = await https.SendAsync(post);
