@@ -18,7 +18,7 @@ usage: ./build.sh [--skip-deps] [--configuration|-c Release|Debug] [--test]
                      their arm64 counterparts: the aarch64 cross gcc/binutils, musl-dev:arm64, qemu-system-arm)
   --configuration    the .NET build configuration (default: Release)
   --test             also install what the tests need (clang-format; clang-14, libclang-rt-14-dev and llvm-14
-                     for the kernel's fuzz targets; iproute2 for the network tests) and run the test suite
+                     for the kernel's fuzz targets; iproute2 for the network tests; curl for the web tests) and run the test suite
                      (tests/Unikraft.Sdk.Tests) after building
 USAGE
 }
@@ -68,13 +68,15 @@ PREREQUISITES=(
 )
 # What only the test suite needs (--test): the kernel sources' formatting check, the fuzz targets of the
 # kernel's parsers (runtime-packs/fuzz: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for readable
-# reports), and iproute2 for the network tests' own namespaces and tap devices.
+# reports), iproute2 for the network tests' own namespaces and tap devices, and curl, the web tests' HTTPS and
+# HTTP/2 client on the host.
 TEST_PREREQUISITES=(
   "clang-format=clang-format"
   "clang-14=clang-14"
   "libclang-rt-14-dev=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
   "llvm-14=/usr/lib/llvm-14/bin/llvm-symbolizer"
   "iproute2=ip"
+  "curl=curl"
 )
 
 missing_packages() {

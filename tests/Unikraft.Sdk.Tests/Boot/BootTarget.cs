@@ -54,8 +54,8 @@ internal sealed class BootTarget
         _ => throw new ArgumentException($"not a boot-suite RID: {rid}", nameof(rid)),
     };
 
-    /// <summary>tests/apps/<paramref name="app"/> published for this RID with its staged pack (shared by the run).</summary>
-    public string Image(string app)
+    /// <summary>tests/apps/<paramref name="app"/> published for this RID with its staged pack and <paramref name="properties"/> (shared by the run).</summary>
+    public string Image(string app, IReadOnlyDictionary<string, string>? properties = null)
     {
         HostTools.Require(Qemu, Linker);
         if (TestImages.DefaultRuntimePack(Rid) is not { } pack || !File.Exists(Path.Combine(pack, "pack.json")))
@@ -63,7 +63,7 @@ internal sealed class BootTarget
             Prerequisite.Missing($"no staged {Rid} runtime pack (make -C runtime-packs RIDS={Rid})");
         }
 
-        return TestImages.Publish(Repository.PathOf("tests", "apps", app), Rid);
+        return TestImages.Publish(Repository.PathOf("tests", "apps", app), Rid, properties);
     }
 
     /// <summary>The launcher's arguments after <c>dotnet</c>: image, architecture, TCG and memory unless given, options, <c>--</c>, program arguments.</summary>

@@ -33,6 +33,7 @@ public sealed class ProbeBootTests
         {
             ("poll", "POLL: PASS", "GivenPipesAnEventfdAndDevNull_PollAndSelectReportReadinessAsLinuxDoes"),
             ("epoll", "EPOLL: PASS", "GivenPipesEventfdsAndNestedInstances_EpollBehavesAsOnLinux"),
+            ("inotify", "INOTIFY: PASS", "GivenInotifyInstances_WatchesAndTheirErrorsAreAsOnLinux"),
             ("net", "NET: PASS", "GivenLoopbackSockets_TcpUdpDualStackAndErrorsBehaveAsOnLinux"),
             ("net-async", "NET-ASYNC: PASS", "GivenAsyncSockets_AHundredConcurrentEchoConnectionsAndUdpWork"),
         }

@@ -12,14 +12,18 @@ internal sealed record CommandResult(string CommandLine, int ExitCode, string Ou
 
 internal static class Command
 {
-    /// <summary>Runs <paramref name="fileName"/>; kills it after <paramref name="timeout"/> (default 10 minutes).</summary>
+    /// <summary>
+    /// Runs <paramref name="fileName"/>; kills it (and its children) after <paramref name="timeout"/> (default 10
+    /// minutes) or when <paramref name="stop"/> is cancelled, for a server that runs until the test is done with it.
+    /// </summary>
     public static CommandResult Run(
         string fileName,
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
-        string? standardInput = null)
+        string? standardInput = null,
+        CancellationToken stop = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -64,11 +68,18 @@ internal static class Command
         process.BeginErrorReadLine();
         process.StandardInput.Write(standardInput ?? "");
         process.StandardInput.Close();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(10)))
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(10));
+        string? killed = null;
+        while (!process.WaitForExit(200))
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Append(output, "<killed: timeout>");
+            killed = stop.IsCancellationRequested ? "stopped by the test" : DateTime.UtcNow > deadline ? "timeout" : null;
+            if (killed is not null)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                Append(output, $"<killed: {killed}>");
+                break;
+            }
         }
 
         process.WaitForExit();

@@ -45,6 +45,51 @@ public sealed class SdkPublishTests
         StringAssert.Contains(result.Output, "plain JIT run a,b");
     }
 
+    public static IEnumerable<object[]> AllRids =>
+    [
+        ["unikraft-qemu-x64", "linux-x64"], ["unikraft-fc-x64", "linux-x64"],
+        ["unikraft-qemu-arm64", "linux-arm64"], ["unikraft-fc-arm64", "linux-arm64"],
+    ];
+
+    /// <summary>
+    /// A Microsoft.AspNetCore.App reference in a Unikraft.Sdk project, built for each RID: restore takes the ASP.NET
+    /// Core runtime pack of the RID's linux counterpart, the Web SDK's implicit usings compile the app, appsettings.json
+    /// is copied next to it (publish then bundles it), and the trimming and AOT warnings of its code are reported.
+    /// </summary>
+    [TestMethod]
+    [DynamicData(nameof(AllRids))]
+    public void GivenAnAspNetCoreReference_TheBuildTakesTheLinuxPackWebUsingsAndReportsAotWarnings(string rid, string linuxRid)
+    {
+        TestProject project = TestProject.Create("WebRef", new Dictionary<string, string>
+        {
+            ["WebRef.csproj"] = """
+                <Project Sdk="Unikraft.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <FrameworkReference Include="Microsoft.AspNetCore.App" />
+                  </ItemGroup>
+                </Project>
+                """,
+            ["Program.cs"] = """
+                WebApplication app = WebApplication.CreateSlimBuilder(args).Build();
+                app.MapGet("/", () => System.Text.Json.JsonSerializer.Serialize(new { reflection = true }));
+                app.Run();
+                """,
+            ["appsettings.json"] = "{ \"Greeting\": \"hi\" }\n",
+        });
+
+        CommandResult result = project.Dotnet("build", "-r", rid, "-c", "Release");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "Program.cs(2,23): warning IL2026");
+        StringAssert.Contains(result.Output, "Program.cs(2,23): warning IL3050");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(project.Directory, "obj", "project.assets.json")), $"\"Microsoft.AspNetCore.App.Runtime.{linuxRid}\"");
+        Assert.IsTrue(File.Exists(Path.Combine(project.Directory, "bin", "Release", "net10.0", rid, "appsettings.json")), result.ToString());
+    }
+
     [TestMethod]
     public void GivenAnUnsupportedRid_PublishFailsWithUKSDK1001()
     {

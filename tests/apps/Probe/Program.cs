@@ -257,6 +257,8 @@ switch (mode)
         return await NetProbe.RunAsync();
     case "epoll":
         return EpollProbe.Run();
+    case "inotify":
+        return InotifyProbe.Run();
     case "tcp-echo-server":
         return TcpProbe.EchoServer(args[1..]);
     case "tcp-client":

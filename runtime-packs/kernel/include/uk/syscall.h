@@ -28,7 +28,8 @@ typedef long (*uk_syscall_fn)(long, long, long, long, long, long);
     X(set_robust_list) X(get_robust_list) X(dup3) X(pipe2) X(prlimit64) X(getcpu) X(getrandom) X(memfd_create)         \
     X(fchmod) X(truncate) X(ftruncate) X(chdir) X(fchdir) X(mkdirat) X(unlinkat) X(renameat) X(fchmodat)               \
     X(utimensat) X(renameat2) X(flock) X(eventfd2) X(membarrier) X(statx) X(rseq) X(pselect6)                       \
-    X(epoll_create1) X(epoll_ctl) X(epoll_pwait) X(epoll_pwait2)                                                       \
+    X(epoll_create1) X(epoll_ctl) X(epoll_pwait) X(epoll_pwait2) X(inotify_init1) X(inotify_add_watch)                 \
+    X(inotify_rm_watch)                                                                                                \
     X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(getsockname) X(getpeername)            \
     X(sendto) X(recvfrom) X(sendmsg) X(recvmsg) X(shutdown) X(setsockopt) X(getsockopt)
 /* clang-format on */

@@ -121,6 +121,9 @@
 #define UK_NR_rseq 293
 #define UK_NR_faccessat2 439
 #define UK_NR_epoll_pwait2 441
+#define UK_NR_inotify_init1 26
+#define UK_NR_inotify_add_watch 27
+#define UK_NR_inotify_rm_watch 28
 
 /* clone(flags, stack, parent_tid, tls, child_tid): tls before child_tid, unlike x86_64. */
 #define UK_CLONE_TLS_BEFORE_CTID 1

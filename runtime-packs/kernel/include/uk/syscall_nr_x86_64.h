@@ -142,11 +142,16 @@
 #define UK_NR_fchmodat 268
 #define UK_NR_utimensat 280
 #define UK_NR_renameat2 316
+#define UK_NR_inotify_init 253
+#define UK_NR_inotify_add_watch 254
+#define UK_NR_inotify_rm_watch 255
+#define UK_NR_inotify_init1 294
 /* Calls arm64 does not have (it uses the *at forms), plus arch_prctl. */
 /* clang-format off */
 #define UK_ARCH_SYSCALLS(X)                                                                                            \
     X(open) X(stat) X(lstat) X(poll) X(access) X(pipe) X(dup2) X(fork) X(time) X(arch_prctl) X(rename)                 \
-    X(mkdir) X(rmdir) X(unlink) X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select) X(epoll_create) X(epoll_wait)
+    X(mkdir) X(rmdir) X(unlink) X(chmod) X(readlink) X(getpgrp) X(eventfd) X(select) X(epoll_create) X(epoll_wait)     \
+    X(inotify_init)
 /* clang-format on */
 #define UK_SYSCALL_MAX 512
 /* struct epoll_event is packed on x86_64 (12 bytes) */

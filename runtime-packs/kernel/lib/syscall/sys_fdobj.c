@@ -1,12 +1,15 @@
-/* sys_fdobj.c - syscalls that make file objects that are not in the file tree: pipe2, eventfd2 and
- * epoll_create1 (sockets: sys_socket.c), each installed in the fd table. */
+/* sys_fdobj.c - syscalls that make file objects that are not in the file tree: pipe2, eventfd2,
+ * epoll_create1 and inotify_init1 (sockets: sys_socket.c), each installed in the fd table; and the watches
+ * of an inotify instance. */
 #include <uk/epoll.h>
 #include <uk/errno.h>
 #include <uk/eventfd.h>
 #include <uk/fd.h>
+#include <uk/inotify.h>
 #include <uk/mm.h>
 #include <uk/pipe.h>
 #include <uk/syscall.h>
+#include "path.h"
 
 long sys_pipe2(long ufds, long flags)
 {
@@ -59,3 +62,33 @@ long sys_epoll_create1(long flags)
 
 /* x86_64's older form: the size hint only has to be positive. */
 long sys_epoll_create(long size) { return (int)size <= 0 ? -EINVAL : sys_epoll_create1(0); }
+
+long sys_inotify_init1(long flags)
+{
+    if (flags & ~(UK_O_NONBLOCK | UK_O_CLOEXEC))
+        return -EINVAL;
+    struct uk_file *f;
+    long r = uk_inotify_create((int)flags, &f);
+    return r ? r : uk_fd_install_new(f, flags & UK_O_CLOEXEC);
+}
+
+long sys_inotify_init(void) { return sys_inotify_init1(0); }
+
+long sys_inotify_add_watch(long fd, long upath, long mask)
+{
+    struct uk_file *f = uk_fd_hold(fd);
+    if (!f)
+        return -EBADF;
+    struct uk_vnode *vn;
+    long r = uk_sys_resolve(AT_FDCWD, upath, &vn);
+    if (!r)
+        r = uk_inotify_add_watch(f, vn, (u32)mask);
+    uk_file_put(f);
+    return r;
+}
+
+long sys_inotify_rm_watch(long fd, long wd)
+{
+    struct uk_file *f = uk_fd_get(fd);
+    return f ? uk_inotify_rm_watch(f, (int)wd) : -EBADF;
+}
