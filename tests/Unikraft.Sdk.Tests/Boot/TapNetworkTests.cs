@@ -193,7 +193,9 @@ public sealed class TapNetworkTests
         CommandResult result = await vm;
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, $"SERVE: done {count + 1} connections");
-        StringAssert.Contains(result.Output, $"peak {count} at once");
+        // count at once, or one more when the guest had not yet seen the end of the first connection (the probe that
+        // waited for it to listen) as the others arrived.
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex($"peak ({count}|{count + 1}) at once"));
     }
 
     /// <summary>
