@@ -7,6 +7,7 @@
  * flag (PSH or FIN allowed on the last one, as the device puts them on its last segment), the same size (a
  * shorter one ends the frame). Anything else sends the frame first, so the device sees frames in lwIP's order;
  * what is still merging when lwIP returns is sent by uk_netif_flush (lib/net). */
+#include <lwip/inet_chksum.h>
 #include <lwip/pbuf.h>
 #include <uk/klibc.h>
 #include "virtio_net.h"
@@ -89,16 +90,12 @@ void uk_virtio_net_tso_flush(struct vnet *v)
     } else {
         /* The header's checksum is for the frame as sent: a host that takes it whole (no segmenting on local
          * delivery) checks it. */
-        u32 tot = t->len - ETH, sum = 0;
+        u32 tot = t->len - ETH;
         ip[2] = (u8)(tot >> 8);
         ip[3] = (u8)tot;
         ip[10] = ip[11] = 0;
-        for (u32 i = 0; i < 20; i += 2)
-            sum += be16(ip + i);
-        while (sum >> 16)
-            sum = (sum & 0xffff) + (sum >> 16);
-        ip[10] = (u8)(~sum >> 8);
-        ip[11] = (u8)~sum;
+        u16 sum = inet_chksum(ip, 20); /* in network order, as it goes into the header */
+        uk_memcpy(ip + 10, &sum, 2);
     }
     uk_virtio_net_tx_send(v, (u16)t->k, t->len, t->segs > 1 ? t->mss : 0);
     if (t->segs > 1)
