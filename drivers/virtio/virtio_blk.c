@@ -1,40 +1,37 @@
-/* virtio_blk.c - virtio block devices as /dev/vda, /dev/vdb, … in the order they were found. Each
- * read or write becomes requests of at most 128 KiB through a bounce buffer (the program's pages are
- * never handed to the device), several in flight at once, from any number of threads; completions
- * arrive by interrupt and wake the waiting threads. Offsets and lengths need not be multiples of the
- * block size: partial blocks are read, patched and written back, as Linux does for a block device
- * opened without O_DIRECT. Large requests are split to the device's SIZE_MAX/SEG_MAX limits. */
+/* virtio_blk.c - virtio block devices as lib/blk's request queues, /dev/vda, /dev/vdb, … in the order they
+ * were found. A request is a chain of the header, the data segments (split at the device's SIZE_MAX) and the
+ * status byte; as many are in flight as the ring holds, from any number of threads; completions arrive by
+ * interrupt (or, without an interrupt line, by polling) and end in lib/blk, which wakes the waiters. The page
+ * cache, O_DIRECT and the file's semantics are lib/blk's. */
 #include "virtio_blk.h"
-#include <uk/devfs.h>
+#include <uk/blk.h>
 #include <uk/errno.h>
 #include <uk/irq.h>
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
-#include <uk/sched.h>
-#include <uk/time.h>
 #include <uk/virtio.h>
 
-static struct disk *disks[MAX_DISKS];
 static int ndisks;
 
 int uk_virtio_blk_count(void) { return ndisks; }
 
-/* Takes every finished request off the queue and wakes their waiters; whether there was any. */
-static bool drain(struct disk *k)
+/* Takes every finished request off the ring and ends it; whether there was any. */
+static bool drain(struct uk_blkdev *b)
 {
+    struct disk *k = (struct disk *)b;
     bool any = false;
     do {
-        struct request *r;
+        struct vreq *v;
         u32 len;
-        while ((r = uk_virtq_next_used(&k->vq, &len))) {
-            r->done = true;
-            k->inflight--;
+        while ((v = uk_virtq_next_used(&k->vq, &len))) {
+            struct uk_blk_req *r = v->req;
+            long result = v->status == BLK_S_OK ? 0 : -EIO;
+            uk_kfree(v);
+            uk_blk_complete(b, r, result);
             any = true;
         }
     } while (uk_virtq_enable_interrupts(&k->vq));
-    if (any)
-        uk_waitq_wake_all(&k->wq);
     return any;
 }
 
@@ -42,208 +39,61 @@ static void interrupt(void *arg)
 {
     struct disk *k = arg;
     while (k->dev->transport->ack_interrupt(k->dev))
-        drain(k);
+        drain(&k->blk);
 }
 
-/* Returns once something of k completed: at once when a finished request was waiting in the queue,
- * else after sleeping until the interrupt (or, without an interrupt line, a short poll) says so. */
-static void wait_for_device(struct disk *k)
-{
-    if (drain(k))
-        return;
-    uk_waitq_wait(&k->wq, k->polled ? uk_time_monotonic_ns() + 200000 : 0);
-    drain(k);
-}
+/* Descriptors a segment of len bytes takes. */
+static u16 descs_for(const struct disk *k, u32 len) { return (u16)((len + k->size_max - 1) / k->size_max); }
 
-/* Queues request r (type, sector, data of len bytes at pa); -ENOSPC when the queue lacks room now. */
-static long submit(struct disk *k, struct request *r, u32 type, u64 sector, u64 pa, usize len)
+static long submit(struct uk_blkdev *b, struct uk_blk_req *r)
 {
-    struct uk_virtq_buf bufs[2 + MAX_SEGS];
-    u16 n = 0;
-    r->hdr = (struct blk_hdr){.type = type, .sector = sector};
-    r->status = 0xff;
+    struct disk *k = (struct disk *)b;
+    u16 need = 2;
+    for (u16 i = 0; i < r->nseg; i++)
+        need = (u16)(need + descs_for(k, r->seg[i].len));
+    if (need > k->vq.size)
+        return -EINVAL; /* lib/blk keeps requests within the limits the driver set */
+    if (k->vq.num_free < need)
+        return -EAGAIN;
+    struct vreq *v = uk_kmalloc(sizeof(*v));
+    if (!v)
+        return -EAGAIN; /* memory comes back with completions */
+    static const u32 types[] = {[UK_BLK_READ] = BLK_T_IN, [UK_BLK_WRITE] = BLK_T_OUT, [UK_BLK_FLUSH] = BLK_T_FLUSH};
+    v->hdr = (struct blk_hdr){.type = types[r->op], .sector = r->sector};
+    v->status = 0xff;
+    v->req = r;
     r->done = false;
-    bufs[n++] = (struct uk_virtq_buf){uk_virt_to_phys(&r->hdr), sizeof(r->hdr)};
-    for (usize off = 0; off < len; n++) {
-        usize seg = UK_MIN(len - off, (usize)k->size_max);
-        bufs[n] = (struct uk_virtq_buf){pa + off, (u32)seg};
-        off += seg;
-    }
+    struct uk_virtq_buf bufs[QUEUE_SIZE];
+    u16 n = 0;
+    bufs[n++] = (struct uk_virtq_buf){uk_virt_to_phys(&v->hdr), sizeof(v->hdr)};
+    for (u16 i = 0; i < r->nseg; i++)
+        for (u32 off = 0; off < r->seg[i].len;) {
+            u32 piece = UK_MIN(r->seg[i].len - off, k->size_max);
+            bufs[n++] = (struct uk_virtq_buf){r->seg[i].pa + off, piece};
+            off += piece;
+        }
     u16 ndata = (u16)(n - 1);
-    bufs[n++] = (struct uk_virtq_buf){uk_virt_to_phys(&r->status), 1};
-    bool device_writes = type == BLK_T_IN;
-    long e = uk_virtq_add(&k->vq, bufs, device_writes ? 1 : (u16)(1 + ndata), device_writes ? (u16)(ndata + 1) : 1, r);
-    if (e)
-        return e;
-    k->inflight++;
+    bufs[n++] = (struct uk_virtq_buf){uk_virt_to_phys(&v->status), 1};
+    bool device_writes = r->op == UK_BLK_READ;
+    long e = uk_virtq_add(&k->vq, bufs, device_writes ? 1 : (u16)(1 + ndata), device_writes ? (u16)(ndata + 1) : 1, v);
+    if (e) {
+        uk_kfree(v);
+        return -EAGAIN;
+    }
+    k->pending++;
     return 0;
 }
 
-static long status_error(const struct request *r) { return r->status == BLK_S_OK ? 0 : -EIO; }
-
-/* One request, waited for: flushes and the read half of a read-modify-write. */
-static long do_sync(struct disk *k, u32 type, u64 sector, u64 pa, usize len)
+static void kick(struct uk_blkdev *b)
 {
-    struct request *r = uk_kzalloc(sizeof(*r));
-    if (!r)
-        return -ENOMEM;
-    long e;
-    while ((e = submit(k, r, type, sector, pa, len)) == -ENOSPC)
-        wait_for_device(k);
-    if (!e) {
+    struct disk *k = (struct disk *)b;
+    if (k->pending) {
+        k->pending = 0;
         uk_virtq_kick(&k->vq);
-        while (!r->done)
-            wait_for_device(k);
-        e = status_error(r);
     }
-    uk_kfree(r);
-    return e;
 }
 
-long uk_virtio_blk_flush(struct disk *k)
-{
-    if (!uk_virtio_has(k->dev, BLK_F_FLUSH))
-        return 0;
-    return do_sync(k, BLK_T_FLUSH, 0, 0, 0);
-}
-
-/* Writes hold their block range from before a read-modify-write's read until the write completes, so
- * two writes of the same block (one of them partial) cannot interleave and lose bytes. Reads take no
- * range: they run in parallel with everything. */
-static bool range_held(const struct disk *k, u64 start, u64 end)
-{
-    for (const struct chunk *c = k->held; c; c = c->next_held)
-        if (start < c->start + c->len && c->start < end)
-            return true;
-    return false;
-}
-
-static void hold(struct disk *k, struct chunk *c)
-{
-    c->next_held = k->held;
-    k->held = c;
-}
-
-static void release(struct disk *k, struct chunk *c)
-{
-    for (struct chunk **p = &k->held; *p; p = &(*p)->next_held)
-        if (*p == c) {
-            *p = c->next_held;
-            uk_waitq_wake_all(&k->wq);
-            return;
-        }
-}
-
-/* Descriptors one chunk of len bytes takes. */
-static u16 descs_for(const struct disk *k, usize len) { return (u16)(2 + (len + k->size_max - 1) / k->size_max); }
-
-long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write)
-{
-    u64 size = k->sectors * 512;
-    if (off >= size)
-        return write ? (len ? -ENOSPC : 0) : 0;
-    len = (usize)UK_MIN((u64)len, size - off);
-    if (!uk_user_access_ok(ubuf, len, !write))
-        return -EFAULT;
-    struct chunk chunks[MAX_BATCH];
-    usize done = 0;
-    long err = 0;
-    while (done < len && !err) {
-        /* Plan and submit as many chunks as the queue and memory allow. */
-        int nc = 0;
-        usize planned = done;
-        while (nc < MAX_BATCH && planned < len) {
-            u64 cur = off + planned;
-            u64 start = UK_ALIGN_DOWN(cur, k->lbs);
-            u64 end = UK_MIN(UK_MIN(UK_ALIGN_UP(off + len, k->lbs), start + k->chunk), size);
-            if (write && range_held(k, start, end)) {
-                if (nc) /* never wait while holding ranges: send what is planned first */
-                    break;
-                uk_waitq_wait(&k->wq, 0);
-                continue;
-            }
-            usize pages = (usize)(UK_ALIGN_UP(end - start, UK_PAGE_SIZE) / UK_PAGE_SIZE);
-            u64 pa = uk_pmm_alloc(pages);
-            while (!pa && pages > 1) { /* fragmented memory: smaller chunks */
-                pages /= 2;
-                end = UK_MAX(start + k->lbs, UK_ALIGN_DOWN(start + pages * UK_PAGE_SIZE, k->lbs));
-                pa = uk_pmm_alloc(pages);
-            }
-            if (!pa || k->vq.num_free < descs_for(k, end - start)) {
-                if (pa)
-                    uk_pmm_free(pa, pages);
-                if (nc)
-                    break;
-                if (!pa) {
-                    err = -ENOMEM;
-                    break;
-                }
-                wait_for_device(k);
-                continue;
-            }
-            struct chunk *c = &chunks[nc];
-            *c = (struct chunk){.pa = pa, .pages = pages, .start = start, .len = end - start, .user = planned};
-            c->ulen = (usize)UK_MIN(end, off + len) - (usize)cur;
-            u8 *bounce = uk_phys_to_virt(pa);
-            if (write) {
-                hold(k, c);
-                /* A partial first or last block is read first, then patched. */
-                if ((cur != start || (c->ulen < c->len && (cur + c->ulen) % k->lbs)) &&
-                    (err = do_sync(k, BLK_T_IN, start / 512, pa, c->len))) {
-                    release(k, c);
-                    uk_pmm_free(pa, pages);
-                    break;
-                }
-                if (!uk_user_copy_from(bounce + (cur - start), (const u8 *)ubuf + planned, c->ulen)) {
-                    release(k, c);
-                    uk_pmm_free(pa, pages);
-                    err = -EFAULT;
-                    break;
-                }
-            }
-            c->req = uk_kzalloc(sizeof(*c->req));
-            if (!c->req) {
-                if (write)
-                    release(k, c);
-                uk_pmm_free(pa, pages);
-                err = -ENOMEM;
-                break;
-            }
-            /* Other threads may have taken the descriptors while a read-modify-write waited. */
-            while (submit(k, c->req, write ? BLK_T_OUT : BLK_T_IN, start / 512, pa, c->len) == -ENOSPC) {
-                uk_virtq_kick(&k->vq);
-                wait_for_device(k);
-            }
-            planned += c->ulen;
-            nc++;
-        }
-        if (nc)
-            uk_virtq_kick(&k->vq);
-        /* Wait for the batch; copy reads out in order; the first failure ends the call. */
-        for (int i = 0; i < nc; i++) {
-            struct chunk *c = &chunks[i];
-            while (!c->req->done)
-                wait_for_device(k);
-            long e = status_error(c->req);
-            if (!e && !err && !write &&
-                !uk_user_copy_to((u8 *)ubuf + c->user, (u8 *)uk_phys_to_virt(c->pa) + (off + c->user - c->start),
-                                 c->ulen))
-                e = -EFAULT;
-            if (e && !err) {
-                err = e;
-                if (e == -EIO)
-                    k->errors++;
-            }
-            if (!err)
-                done = c->user + c->ulen;
-            if (write)
-                release(k, c);
-            uk_kfree(c->req);
-            uk_pmm_free(c->pa, c->pages);
-        }
-    }
-    return done ? (long)done : err;
-}
+static const struct uk_blkdev_ops ops = {.submit = submit, .kick = kick, .poll = drain};
 
 /* The features this driver negotiates, by name, for its boot-log line. */
 static const struct uk_virtio_feature_name feature_names[] = {
@@ -268,40 +118,43 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
     struct blk_config cfg;
     uk_memset(&cfg, 0, sizeof(cfg));
     d->transport->read_config(d, 0, &cfg, sizeof(cfg));
-    k->sectors = cfg.capacity;
-    k->lbs = uk_virtio_has(d, BLK_F_BLK_SIZE) && cfg.blk_size >= 512 && cfg.blk_size <= UK_PAGE_SIZE &&
+    struct uk_blkdev *b = &k->blk;
+    b->ops = &ops;
+    b->sectors = cfg.capacity;
+    b->lbs = uk_virtio_has(d, BLK_F_BLK_SIZE) && cfg.blk_size >= 512 && cfg.blk_size <= UK_PAGE_SIZE &&
                      !(cfg.blk_size & (cfg.blk_size - 1))
                  ? cfg.blk_size
                  : 512;
-    k->pbs = uk_virtio_has(d, BLK_F_TOPOLOGY) && cfg.physical_block_exp < 8 ? k->lbs << cfg.physical_block_exp : k->lbs;
-    k->size_max = uk_virtio_has(d, BLK_F_SIZE_MAX) && cfg.size_max >= 512 ? cfg.size_max : CHUNK;
-    u32 segs = UK_MIN(uk_virtio_has(d, BLK_F_SEG_MAX) && cfg.seg_max ? cfg.seg_max : (u32)MAX_SEGS, (u32)MAX_SEGS);
-    /* A request's data must fit the device's segment limits: smaller requests where they are tight. */
-    k->chunk = CHUNK;
-    while (k->chunk > k->lbs && (k->chunk + k->size_max - 1) / k->size_max > segs)
-        k->chunk /= 2;
-    k->ro = uk_virtio_has(d, BLK_F_RO);
-    if ((r = uk_virtq_init(d, 0, 256, &k->vq))) {
+    b->pbs = uk_virtio_has(d, BLK_F_TOPOLOGY) && cfg.physical_block_exp < 8 ? b->lbs << cfg.physical_block_exp : b->lbs;
+    b->ro = uk_virtio_has(d, BLK_F_RO);
+    b->flush = uk_virtio_has(d, BLK_F_FLUSH);
+    if ((r = uk_virtq_init(d, 0, QUEUE_SIZE, &k->vq))) {
         uk_kfree(k);
         d->transport->set_status(d, UK_VIRTIO_S_FAILED);
         return r;
     }
-    while (k->chunk > k->lbs && descs_for(k, k->chunk) > k->vq.size)
-        k->chunk /= 2;
-    k->polled = !uk_irq_register(d->irq, interrupt, k);
+    /* Limits lib/blk keeps requests within: the device's SIZE_MAX and SEG_MAX, and the ring (a segment may
+     * take several descriptors where SIZE_MAX is below a page). */
+    k->size_max = uk_virtio_has(d, BLK_F_SIZE_MAX) && cfg.size_max >= 512 ? UK_ALIGN_DOWN(cfg.size_max, 512) : MAX_REQ;
+    u32 per_page = (u32)((UK_PAGE_SIZE + k->size_max - 1) / k->size_max) + 1;
+    u32 segs = uk_virtio_has(d, BLK_F_SEG_MAX) && cfg.seg_max ? cfg.seg_max : DEFAULT_SEGS;
+    segs = UK_MIN(segs, (u32)(k->vq.size - 2) / per_page);
+    b->max_segs = (u16)UK_MAX(segs, 1U);
+    b->max_seg = (u32)UK_ALIGN_DOWN(UK_MIN(k->size_max, (u32)MAX_REQ), b->lbs);
+    b->max_bytes = (u32)UK_ALIGN_DOWN(MAX_REQ, b->lbs);
+    b->polled = !uk_irq_register(d->irq, interrupt, k);
     uk_virtio_ready(d);
     uk_virtq_enable_interrupts(&k->vq);
 
-    uk_snprintf(k->name, sizeof(k->name), "vd%c", 'a' + ndisks);
-    k->node = (struct uk_device){
-        .name = k->name, .mode = UK_S_IFBLK | (k->ro ? 0440 : 0660), .fops = &uk_virtio_blk_fops, .priv = k};
-    if ((r = uk_devfs_register(&k->node)))
+    char name[8];
+    uk_snprintf(name, sizeof(name), "vd%c", 'a' + ndisks);
+    if ((r = uk_blk_register(b, name)))
         return r;
-    disks[ndisks++] = k;
+    ndisks++;
     char feats[128];
     uk_pr_info("virtio: %s: block device /dev/%s, %lu sectors (%lu MiB), block %u/%u, %s, queue %u, %s%s\n", d->where,
-               k->name, k->sectors, k->sectors >> 11, k->lbs, k->pbs, k->ro ? "read-only" : "read-write", k->vq.size,
+               b->name, b->sectors, b->sectors >> 11, b->lbs, b->pbs, b->ro ? "read-only" : "read-write", k->vq.size,
                uk_virtio_feature_list(d, feature_names, UK_ARRAY_SIZE(feature_names), feats, sizeof(feats)),
-               k->polled ? ", polled (no interrupt line)" : "");
+               b->polled ? ", polled (no interrupt line)" : "");
     return 0;
 }

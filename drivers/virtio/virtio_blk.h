@@ -1,12 +1,10 @@
-/* virtio_blk.h - what the two halves of the virtio-blk driver share: the device's wire format and
- * configuration (virtio 1.x section 5.2), the disk, and its request path (virtio_blk.c) under its file
- * operations (virtio_blk_file.c). */
+/* virtio_blk.h - the virtio-blk device's wire format and configuration (virtio 1.x section 5.2) and the
+ * driver's per-disk state. */
 #ifndef UK_VIRTIO_BLK_PRIVATE_H
 #define UK_VIRTIO_BLK_PRIVATE_H
-#include <uk/devfs.h>
+#include <uk/blk.h>
 #include <uk/types.h>
 #include <uk/virtio.h>
-#include <uk/wait.h>
 
 #define BLK_F_SIZE_MAX 1
 #define BLK_F_SEG_MAX 2
@@ -21,10 +19,10 @@
 #define BLK_T_FLUSH 4
 #define BLK_S_OK 0
 
-#define MAX_DISKS 26         /* vda … vdz */
-#define CHUNK (128 * 1024UL) /* bytes per request at most */
-#define MAX_SEGS 64          /* data descriptors per request */
-#define MAX_BATCH 16         /* requests one call keeps in flight */
+#define MAX_DISKS 26            /* vda … vdz */
+#define MAX_REQ (1024 * 1024UL) /* data bytes per request at most */
+#define DEFAULT_SEGS 64         /* segments per request when the device does not say (no SEG_MAX) */
+#define QUEUE_SIZE 256
 
 struct blk_config {
     u64 capacity; /* in 512-byte sectors */
@@ -46,41 +44,19 @@ struct blk_hdr {
     u64 sector;
 };
 
-/* A request's header and status, which the device reads and writes in place. */
-struct request {
+/* A request on the ring: the header and status the device reads and writes in place. */
+struct vreq {
     struct blk_hdr hdr;
     u8 status;
-    bool done;
-};
-
-/* One request of a read or write: its bounce frames and its part of the user's buffer. */
-struct chunk {
-    u64 pa;
-    usize pages;
-    u64 start, len;   /* on the disk, block-aligned */
-    usize user, ulen; /* in the user's buffer */
-    struct request *req;
-    struct chunk *next_held; /* writes: the disk's list of held block ranges */
+    struct uk_blk_req *req;
 };
 
 struct disk {
+    struct uk_blkdev blk; /* first: lib/blk's device is the disk */
     struct uk_virtio_dev *dev;
     struct uk_virtq vq;
-    u64 sectors;
-    u32 lbs, pbs; /* logical and physical block size */
-    u32 size_max; /* bytes per data descriptor */
-    u64 chunk;    /* bytes per request (CHUNK, less where the device\'s limits are tight) */
-    bool ro, polled;
-    u64 inflight, errors;
-    struct uk_waitq wq; /* completions, freed descriptors, released block ranges */
-    struct chunk *held; /* the block ranges of writes in flight (read-modify-writes included) */
-    struct uk_device node;
-    char name[8];
+    u32 size_max; /* bytes per descriptor */
+    u32 pending;  /* requests queued since the last notification */
 };
-
-extern const struct uk_file_ops uk_virtio_blk_fops;
-/* Reads or writes len bytes of the user's buffer at byte offset off; bytes done or -errno. */
-long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write);
-long uk_virtio_blk_flush(struct disk *k);
 
 #endif

@@ -123,4 +123,8 @@ struct uk_linux_stat {
 };
 _Static_assert(sizeof(struct uk_linux_stat) == 128, "struct stat layout (arm64)");
 
+/* open(2) flags whose values differ between the architectures */
+#define UK_ARCH_O_DIRECT 0200000
+#define UK_ARCH_O_DIRECTORY 040000
+
 #endif

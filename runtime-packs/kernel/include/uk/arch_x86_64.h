@@ -161,4 +161,8 @@ struct uk_linux_stat {
 };
 _Static_assert(sizeof(struct uk_linux_stat) == 144, "struct stat layout (x86_64)");
 
+/* open(2) flags whose values differ between the architectures */
+#define UK_ARCH_O_DIRECT 040000
+#define UK_ARCH_O_DIRECTORY 0200000
+
 #endif

@@ -4,6 +4,7 @@
  * Each file has a wait queue: when its readiness changes, its implementation wakes the queue. */
 #ifndef UK_FILE_H
 #define UK_FILE_H
+#include <uk/arch.h>
 #include <uk/types.h>
 #include <uk/vfs.h>
 #include <uk/wait.h>
@@ -29,7 +30,8 @@
 #define UK_O_TRUNC 01000
 #define UK_O_APPEND 02000
 #define UK_O_NONBLOCK 04000
-#define UK_O_DIRECTORY 0200000
+#define UK_O_DIRECT UK_ARCH_O_DIRECT
+#define UK_O_DIRECTORY UK_ARCH_O_DIRECTORY
 #define UK_O_CLOEXEC 02000000
 
 struct uk_file;

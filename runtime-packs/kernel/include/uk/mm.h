@@ -24,6 +24,14 @@ u64 uk_pmm_alloc_zeroed(void);  /* one frame filled with zeros; 0 when none */
 void uk_pmm_free(u64 pa, usize npages);
 usize uk_pmm_free_pages(void);
 usize uk_pmm_total_pages(void);
+/* A cache whose frames the allocator may take back when it runs short: count() says how many it could
+ * give, reclaim(want) frees about that many (never blocking) and returns how many it freed. */
+struct uk_pmm_reclaimer {
+    usize (*count)(void);
+    usize (*reclaim)(usize want);
+};
+void uk_pmm_set_reclaimer(const struct uk_pmm_reclaimer *r);
+usize uk_pmm_reclaimable_pages(void);
 
 /* Kernel heap: small objects from size classes, larger ones as whole frames. */
 void *uk_kmalloc(usize size);
@@ -55,9 +63,15 @@ int uk_vm_fault(uptr va, int access);
 int uk_vm_prot_at(uptr va);
 /* Whether making [start, end) writable stays within the commit limit. */
 bool uk_vm_commit_ok(uptr start, uptr end, int prot);
+/* Around a device's access to program frames (O_DIRECT): frames unmapped meanwhile are freed only after. */
+void uk_vm_dma_hold(void);
+void uk_vm_dma_release(void);
 /* Checks (and faults in) a user buffer before the kernel touches it; false means EFAULT. */
 bool uk_user_access_ok(const void *p, usize len, bool write);
 bool uk_user_copy_from(void *dst, const void *usrc, usize len);
+/* A copy to or from program memory that uk_user_access_ok accepted with nothing blocking since (so nothing
+ * could unmap it): many small copies of one checked buffer without checking each. */
+void uk_user_copy_checked(void *dst, const void *src, usize len);
 bool uk_user_copy_to(void *udst, const void *src, usize len);
 long uk_user_strlen(const char *us, usize max); /* -EFAULT or length */
 

@@ -47,6 +47,9 @@ void uk_sched_yield(void);
  * when the deadline passed first. */
 bool uk_sched_block(u64 deadline_ns);
 void uk_sched_wake(struct uk_thread *t);
+/* Set by a layer above (lib/blk: the disks' dirty pages): runs in the ending thread when the program ends, by
+ * exit_group, its last thread's exit or a fatal signal, before the VM powers off. */
+extern void (*uk_sched_exit_hook)(void);
 /* Ends the current thread (not the program). */
 UK_NORETURN void uk_thread_exit(void);
 int uk_thread_count(void);

@@ -19,7 +19,7 @@ typedef long (*uk_syscall_fn)(long, long, long, long, long, long);
 #define UK_SYSCALLS(X)                                                                                                 \
     X(read) X(write) X(close) X(fstat) X(lseek) X(mmap) X(mprotect) X(munmap) X(brk) X(rt_sigaction)                   \
     X(rt_sigprocmask) X(rt_sigreturn) X(ioctl) X(pread64) X(pwrite64) X(readv) X(writev) X(sched_yield)                \
-    X(mremap) X(madvise) X(dup) X(nanosleep) X(getpid) X(clone) X(exit) X(kill) X(uname) X(fcntl) X(fsync)             \
+    X(mremap) X(madvise) X(dup) X(nanosleep) X(getpid) X(clone) X(exit) X(kill) X(uname) X(fcntl) X(fsync) X(sync)     \
     X(getcwd) X(umask) X(gettimeofday) X(getrlimit) X(getrusage) X(sysinfo) X(getuid) X(getppid) X(setsid)             \
     X(sigaltstack) X(statfs) X(fstatfs) X(sched_getparam) X(sched_getscheduler) X(mlock) X(munlock) X(prctl)           \
     X(setrlimit) X(gettid) X(tkill) X(futex) X(sched_setaffinity) X(sched_getaffinity) X(getdents64)                   \
@@ -27,7 +27,7 @@ typedef long (*uk_syscall_fn)(long, long, long, long, long, long);
     X(tgkill) X(mbind) X(get_mempolicy) X(openat) X(newfstatat) X(readlinkat) X(faccessat) X(ppoll)                    \
     X(set_robust_list) X(get_robust_list) X(dup3) X(pipe2) X(prlimit64) X(getcpu) X(getrandom) X(memfd_create)         \
     X(fchmod) X(truncate) X(ftruncate) X(chdir) X(fchdir) X(mkdirat) X(unlinkat) X(renameat) X(fchmodat)               \
-    X(utimensat) X(renameat2) X(flock) X(eventfd2) X(membarrier) X(statx) X(rseq) X(pselect6)                       \
+    X(utimensat) X(renameat2) X(flock) X(eventfd2) X(membarrier) X(statx) X(rseq) X(pselect6) X(syncfs)             \
     X(epoll_create1) X(epoll_ctl) X(epoll_pwait) X(epoll_pwait2) X(inotify_init1) X(inotify_add_watch)                 \
     X(inotify_rm_watch)                                                                                                \
     X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(getsockname) X(getpeername)            \

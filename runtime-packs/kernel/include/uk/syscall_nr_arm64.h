@@ -59,6 +59,8 @@
 #define UK_NR_fstat 80
 #define UK_NR_fsync 82
 #define UK_NR_fdatasync 83
+#define UK_NR_sync 81
+#define UK_NR_syncfs 267
 #define UK_NR_utimensat 88
 #define UK_NR_exit 93
 #define UK_NR_exit_group 94

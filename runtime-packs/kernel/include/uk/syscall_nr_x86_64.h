@@ -136,6 +136,8 @@
 #define UK_NR_chdir 80
 #define UK_NR_fchdir 81
 #define UK_NR_fdatasync 75
+#define UK_NR_sync 162
+#define UK_NR_syncfs 306
 #define UK_NR_mkdirat 258
 #define UK_NR_unlinkat 263
 #define UK_NR_renameat 264

@@ -104,12 +104,13 @@ static const struct uk_vnode_ops proc_ops = {.open = proc_open};
 
 static void meminfo(struct uk_procfs_out *o, void *arg)
 {
-    u64 total = uk_pmm_total_pages() * 4, avail = uk_pmm_free_pages() * 4;
+    /* Buffers: the block devices' page cache, the part of it that can be given back counted as available. */
+    u64 total = uk_pmm_total_pages() * 4, free = uk_pmm_free_pages() * 4, buffers = uk_pmm_reclaimable_pages() * 4;
     uk_procfs_printf(o,
                      "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
-                     "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
+                     "Buffers:        %8lu kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
                      "SwapFree:              0 kB\n",
-                     total, avail, avail);
+                     total, free, free + buffers, buffers);
 }
 
 static void one_cpu(struct uk_procfs_out *o, void *arg) { uk_procfs_printf(o, "0\n"); }

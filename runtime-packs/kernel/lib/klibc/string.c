@@ -7,6 +7,15 @@ void *uk_memcpy(void *dst, const void *src, usize n)
     u8 *d = dst;
     const u8 *s = src;
     if ((((uptr)d | (uptr)s) & 7) == 0) {
+        /* Four words per turn: under an emulator (QEMU TCG) the loop's own instructions cost as much as the
+         * moves, so fewer turns copy pages (the block cache, pipes, sockets) markedly faster. */
+        for (; n >= 32; n -= 32, d += 32, s += 32) {
+            u64 a = ((const u64 *)s)[0], b = ((const u64 *)s)[1], c = ((const u64 *)s)[2], e = ((const u64 *)s)[3];
+            ((u64 *)d)[0] = a;
+            ((u64 *)d)[1] = b;
+            ((u64 *)d)[2] = c;
+            ((u64 *)d)[3] = e;
+        }
         for (; n >= 8; n -= 8, d += 8, s += 8)
             *(u64 *)d = *(const u64 *)s;
     }

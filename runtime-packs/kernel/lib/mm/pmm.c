@@ -1,11 +1,17 @@
 /* pmm.c - physical frame allocator: one bit per 4 KiB frame of RAM (set = in use), next-fit search
- * for runs of free frames, and counters that sysinfo and /proc/meminfo report. */
+ * for runs of free frames, and counters that sysinfo and /proc/meminfo report. Frames that a cache holds
+ * but can give back (the block page cache) are reclaimed when an allocation finds too few free. */
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
 
 static u64 *bitmap;
 static usize nframes, nfree, ntotal, hint;
+static const struct uk_pmm_reclaimer *reclaimer;
+static bool reclaiming;
+
+void uk_pmm_set_reclaimer(const struct uk_pmm_reclaimer *r) { reclaimer = r; }
+usize uk_pmm_reclaimable_pages(void) { return reclaimer ? reclaimer->count() : 0; }
 
 static bool test(usize f) { return bitmap[f / 64] & (1UL << (f % 64)); }
 static void set(usize f) { bitmap[f / 64] |= 1UL << (f % 64); }
@@ -62,7 +68,7 @@ void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memre
     uk_pr_debug("pmm: %lu MiB free of %lu MiB addressable\n", nfree >> 8, nframes >> 8);
 }
 
-u64 uk_pmm_alloc(usize npages)
+static u64 search(usize npages)
 {
     if (npages == 0 || npages > nfree)
         return 0;
@@ -88,6 +94,20 @@ u64 uk_pmm_alloc(usize npages)
         }
     }
     return 0;
+}
+
+u64 uk_pmm_alloc(usize npages)
+{
+    u64 pa = search(npages);
+    /* Too few free frames (or no free run long enough): ask the cache for some, once. Not while the cache
+     * itself allocates (it evicts its own pages then). */
+    if (!pa && npages && reclaimer && !reclaiming) {
+        reclaiming = true;
+        reclaimer->reclaim(npages + 64);
+        reclaiming = false;
+        pa = search(npages);
+    }
+    return pa;
 }
 
 u64 uk_pmm_alloc_zeroed(void)

@@ -32,6 +32,8 @@ bool uk_user_copy_from(void *dst, const void *usrc, usize len)
     return true;
 }
 
+void uk_user_copy_checked(void *dst, const void *src, usize len) { uk_memcpy(dst, src, len); }
+
 bool uk_user_copy_to(void *udst, const void *src, usize len)
 {
     if (!uk_user_access_ok(udst, len, true))

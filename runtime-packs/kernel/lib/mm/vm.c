@@ -137,11 +137,50 @@ static bool split_at(uptr va)
     return insert_at(i + 1, tail);
 }
 
+/* Direct I/O (lib/blk's O_DIRECT) hands the program's frames to a device. While such requests are in flight,
+ * frames the program unmaps are not freed but kept until the last request ends, so a device never writes into a
+ * frame that was given to someone else meanwhile. */
+static usize dma_holds;
+static u64 *kept; /* frames unmapped while dma_holds */
+static usize nkept, capkept;
+
+void uk_vm_dma_hold(void) { dma_holds++; }
+
+void uk_vm_dma_release(void)
+{
+    if (--dma_holds)
+        return;
+    for (usize i = 0; i < nkept; i++)
+        uk_pmm_free(kept[i], 1);
+    nkept = 0;
+}
+
+static void keep_frame(u64 pa)
+{
+    if (nkept == capkept) {
+        usize cap = capkept ? capkept * 2 : 64;
+        u64 *n = uk_kmalloc(cap * sizeof(*n));
+        if (!n)
+            return; /* no memory for the list: the frame is lost rather than reused under a device */
+        if (kept) {
+            uk_memcpy(n, kept, nkept * sizeof(*n));
+            uk_kfree(kept);
+        }
+        kept = n;
+        capkept = cap;
+    }
+    kept[nkept++] = pa;
+}
+
 static void release_pages(uptr start, uptr end, bool free_frames)
 {
     for (uptr va = start; va < end; va += UK_PAGE_SIZE) {
         u64 pa = uk_page_unmap(va);
-        if (pa && free_frames)
+        if (!pa || !free_frames)
+            continue;
+        if (dma_holds)
+            keep_frame(pa);
+        else
             uk_pmm_free(pa, 1);
     }
 }

@@ -236,8 +236,12 @@ void uk_sched_wake(struct uk_thread *t)
     }
 }
 
+void (*uk_sched_exit_hook)(void);
+
 void uk_thread_exit(void)
 {
+    if (nthreads == 1 && uk_sched_exit_hook)
+        uk_sched_exit_hook();
     current->state = UK_THREAD_DEAD;
     nthreads--;
     if (nthreads == 0)

@@ -73,6 +73,8 @@ void uk_signal_kill_program(int sig)
         uk_printk("[uk] %lu memory request(s) of the program were refused for lack of memory: give the VM more "
                   "(-m, UnikraftMemory)\n",
                   uk_vm_commit_refusals);
+    if (uk_sched_exit_hook)
+        uk_sched_exit_hook();
     uk_plat_exit(128 + sig);
 }
 

@@ -13,7 +13,7 @@
 
 long sys_pipe2(long ufds, long flags)
 {
-    if (flags & ~(UK_O_NONBLOCK | UK_O_CLOEXEC | 040000 /* O_DIRECT */))
+    if (flags & ~(UK_O_NONBLOCK | UK_O_CLOEXEC | UK_O_DIRECT))
         return -EINVAL;
     struct uk_file *r, *w;
     long err = uk_pipe_create((int)flags, &r, &w);

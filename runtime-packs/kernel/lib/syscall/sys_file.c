@@ -1,6 +1,7 @@
 /* sys_file.c - the syscalls on open files: read and write with their vector and positioned forms,
  * lseek, close, dup, fcntl, ioctl, fsync. Every call goes through the file's operations (file.h);
  * none looks at what kind of file it is. */
+#include <uk/blk.h>
 #include <uk/errno.h>
 #include <uk/fd.h>
 #include <uk/file.h>
@@ -165,8 +166,7 @@ long sys_ioctl(long fd, long lreq, long arg)
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 /* What F_SETFL may change, as on Linux. */
-#define SETFL_MASK                                                                                                     \
-    (UK_O_APPEND | UK_O_NONBLOCK | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */ | 020000 /* O_ASYNC */)
+#define SETFL_MASK (UK_O_APPEND | UK_O_NONBLOCK | UK_O_DIRECT | 01000000 /* O_NOATIME */ | 020000 /* O_ASYNC */)
 
 long sys_fcntl(long fd, long cmd, long arg)
 {
@@ -189,6 +189,23 @@ long sys_fcntl(long fd, long cmd, long arg)
     case F_SETFL: f->flags = (f->flags & ~SETFL_MASK) | (int)(arg & SETFL_MASK); return 0;
     default: return -EINVAL;
     }
+}
+
+/* sync, syncfs: the block devices' dirty pages go to their disks (ramfs has nothing to write). */
+long sys_sync(void)
+{
+    uk_blk_sync_all();
+    return 0;
+}
+
+long sys_syncfs(long fd)
+{
+    struct uk_file *f = uk_fd_hold(fd);
+    if (!f)
+        return -EBADF;
+    uk_blk_sync_all();
+    uk_file_put(f);
+    return 0;
 }
 
 long sys_fsync(long fd)

@@ -81,6 +81,7 @@ long sys_sysinfo(long ubuf)
     si.uptime = (s64)(uk_time_monotonic_ns() / UK_NSEC_PER_SEC);
     si.totalram = uk_pmm_total_pages() * UK_PAGE_SIZE;
     si.freeram = uk_pmm_free_pages() * UK_PAGE_SIZE;
+    si.bufferram = uk_pmm_reclaimable_pages() * UK_PAGE_SIZE;
     si.procs = (u16)uk_thread_count();
     si.mem_unit = 1;
     return uk_user_copy_to((void *)ubuf, &si, sizeof(si)) ? 0 : -EFAULT;

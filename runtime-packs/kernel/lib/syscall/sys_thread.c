@@ -88,6 +88,8 @@ long sys_exit(long code)
 long sys_exit_group(long code)
 {
     uk_net_exit_drain();
+    if (uk_sched_exit_hook)
+        uk_sched_exit_hook();
     uk_plat_exit((int)(code & 0xff));
 }
 
