@@ -279,6 +279,12 @@ switch (mode)
         return DiskProbe.List();
     case "disk":
         return await DiskProbe.Run(args.Length > 1 ? args[1] : "/dev/vda", args.Length > 2 ? args[2] : "/dev/vdb");
+    case "disk-direct":
+        return DiskCacheProbe.Direct(args.Length > 1 ? args[1] : "/dev/vda");
+    case "disk-crash":
+        return DiskCacheProbe.Crash(args.Length > 1 ? args[1] : "/dev/vda");
+    case "disk-cache":
+        return DiskCacheProbe.Cache(args.Length > 1 ? args[1] : "/dev/vda");
     case "tls":
         return Tls();
     case "oom":
