@@ -2,7 +2,9 @@
 """block.py - the measuring half of bench/block.sh, for bench/apps/BlockCopy as a unikernel, in the Linux microVM of
 compare.sh, and as a native process on the same image files, in one run: throughput and latency (sequential 1 MiB
 reads and writes, random 4 KiB reads and writes one at a time and 8 outstanding), and MirageOS's block benchmark
-(copy one disk onto another with buffers of 1 to 2000 sectors, one request at a time and 8 in parallel). Each guest
+(copy one disk onto another with buffers of 1 to 2000 sectors, one request at a time and 8 in parallel). Both VMs run
+twice: disks opened with O_DIRECT (straight between device and program) and through their kernels' page caches
+(what a program gets by default). Each guest
 times its own requests (Stopwatch) and prints one BLOCKIO line per test and one BLOCK line per (mode, buffer); this
 script checks them, prints two Markdown tables and a verdict against the Linux microVM of the same run (also
 written to block.md) and draws block.png."""
@@ -15,6 +17,8 @@ from benchlib import (LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, l
 SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 QUICK_SIZES = [1, 50, 2000]
 MODES = ["sequential", "parallel"]
+IO_MODES = ["direct", "buffered"]
+IO_LABEL = {"direct": "O_DIRECT", "buffered": "page cache"}
 PARALLEL = 8
 # Throughput and latency tests: (name, requests outstanding) -> what the program's --tests takes.
 TESTS = [("seqread", 1), ("seqwrite", 1), ("randread", 1), ("randread", PARALLEL), ("randwrite", 1),
@@ -75,20 +79,16 @@ def drives(src, dst):
             "-drive", f"file={dst},if=none,id=vd1,format=raw", "-device", "virtio-blk-device,drive=vd1"]
 
 def prepare(a, accel, src, dst):
-    """The three variants with their commands (the Linux VM's /init linked and packed here)."""
+    """The variants with their commands (the Linux VM's /init linked and packed here): the unikernel and the Linux
+    microVM once per I/O mode of --io, then the native process."""
     qemu = subprocess.run(["sh", "-c", "command -v qemu-system-x86_64"], capture_output=True).returncode == 0
     image = os.path.join(a.out, "uk", "BlockCopy.qemu")
     uk_na = a.uk_na or (None if qemu else "n/a (no qemu-system-x86_64)")
     if not uk_na and not os.path.exists(image):
         uk_na = "n/a (not published)"
-    uk = Variant("uk", "unikernel", na=uk_na,
-                 make=lambda args: uk_cmd(image, accel, MEM, " ".join(["--", "/dev/vda", "/dev/vdb", *args])) +
-                 drives(src, dst),
-                 note=f"QEMU microvm (acpi=off), {accel.upper()}, -m {MEM}, disks as virtio-blk (virtio-mmio); no page "
-                      "cache in the kernel (each request goes to the device through a bounce buffer)")
-
     lx_na = a.linux_na or uk_na
-    lx_make = None
+    vmlinuz = cpio = None
+    kernel, params = "", ""
     if not lx_na:
         out = os.path.join(a.out, "linux")
         kernel, cpio, lx_na = linux_initramfs(a.root, out, "BlockCopy", MODULES)
@@ -96,30 +96,40 @@ def prepare(a, accel, src, dst):
         vmlinuz = os.path.join(out, kernel)
         khz = host_tsc_khz() if accel == "tcg" else None
         params = f"tsc_early_khz={khz} tsc=reliable" if khz else ""
-        lx_make = lambda args: linux_cmd("x86_64", vmlinuz, cpio, accel, MEM, params=params,
-                                         args=["/dev/vda", "/dev/vdb", "--linux-init", *args],
-                                         machine=LINUX_MACHINE, qemu_args=drives(src, dst))
         kernel = kernel[len("vmlinuz-"):]
-    else:
-        kernel, params = "", ""
-    lx = Variant("linux", "Linux microVM", na=lx_na, make=lx_make,
-                 note=f"Debian's {kernel or 'cloud'} kernel on QEMU {LINUX_MACHINE}, {accel.upper()}, -m {MEM}, the same "
-                      "disks as virtio-blk (virtio-mmio); /init is the same NativeAOT object linked statically with "
-                      "musl; it loads virtio_blk and mounts devtmpfs before timing; the disks are opened with O_DIRECT "
-                      "(Linux's page cache would otherwise absorb the copy)" +
-                      (f"; {params} (the host's TSC, measured, and no clocksource watchdog: under TCG the PIT "
-                       "calibration is unreliable and the watchdog would switch the clock to 4 ms jiffies)"
-                       if params else ""))
+    variants = []
+    for io in a.io:
+        flag = ["--buffered"] if io == "buffered" else []
+        how = ("disks opened with O_DIRECT: requests go straight between the device and the program's pages"
+               if io == "direct" else "disks opened without O_DIRECT: reads and writes go through the kernel's page "
+               "cache (read-ahead, write-back), as a program's files do by default")
+        variants.append(Variant(
+            f"uk-{io}", f"unikernel, {IO_LABEL[io]}", na=uk_na,
+            make=lambda args, flag=flag: uk_cmd(image, accel, MEM, " ".join(["--", "/dev/vda", "/dev/vdb", *args, *flag]))
+            + drives(src, dst),
+            note=f"QEMU microvm (acpi=off), {accel.upper()}, -m {MEM}, disks as virtio-blk (virtio-mmio); {how}"))
+        variants.append(Variant(
+            f"linux-{io}", f"Linux microVM, {IO_LABEL[io]}", na=lx_na,
+            make=None if lx_na else (lambda args, flag=flag: linux_cmd(
+                "x86_64", vmlinuz, cpio, accel, MEM, params=params,
+                args=["/dev/vda", "/dev/vdb", "--linux-init", *args, *flag], machine=LINUX_MACHINE,
+                qemu_args=drives(src, dst))),
+            note=f"Debian's {kernel or 'cloud'} kernel on QEMU {LINUX_MACHINE}, {accel.upper()}, -m {MEM}, the same "
+                 "disks as virtio-blk (virtio-mmio); /init is the same NativeAOT object linked statically with musl; "
+                 f"it loads virtio_blk and mounts devtmpfs before timing; {how}" +
+                 (f"; {params} (the host's TSC, measured, and no clocksource watchdog: under TCG the PIT calibration "
+                  "is unreliable and the watchdog would switch the clock to 4 ms jiffies)" if params else "")))
 
     native = os.path.join(a.out, "native", "BlockCopy")
     nat_na = a.native_na or (None if os.path.exists(native) else "n/a (not published)")
     flags = [] if a.native_direct else ["--buffered"]
-    nat = Variant("native", "native process", na=nat_na, make=lambda args: [native, src, dst, *args, *flags],
-                  note="the program published for linux-x64 (NativeAOT, glibc) on the same image files, " +
-                       ("opened with O_DIRECT: the host's own disk, bypassing its page cache" if a.native_direct else
-                        "through the host's page cache (no O_DIRECT): where QEMU's default cache=writeback puts the "
-                        "VMs' requests too, so this column is the VMs' I/O path without the VM"))
-    return [uk, lx, nat]
+    variants.append(Variant(
+        "native", "native process", na=nat_na, make=lambda args: [native, src, dst, *args, *flags],
+        note="the program published for linux-x64 (NativeAOT, glibc) on the same image files, " +
+             ("opened with O_DIRECT: the host's own disk, bypassing its page cache" if a.native_direct else
+              "through the host's page cache (no O_DIRECT): where QEMU's default cache=writeback puts the "
+              "VMs' requests too, so this column is the VMs' I/O path without the VM")))
+    return variants
 
 def program_args(tests, modes, sizes, runs, requests):
     """BlockCopy's arguments: tests [(name, depth)], copy modes and buffer sizes ("none" for an empty list)."""
@@ -249,8 +259,9 @@ def table(variants, a, accel, size, sizes, requests, notes):
     lines.append(f"Throughput (mean of {a.runs} run{plural}, min–max) and latency per request (mean / median / 99th "
                  f"percentile over all runs), timed inside the guest; random tests: {requests:,} requests per run.")
     lines.append("")
-    lines.append("| test | VMs' accelerator | unikernel | Linux microVM | native process (no VM) |")
-    lines.append("|---|---|---|---|---|")
+    head = " | ".join(v.label + (" (no VM)" if v.key == "native" else "") for v in variants)
+    lines.append(f"| test | VMs' accelerator | {head} |")
+    lines.append("|---|---|" + "---|" * len(variants))
     for name, depth in TESTS:
         lines.append(f"| {test_label(name, depth)} | {accel.upper()} | " +
                      " | ".join(io_cell(v, name, depth, a.runs) for v in variants) + " |")
@@ -258,9 +269,9 @@ def table(variants, a, accel, size, sizes, requests, notes):
     lines.append(f"Copy of the whole disk onto the other (MirageOS's block benchmark), seconds, mean of {a.runs} "
                  f"run{plural} (min–max), timed inside the guest.")
     lines.append("")
-    lines.append("| buffer | mode | VMs' accelerator | unikernel | Linux microVM | native process (no VM) | "
+    lines.append(f"| buffer | mode | VMs' accelerator | {head} | "
                  "MirageOS on Unikraft, unikraft-qemu (published, not this run) |")
-    lines.append("|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|" + "---|" * (len(variants) + 1))
     for mode in MODES:
         for s in sizes:
             lines.append(f"| {s} sector{'s' if s > 1 else ''} ({s * 512:,} B) | {mode} | {accel.upper()} | " +
@@ -283,39 +294,50 @@ def times_text(r):
     return f"{r:.2g}× faster" if r >= 1 else f"{1 / r:.2g}× slower"
 
 def verdict(variants, accel, size, sizes):
-    """The unikernel against the Linux microVM of the same run (same QEMU, disks, memory, accelerator), and the
-    native process; MirageOS's published points are mentioned, not judged (other hardware)."""
-    uk, lx, nat = variants
+    """The unikernel against the Linux microVM of the same run and the same I/O mode (same QEMU, disks, memory,
+    accelerator), and against the native process; MirageOS's published points are mentioned, not judged."""
+    by = {v.key: v for v in variants}
+    nat = by["native"]
     keys = [("io", n, d) for n, d in TESTS] + [("copy", m, s) for m in MODES for s in sizes]
     lines = [f"Verdict (same run, both VMs under {accel.upper()}; speed = throughput, or 1 / copy time):"]
-    if uk.na or lx.na or not uk.results or not lx.results:
-        lines.append(f"- unikernel vs Linux microVM: not compared ({uk.na or lx.na or 'a variant measured nothing'}).")
-    else:
+    for io in IO_MODES:
+        uk, lx = by.get(f"uk-{io}"), by.get(f"linux-{io}")
+        if not uk or not lx:
+            continue
+        if uk.na or lx.na or not uk.results or not lx.results:
+            lines.append(f"- {uk.label} vs {lx.label}: not compared ({uk.na or lx.na or 'a variant measured nothing'}).")
+            continue
         faster, slower, ratio = versus(uk, lx, keys)
-        lines.append(f"- unikernel vs Linux microVM: faster in {len(faster)} of {len(faster) + len(slower)} "
+        lines.append(f"- {uk.label} vs {lx.label}: faster in {len(faster)} of {len(faster) + len(slower)} "
                      f"measurements.")
-        io = [k for k in keys if k[0] == "io" and k in ratio]
-        if io:
-            lines.append("  - throughput and latency tests: " +
-                         "; ".join(f"{test_label(k[1], k[2]).split(' (')[0]}: {times_text(ratio[k])}" for k in io) + ".")
+        io_keys = [k for k in keys if k[0] == "io" and k in ratio]
+        if io_keys:
+            lines.append("  - throughput and latency tests: " + "; ".join(
+                f"{test_label(k[1], k[2]).split(' (')[0]}: {times_text(ratio[k])}" for k in io_keys) + ".")
         for mode in MODES:
             cs = [k for k in keys if k[:2] == ("copy", mode) and k in ratio]
             if cs:
                 lines.append(f"  - {mode} copies: " + "; ".join(f"{k[2]} sector{'s' if k[2] > 1 else ''}: "
                                                                  f"{times_text(ratio[k])}" for k in cs) + ".")
-    if not uk.na and not nat.na and uk.results and nat.results:
-        faster, slower, ratio = versus(uk, nat, keys)
-        rs = sorted(ratio.values())
-        lines.append(f"- unikernel vs the native process (no VM, the host's page cache): faster in {len(faster)} of "
-                     f"{len(ratio)} measurements; from {times_text(rs[0])} to {times_text(rs[-1])}"
-                     + (" (TCG emulates every guest instruction)." if accel == "tcg" else "."))
+    for uk in [v for v in variants if v.key.startswith("uk-")]:
+        if not uk.na and not nat.na and uk.results and nat.results:
+            faster, slower, ratio = versus(uk, nat, keys)
+            rs = sorted(ratio.values())
+            big = [k for k in ratio if k[0] == "copy" and k[2] >= 128]
+            lines.append(f"- {uk.label} vs the native process (no VM, the host's page cache): faster in {len(faster)} "
+                         f"of {len(ratio)} measurements; from {times_text(rs[0])} to {times_text(rs[-1])}"
+                         + (f"; copies with 128 sectors and more: from {times_text(min(ratio[k] for k in big))} to "
+                            f"{times_text(max(ratio[k] for k in big))}" if big else "")
+                         + (" (TCG emulates every guest instruction)." if accel == "tcg" else "."))
     coarse = [v.label for v in variants if (v.clock_us or 0) > 100]
     if coarse:
         lines.append(f"- Not conclusive for short times: the clock of {', '.join(coarse)} steps by more than 100 µs.")
-    one = uk.results.get(("copy", "sequential", 1))
-    if one and size == REFERENCE_MIB << 20:
-        lines.append(f"- MirageOS on Unikraft (published, other hardware, not this run): 1.46 s for the 1-sector "
-                     f"copy; this run's unikernel: {fmt(one[0])} s under {accel.upper()}.")
+    if size == REFERENCE_MIB << 20:
+        ones = [f"{v.label} {fmt(v.results[('copy', 'sequential', 1)][0])} s" for v in variants
+                if v.key.startswith("uk-") and ("copy", "sequential", 1) in v.results]
+        if ones:
+            lines.append(f"- MirageOS on Unikraft (published, other hardware, not this run): 1.46 s for the 1-sector "
+                         f"copy; this run under {accel.upper()}: {', '.join(ones)}.")
     return "\n".join(lines)
 
 def chart(variants, a, accel, size, sizes):
@@ -328,13 +350,16 @@ def chart(variants, a, accel, size, sizes):
         return
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
     colors = {"uk": "tab:blue", "linux": "tab:orange", "native": "tab:green"}
+    styles = {"direct": "--", "buffered": "-"}
     for ax, mode in zip(axes, MODES):
         for v in variants:
             pts = [(s, v.results[("copy", mode, s)][0]) for s in sizes if ("copy", mode, s) in v.results]
             if pts:
-                ax.plot(*zip(*pts), marker="o", ms=4, color=colors[v.key], label=v.label)
+                kind, _, io = v.key.partition("-")
+                ax.plot(*zip(*pts), marker="o", ms=4, color=colors[kind], linestyle=styles.get(io, "-"), label=v.label)
             elif v.na or v.failed:
-                ax.plot([], [], color=colors[v.key], label=f"{v.label}: n/a" if v.na else f"{v.label}: failed")
+                ax.plot([], [], color=colors[v.key.partition("-")[0]], label=f"{v.label}: n/a" if v.na else
+                        f"{v.label}: failed")
         if size == REFERENCE_MIB << 20:
             ref = sorted(REFERENCE.items())
             ax.plot([s for s, _ in ref], [r[0] for _, r in ref], linestyle="none", marker="*", ms=12, color="black",
@@ -365,10 +390,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--size-mib", type=int, default=50)
     ap.add_argument("--native-direct", action="store_true")
+    ap.add_argument("--io", default=",".join(IO_MODES), help="the VMs' I/O modes: direct, buffered or both")
     ap.add_argument("--uk-na", default="")
     ap.add_argument("--linux-na", default="")
     ap.add_argument("--native-na", default="")
     a = ap.parse_args()
+    a.io = [m for m in a.io.split(",") if m]
+    if not a.io or any(m not in IO_MODES for m in a.io):
+        sys.exit("bench: --io takes direct, buffered or direct,buffered")
     if a.size_mib < 1:
         sys.exit("bench: --size-mib must be at least 1")
     sizes = QUICK_SIZES if a.quick else SIZES
@@ -413,7 +442,9 @@ def main():
                  "workers each awaiting RandomAccess.ReadAsync/WriteAsync). A request's latency is its own Stopwatch "
                  "span as the program sees it. Reads check each request's first sector number; writes write the "
                  "source's content, and the destination is compared with the source afterwards (untimed). No flush "
-                 "is timed (QEMU's cache=writeback completes a write once it is in the host's page cache).")
+                 "is timed (QEMU's cache=writeback completes a write once it is in the host's page cache; through a "
+                 "page cache, a write completes once it is in the guest's, and the program's fsync at its end, "
+                 "untimed, writes everything back before the host compares the images).")
     notes.append(f"Copies: sequential: RandomAccess.Read of one buffer, then RandomAccess.Write of it, and so on; "
                  f"parallel: {PARALLEL} workers, each awaiting RandomAccess.ReadAsync then WriteAsync of its own buffer "
                  f"on the next unclaimed chunk ({PARALLEL} requests outstanding). Before each copy the guest zeroes the "
