@@ -22,13 +22,11 @@ static bool drain(struct uk_blkdev *b)
     struct disk *k = (struct disk *)b;
     bool any = false;
     do {
-        struct vreq *v;
+        struct uk_blk_req *r;
         u32 len;
-        while ((v = uk_virtq_next_used(&k->vq, &len))) {
-            struct uk_blk_req *r = v->req;
-            long result = v->status == BLK_S_OK ? 0 : -EIO;
-            uk_kfree(v);
-            uk_blk_complete(b, r, result);
+        while ((r = uk_virtq_next_used(&k->vq, &len))) {
+            const struct vreq *v = (const struct vreq *)r->drv;
+            uk_blk_complete(b, r, v->status == BLK_S_OK ? 0 : -EIO);
             any = true;
         }
     } while (uk_virtq_enable_interrupts(&k->vq));
@@ -55,13 +53,10 @@ static long submit(struct uk_blkdev *b, struct uk_blk_req *r)
         return -EINVAL; /* lib/blk keeps requests within the limits the driver set */
     if (k->vq.num_free < need)
         return -EAGAIN;
-    struct vreq *v = uk_kmalloc(sizeof(*v));
-    if (!v)
-        return -EAGAIN; /* memory comes back with completions */
+    struct vreq *v = (struct vreq *)r->drv;
     static const u32 types[] = {[UK_BLK_READ] = BLK_T_IN, [UK_BLK_WRITE] = BLK_T_OUT, [UK_BLK_FLUSH] = BLK_T_FLUSH};
     v->hdr = (struct blk_hdr){.type = types[r->op], .sector = r->sector};
     v->status = 0xff;
-    v->req = r;
     r->done = false;
     struct uk_virtq_buf bufs[QUEUE_SIZE];
     u16 n = 0;
@@ -75,11 +70,8 @@ static long submit(struct uk_blkdev *b, struct uk_blk_req *r)
     u16 ndata = (u16)(n - 1);
     bufs[n++] = (struct uk_virtq_buf){uk_virt_to_phys(&v->status), 1};
     bool device_writes = r->op == UK_BLK_READ;
-    long e = uk_virtq_add(&k->vq, bufs, device_writes ? 1 : (u16)(1 + ndata), device_writes ? (u16)(ndata + 1) : 1, v);
-    if (e) {
-        uk_kfree(v);
+    if (uk_virtq_add(&k->vq, bufs, device_writes ? 1 : (u16)(1 + ndata), device_writes ? (u16)(ndata + 1) : 1, r))
         return -EAGAIN;
-    }
     k->pending++;
     return 0;
 }

@@ -44,12 +44,12 @@ struct blk_hdr {
     u64 sector;
 };
 
-/* A request on the ring: the header and status the device reads and writes in place. */
+/* What the device reads and writes beside a request's data, in the request's drv area. */
 struct vreq {
     struct blk_hdr hdr;
     u8 status;
-    struct uk_blk_req *req;
 };
+_Static_assert(sizeof(struct vreq) <= sizeof(((struct uk_blk_req *)0)->drv), "vreq fits a request's drv area");
 
 struct disk {
     struct uk_blkdev blk; /* first: lib/blk's device is the disk */

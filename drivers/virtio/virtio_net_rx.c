@@ -1,5 +1,5 @@
-/* virtio_net_rx.c - the receive path of virtio-net: a pool of buffers twice the queue's size, the device
- * holding up to a queue's worth. A frame goes to lwIP in the buffers the device wrote (a chain of custom
+/* virtio_net_rx.c - the receive path of virtio-net: a pool of buffers (twice the queue's size, more in a larger
+ * guest), the device holding up to a queue's worth. A frame goes to lwIP in the buffers the device wrote (a chain of custom
  * pbufs, no copy); lwIP and the socket layer keep them until the program has read the data, and pbuf_free
  * gives each back to the pool, which posts it again. Small frames, and any frame when lent buffers would
  * leave the device short, are copied instead and their buffers posted again at once, so a program that
@@ -15,7 +15,8 @@
 #include <uk/print.h>
 #include "virtio_net.h"
 
-#define COPY_BREAK 256 /* frames up to this size are copied: their buffers go back to the device at once */
+#define COPY_BREAK 256   /* frames up to this size are copied: their buffers go back to the device at once */
+#define RX_POOL_MAX 8192 /* receive buffers at most */
 
 /* Posts receive buffer k (its cookie is k + 1). */
 static void post_rx(struct vnet *v, u16 k)
@@ -188,11 +189,21 @@ bool uk_virtio_net_rx_drain(struct vnet *v)
 long uk_virtio_net_rx_setup(struct vnet *v)
 {
     v->nrx = (u16)(v->rx.size / (v->split ? 2 : 1));
-    v->nbuf = (u16)(2 * v->nrx);
-    usize pages = UK_ALIGN_UP((usize)v->nbuf * v->rx_size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
+    /* Frames stay lent to lwIP until the program reads them, so busy connections (each up to its receive window)
+     * hold many buffers: two queues' worth at least, up to 1/64 of the guest's memory where there is more (1 GiB:
+     * 16 MiB), so that many busy connections do not push every frame onto the copying path. Less when memory is
+     * too fragmented for one run of frames. */
+    usize floor = 2 * (usize)v->nrx;
+    usize want = UK_MAX(floor, UK_MIN(uk_pmm_total_pages() * UK_PAGE_SIZE / 64 / v->rx_size, (usize)RX_POOL_MAX));
+    for (;; want = UK_MAX(floor, want / 2)) {
+        usize pages = UK_ALIGN_UP(want * v->rx_size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
+        if ((v->rx_pa = uk_pmm_alloc(pages)) || want == floor)
+            break;
+    }
+    v->nbuf = (u16)want;
     v->rxb = uk_kzalloc(v->nbuf * sizeof(*v->rxb));
     v->rx_free = uk_kzalloc(v->nbuf * sizeof(u16));
-    if (!v->rxb || !v->rx_free || !(v->rx_pa = uk_pmm_alloc(pages)))
+    if (!v->rxb || !v->rx_free || !v->rx_pa)
         return -ENOMEM;
     v->rx_bufs = uk_phys_to_virt(v->rx_pa);
     for (u16 k = 0; k < v->nbuf; k++) {

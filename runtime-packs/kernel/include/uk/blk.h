@@ -28,6 +28,7 @@ struct uk_blk_req {
     long result;
     void (*end)(struct uk_blk_req *r);
     void *priv;
+    u64 drv[4];              /* the driver's, for what the device reads and writes beside the data */
     struct uk_blk_seg seg[]; /* nseg of them */
 };
 

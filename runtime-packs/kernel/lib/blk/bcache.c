@@ -1,7 +1,7 @@
 /* bcache.c - the block devices' page cache, what Linux gives a block device opened without O_DIRECT: reads
  * and writes of any size and alignment go through 4 KiB pages of the disk kept in memory. Misses are read in
  * runs as large as the device takes; a sequential reader gets a read-ahead window that grows to 2 MiB and is
- * refilled before it runs dry; writes only dirty pages (bcache_wb.c writes them back). The cache grows into
+ * refilled before it runs dry, a random reader's miss reads the 128 KiB around it; writes only dirty pages (bcache_wb.c writes them back). The cache grows into
  * free memory, gives clean pages back when the frame allocator runs short, and evicts least recently used
  * clean pages first. */
 #include <uk/errno.h>
@@ -15,6 +15,7 @@
 #define BATCH 256                  /* pages one step of a call holds: 1 MiB */
 #define RA_MIN (128 * 1024UL)      /* first read-ahead window of a sequential reader */
 #define RA_MAX (2 * 1024 * 1024UL) /* largest window */
+#define AROUND 32                  /* pages a random reader's miss reads around it (aligned 128 KiB) */
 
 static struct bpage *hash[1 << HASH_BITS];
 static struct bpage *lru_head, *lru_tail; /* head: most recently used */
@@ -96,6 +97,14 @@ static usize evict(usize want)
 
 void uk_bcache_drop(struct uk_blkdev *d, u64 first, u64 last)
 {
+    if (last - first < d->cache->npages) { /* a short range: look its pages up */
+        for (u64 i = first; i <= last && d->cache->npages; i++) {
+            struct bpage *p = uk_bcache_find(d, i);
+            if (p && evictable(p))
+                free_page(p);
+        }
+        return;
+    }
     for (struct bpage *p = lru_tail, *prev; p && d->cache->npages; p = prev) {
         prev = p->prev;
         if (p->dev == d && p->index >= first && p->index <= last && evictable(p))
@@ -255,6 +264,12 @@ long uk_bcache_read(struct uk_blkdev *d, void *ubuf, usize len, u64 off)
         u64 cur = off + done, first = cur / UK_PAGE_SIZE;
         u64 last = UK_MIN((off + len - 1) / UK_PAGE_SIZE, first + BATCH - 1);
         usize n = (usize)(last - first + 1);
+        /* A random reader's miss reads the aligned 128 KiB around it: as costly as one page on the device, and
+         * the neighbours are often next (Linux reads ahead of random misses too). */
+        if (!c->ra_window && !uk_bcache_find(d, first)) {
+            u64 from = UK_ALIGN_DOWN(first, (u64)AROUND), end = (size + UK_PAGE_SIZE - 1) / UK_PAGE_SIZE;
+            uk_bcache_fill(d, from, (usize)(UK_MIN(from + AROUND, end) - from), NULL);
+        }
         uk_bcache_fill(d, first, n, pg);
         if (c->ra_window)
             read_ahead(d, last);

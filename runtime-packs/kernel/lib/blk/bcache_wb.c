@@ -23,8 +23,10 @@ static void tick(struct uk_ktimer *t);
 void uk_bcache_wb_init(void)
 {
     usize total = uk_pmm_total_pages();
-    uk_bcache_dirty_max = UK_MIN(UK_MAX(total / 32, (usize)128), (usize)16384); /* 512 KiB … 64 MiB */
-    dirty_background = UK_MIN(UK_MAX(uk_bcache_dirty_max / 4, (usize)32), (usize)1024);
+    /* A sixteenth of the memory (256 MiB: 16 MiB; 32 MiB at most), within what the kernel keeps in reserve beside the program's
+     * commit limit (an eighth), since dirty pages cannot be given back before they are written. */
+    uk_bcache_dirty_max = UK_MIN(UK_MAX(total / 16, (usize)128), (usize)8192); /* 512 KiB … 32 MiB */
+    dirty_background = UK_MIN(UK_MAX(uk_bcache_dirty_max / 2, (usize)32), (usize)4096);
     timer.fn = tick;
 }
 
@@ -155,13 +157,20 @@ long uk_bcache_sync(struct uk_blkdev *d)
 void uk_bcache_balance(struct uk_blkdev *d)
 {
     struct uk_blk_cache_dev *c = d->cache;
-    if (c->ndirty >= dirty_background)
-        uk_bcache_writeback(d, c->ndirty, true);
+    /* Background write-back takes what the queue has room for now and never makes the writer wait; the timer
+     * (or the next write) sends the rest. */
+    if (c->ndirty >= dirty_background) {
+        uk_bcache_writeback(d, c->ndirty, false);
+        u64 soon = uk_time_monotonic_ns() + WB_DELAY_NS / 10;
+        if (c->ndirty && (!timer.deadline || timer.deadline > soon))
+            uk_ktimer_set(&timer, soon);
+    }
     while (c->ndirty + c->wb_pages > uk_bcache_dirty_max) {
         if (c->ndirty)
             uk_bcache_writeback(d, c->ndirty, true);
-        if (c->wb_pages)
-            uk_blk_wait_event(d);
+        if (!c->wb_pages)
+            break; /* nothing could be sent (no memory for a request): the writer goes on rather than spin */
+        uk_blk_wait_event(d);
     }
 }
 
