@@ -51,7 +51,7 @@ static long submit(struct uk_blkdev *b, struct uk_blk_req *r)
         need = (u16)(need + descs_for(k, r->seg[i].len));
     if (need > k->vq.size)
         return -EINVAL; /* lib/blk keeps requests within the limits the driver set */
-    if (k->vq.num_free < need)
+    if (k->vq.num_free < (k->indirect && need <= r->cap + 2 ? 1 : need))
         return -EAGAIN;
     struct vreq *v = (struct vreq *)r->drv;
     static const u32 types[] = {[UK_BLK_READ] = BLK_T_IN, [UK_BLK_WRITE] = BLK_T_OUT, [UK_BLK_FLUSH] = BLK_T_FLUSH};
@@ -70,7 +70,12 @@ static long submit(struct uk_blkdev *b, struct uk_blk_req *r)
     u16 ndata = (u16)(n - 1);
     bufs[n++] = (struct uk_virtq_buf){uk_virt_to_phys(&v->status), 1};
     bool device_writes = r->op == UK_BLK_READ;
-    if (uk_virtq_add(&k->vq, bufs, device_writes ? 1 : (u16)(1 + ndata), device_writes ? (u16)(ndata + 1) : 1, r))
+    u16 nout = device_writes ? 1 : (u16)(1 + ndata), nin = device_writes ? (u16)(ndata + 1) : 1;
+    /* With indirect descriptors a request takes one ring slot, so a ring full of scattered pages still has many
+     * requests in flight. */
+    long e = k->indirect && n <= r->cap + 2 ? uk_virtq_add_indirect(&k->vq, uk_blk_req_scratch(r), bufs, nout, nin, r)
+                                            : uk_virtq_add(&k->vq, bufs, nout, nin, r);
+    if (e)
         return -EAGAIN;
     k->pending++;
     return 0;
@@ -88,9 +93,15 @@ static void kick(struct uk_blkdev *b)
 static const struct uk_blkdev_ops ops = {.submit = submit, .kick = kick, .poll = drain};
 
 /* The features this driver negotiates, by name, for its boot-log line. */
-static const struct uk_virtio_feature_name feature_names[] = {
-    {BLK_F_SIZE_MAX, "size_max"}, {BLK_F_SEG_MAX, "seg_max"},   {BLK_F_RO, "ro"}, {BLK_F_BLK_SIZE, "blk_size"},
-    {BLK_F_FLUSH, "flush"},       {BLK_F_TOPOLOGY, "topology"}, {BLK_F_MQ, "mq"}, {UK_VIRTIO_F_EVENT_IDX, "event_idx"}};
+static const struct uk_virtio_feature_name feature_names[] = {{BLK_F_SIZE_MAX, "size_max"},
+                                                              {BLK_F_SEG_MAX, "seg_max"},
+                                                              {BLK_F_RO, "ro"},
+                                                              {BLK_F_BLK_SIZE, "blk_size"},
+                                                              {BLK_F_FLUSH, "flush"},
+                                                              {BLK_F_TOPOLOGY, "topology"},
+                                                              {BLK_F_MQ, "mq"},
+                                                              {UK_VIRTIO_F_EVENT_IDX, "event_idx"},
+                                                              {UK_VIRTIO_F_INDIRECT_DESC, "indirect"}};
 
 long uk_virtio_blk_attach(struct uk_virtio_dev *d)
 {
@@ -98,7 +109,8 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
         return -ENOSPC;
     u64 wanted = UK_VIRTIO_BIT(BLK_F_SIZE_MAX) | UK_VIRTIO_BIT(BLK_F_SEG_MAX) | UK_VIRTIO_BIT(BLK_F_RO) |
                  UK_VIRTIO_BIT(BLK_F_BLK_SIZE) | UK_VIRTIO_BIT(BLK_F_FLUSH) | UK_VIRTIO_BIT(BLK_F_TOPOLOGY) |
-                 UK_VIRTIO_BIT(BLK_F_MQ) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX);
+                 UK_VIRTIO_BIT(BLK_F_MQ) | UK_VIRTIO_BIT(UK_VIRTIO_F_EVENT_IDX) |
+                 UK_VIRTIO_BIT(UK_VIRTIO_F_INDIRECT_DESC);
     long r = uk_virtio_start(d, wanted, NULL);
     if (r)
         return r;
@@ -120,6 +132,7 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
     b->pbs = uk_virtio_has(d, BLK_F_TOPOLOGY) && cfg.physical_block_exp < 8 ? b->lbs << cfg.physical_block_exp : b->lbs;
     b->ro = uk_virtio_has(d, BLK_F_RO);
     b->flush = uk_virtio_has(d, BLK_F_FLUSH);
+    k->indirect = uk_virtio_has(d, UK_VIRTIO_F_INDIRECT_DESC);
     if ((r = uk_virtq_init(d, 0, QUEUE_SIZE, &k->vq))) {
         uk_kfree(k);
         d->transport->set_status(d, UK_VIRTIO_S_FAILED);

@@ -55,8 +55,9 @@ struct disk {
     struct uk_blkdev blk; /* first: lib/blk's device is the disk */
     struct uk_virtio_dev *dev;
     struct uk_virtq vq;
-    u32 size_max; /* bytes per descriptor */
-    u32 pending;  /* requests queued since the last notification */
+    u32 size_max;  /* bytes per descriptor */
+    u32 pending;   /* requests queued since the last notification */
+    bool indirect; /* VIRTIO_F_INDIRECT_DESC: a request takes one ring descriptor */
 };
 
 #endif

@@ -14,6 +14,7 @@
 
 #define DESC_F_NEXT 1
 #define DESC_F_WRITE 2
+#define DESC_F_INDIRECT 4
 #define AVAIL_F_NO_INTERRUPT 1
 #define USED_F_NO_NOTIFY 1
 
@@ -84,6 +85,39 @@ long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_v
     return r;
 }
 
+/* Puts head (its descriptors written) in the available ring. */
+static void publish(struct uk_virtq *q, u16 head, void *cookie)
+{
+    q->cookies[head] = cookie;
+    AVAIL_RING(q, q->avail_idx % q->size) = head;
+    q->avail_idx++;
+    uk_wmb(); /* the ring entry before the index that publishes it */
+    AVAIL_IDX(q) = q->avail_idx;
+}
+
+long uk_virtq_add_indirect(struct uk_virtq *q, struct uk_virtq_desc *table, const struct uk_virtq_buf *bufs, u16 nout,
+                           u16 nin, void *cookie)
+{
+    u16 n = (u16)(nout + nin);
+    if (!n || !q->num_free)
+        return -ENOSPC;
+    for (u16 k = 0; k < n; k++)
+        table[k] =
+            (struct uk_virtq_desc){.addr = bufs[k].pa,
+                                   .len = bufs[k].len,
+                                   .flags = (u16)((k >= nout ? DESC_F_WRITE : 0) | (k + 1 < n ? DESC_F_NEXT : 0)),
+                                   .next = (u16)(k + 1 < n ? k + 1 : 0)};
+    u16 head = q->free_head;
+    struct uk_virtq_desc *dsc = &q->desc[head];
+    q->free_head = dsc->next;
+    q->num_free--;
+    dsc->addr = uk_virt_to_phys(table);
+    dsc->len = (u32)(n * sizeof(*table));
+    dsc->flags = DESC_F_INDIRECT;
+    publish(q, head, cookie);
+    return 0;
+}
+
 long uk_virtq_add(struct uk_virtq *q, const struct uk_virtq_buf *bufs, u16 nout, u16 nin, void *cookie)
 {
     u16 n = (u16)(nout + nin);
@@ -100,11 +134,7 @@ long uk_virtq_add(struct uk_virtq *q, const struct uk_virtq_buf *bufs, u16 nout,
     }
     q->free_head = q->desc[last].next;
     q->num_free = (u16)(q->num_free - n);
-    q->cookies[head] = cookie;
-    AVAIL_RING(q, q->avail_idx % q->size) = head;
-    q->avail_idx++;
-    uk_wmb(); /* the ring entry before the index that publishes it */
-    AVAIL_IDX(q) = q->avail_idx;
+    publish(q, head, cookie);
     return 0;
 }
 

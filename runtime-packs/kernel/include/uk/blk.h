@@ -22,15 +22,18 @@ struct uk_blk_seg {
 struct uk_blk_req {
     u8 op;
     volatile bool done;
-    u16 nseg;
-    u32 bytes;  /* the sum of the segments */
-    u64 sector; /* in 512-byte units */
+    u16 nseg, cap; /* segments used, room for */
+    u32 bytes;     /* the sum of the segments */
+    u64 sector;    /* in 512-byte units */
     long result;
     void (*end)(struct uk_blk_req *r);
     void *priv;
-    u64 drv[4];              /* the driver's, for what the device reads and writes beside the data */
-    struct uk_blk_seg seg[]; /* nseg of them */
+    u64 drv[4]; /* the driver's, for what the device reads and writes beside the data */
+    struct uk_blk_seg seg[] __attribute__((aligned(16))); /* cap of them, then the driver's scratch */
 };
+/* The driver's scratch area of a request: (cap + 2) * 16 bytes, 16-byte aligned, physically contiguous (e.g. a
+ * virtio indirect descriptor table). */
+static inline void *uk_blk_req_scratch(struct uk_blk_req *r) { return &r->seg[r->cap]; }
 
 struct uk_blkdev;
 struct uk_blkdev_ops {
@@ -67,7 +70,7 @@ struct uk_blkdev {
 
 /* Registers d as /dev/<name>; 0 or -errno. d must outlive the kernel. */
 long uk_blk_register(struct uk_blkdev *d, const char *name);
-/* A request with room for nseg segments (uk_kfree it); NULL when memory is short. */
+/* A request with room for nseg segments and the driver's scratch (uk_kfree it); NULL when memory is short. */
 struct uk_blk_req *uk_blk_req_alloc(u16 nseg);
 /* Queues r, waiting for room in the queue when it is full; then uk_blk_kick. */
 void uk_blk_submit(struct uk_blkdev *d, struct uk_blk_req *r);

@@ -106,6 +106,11 @@ long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_v
 /* Queues one chain: nout buffers the device reads, then nin it writes. -ENOSPC when the queue lacks
  * descriptors. cookie (not NULL) comes back from uk_virtq_next_used. */
 long uk_virtq_add(struct uk_virtq *q, const struct uk_virtq_buf *bufs, u16 nout, u16 nin, void *cookie);
+/* The same chain as one ring descriptor pointing at an indirect table (VIRTIO_F_INDIRECT_DESC negotiated): table
+ * has room for nout + nin descriptors, is 16-byte aligned and physically contiguous, and stays untouched until the
+ * chain comes back. -ENOSPC when the ring has no free descriptor. */
+long uk_virtq_add_indirect(struct uk_virtq *q, struct uk_virtq_desc *table, const struct uk_virtq_buf *bufs, u16 nout,
+                           u16 nin, void *cookie);
 /* Tells the device about new chains, unless it asked not to be told (EVENT_IDX / NO_NOTIFY). */
 void uk_virtq_kick(struct uk_virtq *q);
 /* The next chain the device finished (its descriptors freed), NULL when none; *len = bytes written. Used

@@ -31,7 +31,12 @@ int uk_blk_count(void) { return uk_blk_ndevs; }
 
 struct uk_blk_req *uk_blk_req_alloc(u16 nseg)
 {
-    return uk_kzalloc(sizeof(struct uk_blk_req) + nseg * sizeof(struct uk_blk_seg));
+    /* The heap's objects are aligned to their power-of-two size class or are whole frames: the scratch area
+     * stays 16-byte aligned and physically contiguous. */
+    struct uk_blk_req *r = uk_kzalloc(sizeof(struct uk_blk_req) + nseg * sizeof(struct uk_blk_seg) + (nseg + 2) * 16UL);
+    if (r)
+        r->cap = nseg;
+    return r;
 }
 
 void uk_blk_submit(struct uk_blkdev *d, struct uk_blk_req *r)
