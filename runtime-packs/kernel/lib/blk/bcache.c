@@ -232,6 +232,14 @@ void uk_bcache_fill(struct uk_blkdev *d, u64 first, usize n, struct bpage **pin)
     }
 }
 
+long uk_bcache_batch_ready(struct uk_blkdev *d, struct bpage **pg, usize n, const void *ubuf, usize span, bool to_user)
+{
+    for (usize i = 0; i < n; i++)
+        while (pg[i] && (pg[i]->flags & BP_IO) && !(pg[i]->flags & BP_UPTODATE))
+            uk_blk_wait_event(d);
+    return uk_user_access_ok(ubuf, span, to_user) ? 0 : -EFAULT;
+}
+
 /* A sequential reader's window: refilled once the reader is past its middle. */
 static void read_ahead(struct uk_blkdev *d, u64 last)
 {
@@ -274,14 +282,8 @@ long uk_bcache_read(struct uk_blkdev *d, void *ubuf, usize len, u64 off)
         if (c->ra_window)
             read_ahead(d, last);
         uk_blk_kick(d);
-        /* Wait for the batch's pages, then copy it all with nothing blocking in between: one check of the
-         * program's buffer covers every copy. */
-        for (usize i = 0; i < n; i++)
-            while (pg[i] && (pg[i]->flags & BP_IO) && !(pg[i]->flags & BP_UPTODATE))
-                uk_blk_wait_event(d);
         usize span = (usize)(UK_MIN(off + len, (last + 1) * UK_PAGE_SIZE) - cur);
-        if (!uk_user_access_ok((u8 *)ubuf + (cur - off), span, true))
-            err = -EFAULT;
+        err = uk_bcache_batch_ready(d, pg, n, (u8 *)ubuf + (cur - off), span, true);
         for (usize i = 0; i < n; i++) {
             struct bpage *p = pg[i];
             if (!p || err) {

@@ -197,14 +197,10 @@ long uk_bcache_write(struct uk_blkdev *d, const void *ubuf, usize len, u64 off)
             }
         }
         uk_blk_kick(d);
-        /* Wait for reads still filling the batch's pages (a full overwrite too, or the read would land after
-         * it), then copy it all with nothing blocking in between: one check of the program's buffer. */
-        for (usize i = 0; i < n; i++)
-            while (pg[i] && (pg[i]->flags & BP_IO) && !(pg[i]->flags & BP_UPTODATE))
-                uk_blk_wait_event(d);
+        /* Reads still filling the batch's pages are waited for even where the write covers a whole page, or
+         * the read would land after it. */
         usize span = (usize)(UK_MIN(off + len, (last + 1) * UK_PAGE_SIZE) - cur);
-        if (!uk_user_access_ok((const u8 *)ubuf + (cur - off), span, false))
-            err = -EFAULT;
+        err = uk_bcache_batch_ready(d, pg, n, (const u8 *)ubuf + (cur - off), span, false);
         for (usize i = 0; i < n; i++) {
             struct bpage *p = pg[i];
             if (!p || err) {

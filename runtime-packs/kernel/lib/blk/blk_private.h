@@ -46,6 +46,9 @@ void uk_bcache_fill(struct uk_blkdev *d, u64 first, usize n, struct bpage **pin)
  * for each; how many pages went out (fewer when memory or, without may_wait, queue room ran out). */
 usize uk_bcache_submit_run(struct uk_blkdev *d, u64 first, usize n, u8 op, void (*end)(struct uk_blk_req *),
                            bool may_wait);
+/* Waits until no read is still filling the batch's pages pg[0..n), then checks the program's buffer (span bytes;
+ * to_user: the kernel writes it): 0 or -EFAULT. Copies after it, with nothing blocking between, need no check. */
+long uk_bcache_batch_ready(struct uk_blkdev *d, struct bpage **pg, usize n, const void *ubuf, usize span, bool to_user);
 /* Drops the clean, unused cached pages of [first, last] (every page: last = ~0). */
 void uk_bcache_drop(struct uk_blkdev *d, u64 first, u64 last);
 void uk_bcache_lru_add(struct bpage *p);
