@@ -196,6 +196,10 @@ void uk_time_init(void)
                 have_deadline ? "tsc-deadline" : "lapic one-shot");
 }
 
+u64 uk_time_counter(void) { return uk_rdtsc(); }
+
+u64 uk_time_counter_hz(void) { return tsc_hz; }
+
 u64 uk_time_monotonic_ns(void)
 {
     if (have_pvclock)
