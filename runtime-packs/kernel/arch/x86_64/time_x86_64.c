@@ -69,17 +69,51 @@ static u64 pit_read(void)
     return (u64)hi << 8 | lo;
 }
 
-/* Measures the TSC against 10 ms of the 1.193182 MHz PIT (channel 0, mode 0, no interrupt). */
-static u64 tsc_calibrate_pit(void)
+static void lapic_write(u32 reg, u32 v);
+static u32 lapic_read(u32 reg);
+
+#define LAPIC_EOI 0xb0
+#define LAPIC_SVR 0xf0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
+
+/* The LAPIC timer counting down from its maximum (divide by 1, interrupt masked) while a rate is measured;
+ * lapic_count_stop returns the ticks it counted. */
+static void lapic_count_start(void)
+{
+    lapic_write(LAPIC_TIMER_DIV, 0xb);
+    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (1u << 16));
+    lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+}
+
+static u64 lapic_count_stop(void)
+{
+    u32 elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER);
+    return elapsed;
+}
+
+/* Measures the TSC, and the LAPIC timer when lapic is set, against 10 ms of the 1.193182 MHz PIT
+ * (channel 0, mode 0, no interrupt): one window for both, as both are unknown only under emulators. */
+static u64 tsc_calibrate_pit(bool lapic)
 {
     uk_outb(0x43, 0x30);
     uk_outb(0x40, 0xff);
     uk_outb(0x40, 0xff);
+    if (lapic)
+        lapic_count_start();
     u64 start = pit_read(), t0 = uk_rdtsc();
     for (u64 spins = 0; spins < 5000000; spins++) {
         u64 now = pit_read();
-        if (now <= start && start - now >= 11932)
-            return (uk_rdtsc() - t0) * 1193182 / (start - now);
+        if (now <= start && start - now >= 11932) {
+            u64 hz = (uk_rdtsc() - t0) * 1193182 / (start - now);
+            if (lapic)
+                lapic_hz = lapic_count_stop() * 1193182 / (start - now);
+            return hz;
+        }
     }
     return 0;
 }
@@ -100,7 +134,7 @@ static void tsc_frequency(void)
             tsc_hz = (u64)c * b / a;
     }
     if (!tsc_hz)
-        tsc_hz = tsc_calibrate_pit();
+        tsc_hz = tsc_calibrate_pit(!have_deadline);
     if (!tsc_hz) {
         uk_pr_warn("time: could not measure the TSC; assuming 2 GHz\n");
         tsc_hz = 2000000000UL;
@@ -117,15 +151,9 @@ static void lapic_write(u32 reg, u32 v)
 
 static u32 lapic_read(u32 reg) { return x2apic ? (u32)uk_rdmsr(0x800 + (reg >> 4)) : lapic_mmio[reg / 4]; }
 
-#define LAPIC_EOI 0xb0
-#define LAPIC_SVR 0xf0
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR 0x390
-#define LAPIC_TIMER_DIV 0x3e0
-
 void uk_arch_lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
+/* Enables the LAPIC and learns its timer's modes; the rate, where needed, comes from lapic_calibrate. */
 static void lapic_init(void)
 {
     u32 a, b, c, d;
@@ -143,25 +171,25 @@ static void lapic_init(void)
         lapic_mmio = uk_mmio_map(base & ~0xfffUL, UK_PAGE_SIZE);
     }
     lapic_write(LAPIC_SVR, 0x100 | UK_VEC_SPURIOUS);
-    if (have_deadline) {
+    if (have_deadline)
         lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (2u << 17));
+}
+
+/* One-shot mode without a rate from the PIT window: measure the LAPIC timer against the TSC over 10 ms. */
+static void lapic_calibrate(void)
+{
+    if (have_deadline || lapic_hz)
         return;
-    }
-    /* One-shot mode: measure the LAPIC timer's rate against the TSC over 10 ms. */
-    lapic_write(LAPIC_TIMER_DIV, 0xb);                       /* divide by 1 */
-    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (1u << 16)); /* masked while measuring */
-    lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+    lapic_count_start();
     u64 t0 = uk_rdtsc();
     while (uk_rdtsc() - t0 < tsc_hz / 100)
         uk_cpu_pause();
-    u32 elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
-    lapic_hz = (u64)elapsed * 100;
-    lapic_write(LAPIC_TIMER_INIT, 0);
-    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER);
+    lapic_hz = lapic_count_stop() * 100;
 }
 
 void uk_time_init(void)
 {
+    lapic_init();
     have_pvclock = kvm_clock_available();
     if (have_pvclock) {
         uk_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (u64)&pvclock | 1);
@@ -191,9 +219,9 @@ void uk_time_init(void)
         if (!pv_agrees)
             wall_boot_ns = hint;
     }
-    lapic_init();
-    uk_pr_debug("time: tsc %lu kHz (%s), timer %s\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",
-                have_deadline ? "tsc-deadline" : "lapic one-shot");
+    lapic_calibrate();
+    uk_pr_debug("time: tsc %lu kHz (%s), timer %s (%lu kHz)\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",
+                have_deadline ? "tsc-deadline" : "lapic one-shot", (have_deadline ? tsc_hz : lapic_hz) / 1000);
 }
 
 u64 uk_time_counter(void) { return uk_rdtsc(); }
