@@ -130,6 +130,7 @@ UK_NORETURN void uk_boot_main(void)
         uk_panic("cannot create the main thread");
     /* With the main thread in place, idling (which takes interrupts) is possible: wait for DHCP leases. */
     uk_net_boot_wait();
+    uk_pmm_report("the program's start");
     uk_timeline_mark(UK_TL_USER);
     uk_sched_start(main);
 }

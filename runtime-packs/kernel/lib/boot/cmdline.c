@@ -10,6 +10,7 @@
 #include <uk/arch.h>
 #include <uk/boot.h>
 #include <uk/klibc.h>
+#include <uk/mm.h>
 #include <uk/netif.h>
 #include <uk/plat.h>
 #include <uk/print.h>
@@ -105,14 +106,25 @@ static void set_loglevel(const char *v, const char *token)
     bad("unknown log level", token);
 }
 
-/* Like Linux for init, the program starts with HOME=/ unless the command line sets HOME. */
-static void default_environment(struct uk_cmdline *cl)
+static bool has_env(const struct uk_cmdline *cl, const char *prefix)
 {
     for (int i = 0; i < cl->envc; i++)
-        if (uk_startswith(cl->envp[i], "HOME="))
-            return;
-    if (cl->envc < UK_MAX_ENVS)
+        if (uk_startswith(cl->envp[i], prefix))
+            return true;
+    return false;
+}
+
+/* Like Linux for init, the program starts with HOME=/ unless the command line sets HOME. The .NET GC reserves
+ * twice the RAM as address space for its regions of 4 MiB and stops the program at start (exit 255) when that
+ * holds too few of them (seen with 8 MiB of RAM); reservations cost nothing here, so a VM of less than 128 MiB gives it
+ * 256 MiB of range (DOTNET_GCRegionRange, hexadecimal), unless the command line sets one. */
+static void default_environment(struct uk_cmdline *cl)
+{
+    if (!has_env(cl, "HOME=") && cl->envc < UK_MAX_ENVS)
         cl->envp[cl->envc++] = "HOME=/";
+    if (uk_pmm_total_pages() * UK_PAGE_SIZE < (128UL << 20) && !has_env(cl, "DOTNET_GCRegionRange=") &&
+        !has_env(cl, "DOTNET_GCHeapHardLimit") && cl->envc < UK_MAX_ENVS)
+        cl->envp[cl->envc++] = "DOTNET_GCRegionRange=10000000";
 }
 
 void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline *cl)

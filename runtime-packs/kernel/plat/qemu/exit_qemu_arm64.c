@@ -2,6 +2,7 @@
  * with -semihosting-config enable=on) turns into its own exit status; a panic exits with 255 after
  * saying so on the console. Without semihosting the instruction traps and is skipped (traps_arm64.c),
  * and PSCI powers the VM off instead. */
+#include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/stats.h>
@@ -13,6 +14,7 @@
 UK_NORETURN void uk_plat_exit(int code)
 {
     uk_stats_print();
+    uk_pmm_report("exit");
     if (code == UK_EXIT_PANIC)
         uk_printk("[uk] exit: kernel panic\n");
     volatile u64 block[2] = {ADP_STOPPED_APPLICATION_EXIT, code == UK_EXIT_PANIC ? 255 : (u64)code};
