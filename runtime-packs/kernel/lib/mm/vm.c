@@ -19,8 +19,10 @@ static int nareas, capareas;
  * instead of a fault on a page that cannot be backed. */
 static usize commit_limit;
 /* The main stack (UK_VM_STACK) counts by its pages in memory, as Linux's stack grows on demand: its 8 MiB
- * mapping would otherwise take 8 MiB of the limit that a small VM does not have. A fault that would take it
- * past the limit fails like the growth of a Linux stack (SIGSEGV). */
+ * mapping would otherwise take 8 MiB of the limit that a small VM does not have. Its first STACK_COMMITTED
+ * bytes count from the start, so that what a program's main thread ordinarily uses never fails; a fault
+ * beyond them that would take the total past the limit fails like the growth of a Linux stack (SIGSEGV). */
+#define STACK_COMMITTED (256UL << 10)
 static usize stack_resident;
 
 void uk_vm_set_commit_limit(usize bytes) { commit_limit = bytes; }
@@ -322,7 +324,8 @@ int uk_vm_fault(uptr va, int access)
         return 0;
     }
     bool stack = v->flags & UK_VM_STACK;
-    if (stack && commit_limit && uk_vm_committed_bytes() + UK_PAGE_SIZE > commit_limit) {
+    if (stack && stack_resident >= STACK_COMMITTED && commit_limit &&
+        uk_vm_committed_bytes() + UK_PAGE_SIZE > commit_limit) {
         uk_vm_commit_refusals++;
         return -1;
     }
@@ -346,7 +349,7 @@ int uk_vm_prot_at(uptr va)
 
 usize uk_vm_committed_bytes(void)
 {
-    usize total = stack_resident;
+    usize total = UK_MAX(stack_resident, STACK_COMMITTED);
     for (int i = 0; i < nareas; i++)
         if ((areas[i].prot & UK_PROT_WRITE) && !(areas[i].flags & (UK_VM_IMAGE | UK_VM_STACK)))
             total += areas[i].end - areas[i].start;
