@@ -163,15 +163,15 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
                 continue;
             }
             usize pages = (usize)(UK_ALIGN_UP(end - start, UK_PAGE_SIZE) / UK_PAGE_SIZE);
-            u64 pa = uk_pmm_alloc(pages);
+            u64 pa = uk_pmm_alloc(pages, UK_MEM_DEVICES);
             while (!pa && pages > 1) { /* fragmented memory: smaller chunks */
                 pages /= 2;
                 end = UK_MAX(start + k->lbs, UK_ALIGN_DOWN(start + pages * UK_PAGE_SIZE, k->lbs));
-                pa = uk_pmm_alloc(pages);
+                pa = uk_pmm_alloc(pages, UK_MEM_DEVICES);
             }
             if (!pa || k->vq.num_free < descs_for(k, end - start)) {
                 if (pa)
-                    uk_pmm_free(pa, pages);
+                    uk_pmm_free(pa, pages, UK_MEM_DEVICES);
                 if (nc)
                     break;
                 if (!pa) {
@@ -191,12 +191,12 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
                 if ((cur != start || (c->ulen < c->len && (cur + c->ulen) % k->lbs)) &&
                     (err = do_sync(k, BLK_T_IN, start / 512, pa, c->len))) {
                     release(k, c);
-                    uk_pmm_free(pa, pages);
+                    uk_pmm_free(pa, pages, UK_MEM_DEVICES);
                     break;
                 }
                 if (!uk_user_copy_from(bounce + (cur - start), (const u8 *)ubuf + planned, c->ulen)) {
                     release(k, c);
-                    uk_pmm_free(pa, pages);
+                    uk_pmm_free(pa, pages, UK_MEM_DEVICES);
                     err = -EFAULT;
                     break;
                 }
@@ -205,7 +205,7 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
             if (!c->req) {
                 if (write)
                     release(k, c);
-                uk_pmm_free(pa, pages);
+                uk_pmm_free(pa, pages, UK_MEM_DEVICES);
                 err = -ENOMEM;
                 break;
             }
@@ -239,7 +239,7 @@ long uk_virtio_blk_rw(struct disk *k, void *ubuf, usize len, u64 off, bool write
             if (write)
                 release(k, c);
             uk_kfree(c->req);
-            uk_pmm_free(c->pa, c->pages);
+            uk_pmm_free(c->pa, c->pages, UK_MEM_DEVICES);
         }
     }
     return done ? (long)done : err;

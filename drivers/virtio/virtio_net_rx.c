@@ -192,7 +192,7 @@ long uk_virtio_net_rx_setup(struct vnet *v)
     usize pages = UK_ALIGN_UP((usize)v->nbuf * v->rx_size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
     v->rxb = uk_kzalloc(v->nbuf * sizeof(*v->rxb));
     v->rx_free = uk_kzalloc(v->nbuf * sizeof(u16));
-    if (!v->rxb || !v->rx_free || !(v->rx_pa = uk_pmm_alloc(pages)))
+    if (!v->rxb || !v->rx_free || !(v->rx_pa = uk_pmm_alloc(pages, UK_MEM_DEVICES)))
         return -ENOMEM;
     v->rx_bufs = uk_phys_to_virt(v->rx_pa);
     for (u16 k = 0; k < v->nbuf; k++) {

@@ -36,6 +36,9 @@ void uk_time_init(void)
     uk_pr_debug("time: generic timer at %lu kHz\n", freq / 1000);
 }
 
+/* The generic timer states its rate: nothing to refine. */
+void uk_time_settle(void) {}
+
 u64 uk_time_counter(void) { return counter(); }
 
 u64 uk_time_counter_hz(void) { return freq; }

@@ -112,6 +112,7 @@ UK_NORETURN void uk_boot_main(void)
     uk_timeline_mark(UK_TL_NET);
     uk_plat_probe_devices();
     uk_timeline_mark(UK_TL_DEVICES);
+    uk_time_settle(); /* the clock's calibration, where one runs, went on while the boot did the above */
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name, uk_pmm_total_pages() * UK_PAGE_SIZE >> 20,
                cl.argc - 1);
 
