@@ -34,7 +34,7 @@ public static class BacktraceResolver
         {
             string function = 2 * i < addr2lineOutput.Count ? addr2lineOutput[2 * i] : "??";
             string place = 2 * i + 1 < addr2lineOutput.Count ? addr2lineOutput[2 * i + 1] : "??:0";
-            lines.Add($"  #{i} 0x{addresses[i]:x} {function}" + (place.StartsWith("??", StringComparison.Ordinal) ? "" : $" at {place}"));
+            lines.Add($"  #{i} 0x{addresses[i]:x} {function}" + (place.Contains('?', StringComparison.Ordinal) ? "" : $" at {place}"));
         }
 
         return lines;

@@ -132,6 +132,8 @@ UK_NORETURN void uk_boot_main(void)
     /* With the main thread in place, idling (which takes interrupts) is possible: wait for DHCP leases. */
     uk_net_boot_wait();
     uk_pmm_report("the program's start");
+    if (uk_boot_timer)
+        uk_plat_boot_done();
     uk_timeline_mark(UK_TL_USER);
     uk_sched_start(main);
 }

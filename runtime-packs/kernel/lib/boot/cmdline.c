@@ -3,7 +3,8 @@
  * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
  * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
- * (print every syscall and its result), uk.console=plain|framed and uk.tty=DIGITS (the console's mode and
+ * (print every syscall and its result), uk.boottimer (tell the VMM when the program starts: Firecracker's boot
+ * timer; like uk.walltime= it leaves a line the VMM's), uk.console=plain|framed and uk.tty=DIGITS (the console's mode and
  * which of fds 0-2 are the host's terminal: lib/tty/tty.c), net.* (the network interfaces' addresses: lib/net/netconf.c).
  * Options of other systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted
  * and left to the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
@@ -60,6 +61,7 @@ static char *next_token(const char **p, char **out, bool *quoted)
 }
 
 u64 uk_boot_walltime_ns;
+bool uk_boot_timer;
 
 /* "SECONDS[.FRACTION]" since the Unix epoch, to nanoseconds. */
 static bool parse_walltime(const char *s, u64 *ns)
@@ -87,7 +89,7 @@ bool uk_cmdline_has_user_content(const char *line)
         if (!*p)
             break;
         if (!uk_startswith(p, "virtio_mmio.device=") && !uk_startswith(p, "uk.walltime=") &&
-            !uk_startswith(p, "uk.console=") && !uk_startswith(p, "uk.tty="))
+            !uk_startswith(p, "uk.console=") && !uk_startswith(p, "uk.tty=") && !uk_startswith(p, "uk.boottimer"))
             return true;
         while (*p && *p != ' ')
             p++;
@@ -168,6 +170,8 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             if (!uk_parse_u64(tok + 12, &us) || us < 50 || us > 1000000)
                 bad("uk.slice_us takes 50 to 1000000 (microseconds)", tok);
             uk_sched_slice_ns = us * 1000;
+        } else if (!uk_strcmp(tok, "uk.boottimer")) {
+            uk_boot_timer = true;
         } else if (!uk_strcmp(tok, "uk.strace")) {
             extern bool uk_syscall_trace;
             uk_syscall_trace = true;
