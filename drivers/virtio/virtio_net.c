@@ -91,7 +91,7 @@ static void poll_fn(struct uk_ktimer *t)
 static u64 alloc_bufs(u32 count, u32 size, u8 **va)
 {
     usize pages = UK_ALIGN_UP((usize)count * size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
-    u64 pa = uk_pmm_alloc(pages);
+    u64 pa = uk_pmm_alloc(pages, UK_MEM_DEVICES);
     if (pa)
         *va = uk_phys_to_virt(pa);
     return pa;

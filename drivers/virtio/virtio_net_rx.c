@@ -197,7 +197,7 @@ long uk_virtio_net_rx_setup(struct vnet *v)
     usize want = UK_MAX(floor, UK_MIN(uk_pmm_total_pages() * UK_PAGE_SIZE / 64 / v->rx_size, (usize)RX_POOL_MAX));
     for (;; want = UK_MAX(floor, want / 2)) {
         usize pages = UK_ALIGN_UP(want * v->rx_size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
-        if ((v->rx_pa = uk_pmm_alloc(pages)) || want == floor)
+        if ((v->rx_pa = uk_pmm_alloc(pages, UK_MEM_DEVICES)) || want == floor)
             break;
     }
     v->nbuf = (u16)want;

@@ -47,11 +47,11 @@ long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_v
     usize desc_bytes = 16UL * size, avail_bytes = 6 + 2UL * size, used_bytes = 6 + 8UL * size;
     usize used_off = UK_ALIGN_UP(desc_bytes + avail_bytes, UK_PAGE_SIZE);
     usize pages = UK_ALIGN_UP(used_off + used_bytes, UK_PAGE_SIZE) / UK_PAGE_SIZE;
-    u64 pa = uk_pmm_alloc(pages);
+    u64 pa = uk_pmm_alloc(pages, UK_MEM_DEVICES);
     void **cookies = uk_kzalloc(size * sizeof(void *));
     if (!pa || !cookies) {
         if (pa)
-            uk_pmm_free(pa, pages);
+            uk_pmm_free(pa, pages, UK_MEM_DEVICES);
         uk_kfree(cookies);
         return -ENOMEM;
     }
@@ -79,7 +79,7 @@ long uk_virtq_init(struct uk_virtio_dev *d, u16 index, u16 max_size, struct uk_v
         q->desc[i].next = (u16)(i + 1);
     long r = d->transport->queue_enable(d, q);
     if (r) {
-        uk_pmm_free(pa, pages);
+        uk_pmm_free(pa, pages, UK_MEM_DEVICES);
         uk_kfree(cookies);
     }
     return r;

@@ -5,20 +5,37 @@
  * standard musl call. Built with the program's flags (user mode, ordinary ABI), not the kernel's.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
-#include <dlfcn.h>
-#include <elf.h>
+#include <unistd.h>
 
 /* glibc's stat wrappers: the version argument selects the struct layout; on x86_64 and
  * arm64 the kernel layout that musl's struct stat uses is the only one. */
-int __xstat64(int ver, const char *path, struct stat *st) { (void)ver; return stat(path, st); }
-int __fxstat64(int ver, int fd, struct stat *st) { (void)ver; return fstat(fd, st); }
-int __lxstat64(int ver, const char *path, struct stat *st) { (void)ver; return lstat(path, st); }
+int __xstat64(int ver, const char *path, struct stat *st)
+{
+    (void)ver;
+    return stat(path, st);
+}
+int __fxstat64(int ver, int fd, struct stat *st)
+{
+    (void)ver;
+    return fstat(fd, st);
+}
+int __lxstat64(int ver, const char *path, struct stat *st)
+{
+    (void)ver;
+    return lstat(path, st);
+}
 
 /* glibc redirects C99-conforming scanf to these names. */
 int __isoc99_sscanf(const char *s, const char *fmt, ...)
@@ -79,4 +96,61 @@ int dladdr(const void *addr, Dl_info *info)
     info->dli_sname = NULL;
     info->dli_saddr = NULL;
     return 1;
+}
+
+/* The main thread's stack, as musl's pthread_getattr_np reports it (the runtime asks at start-up): from the
+ * page above the auxiliary vector down to the lowest mapped page below it. musl finds that page by growing a
+ * one-page range below the stack with mremap, one page further down per call, until the call stops failing
+ * with ENOMEM (inside the mapping); with the kernel's 8 MiB stack mapped up front that is 2,048 syscalls. The
+ * link wraps the function (--wrap=pthread_getattr_np) with this one, which finds the same page by bisection
+ * in about 25 calls. The answer is the same, so .NET's stack limits (and its stack-overflow checks) are too. */
+int __real_pthread_getattr_np(pthread_t t, pthread_attr_t *a);
+
+/* musl's internal libc state (src/internal/libc.h, stable since 1.1): the auxiliary vector at offset 8. */
+extern struct {
+    char flags[4];
+    int threads_minus_1;
+    size_t *auxv;
+} __libc;
+
+/* True while the page range [top - len - page, top - len) lies inside the stack's mapping. */
+static int below_is_stack(char *top, size_t len, size_t page)
+{
+    return mremap(top - len - page, page, 2 * page, 0) == MAP_FAILED && errno == ENOMEM;
+}
+
+int __wrap_pthread_getattr_np(pthread_t t, pthread_attr_t *a)
+{
+    if (t != pthread_self() || getpid() != gettid() || !__libc.auxv)
+        return __real_pthread_getattr_np(t, a);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    char *top = (char *)__libc.auxv;
+    top += -(size_t)top & (page - 1);
+    int saved = errno;
+    /* musl's answer is the least len (a multiple of the page, at least one) with !below_is_stack(len). */
+    size_t lo = page, hi = page;
+    struct rlimit rl;
+    if (below_is_stack(top, lo, page)) {
+        hi = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > page
+                 ? (rl.rlim_cur + page - 1) & ~(page - 1)
+                 : 2 * page;
+        while (below_is_stack(top, hi, page)) {
+            lo = hi;
+            hi *= 2;
+        }
+        /* below_is_stack(lo) holds, below_is_stack(hi) does not. */
+        while (hi - lo > page) {
+            size_t mid = lo + (hi - lo) / 2 / page * page;
+            if (below_is_stack(top, mid, page))
+                lo = mid;
+            else
+                hi = mid;
+        }
+    }
+    errno = saved;
+    int r = pthread_attr_init(a);
+    if (r)
+        return r;
+    pthread_attr_setguardsize(a, 0);
+    return pthread_attr_setstack(a, top - hi, hi);
 }

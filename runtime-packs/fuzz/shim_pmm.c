@@ -3,8 +3,9 @@
 #include <uk/mm.h>
 #include "host.h"
 
-u64 uk_pmm_alloc(usize npages)
+u64 uk_pmm_alloc(usize npages, enum uk_mem_use use)
 {
+    (void)use;
     for (;;) {
         u8 *va = fz_host_alloc(npages * UK_PAGE_SIZE, UK_PAGE_SIZE);
         u64 pa = uk_virt_to_phys(va);
@@ -13,11 +14,12 @@ u64 uk_pmm_alloc(usize npages)
     }
 }
 
-u64 uk_pmm_alloc_zeroed(void) { return uk_pmm_alloc(1); }
+u64 uk_pmm_alloc_zeroed(enum uk_mem_use use) { return uk_pmm_alloc(1, use); }
 
-void uk_pmm_free(u64 pa, usize npages)
+void uk_pmm_free(u64 pa, usize npages, enum uk_mem_use use)
 {
     (void)npages;
+    (void)use;
     fz_host_free(uk_phys_to_virt(pa));
 }
 

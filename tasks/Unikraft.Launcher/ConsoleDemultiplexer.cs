@@ -45,6 +45,9 @@ public sealed class ConsoleDemultiplexer
     /// <summary>The kernel's last <c>[uk] exit: …</c> log line, or null.</summary>
     public string? ExitLine => log.ExitLine;
 
+    /// <summary>The return addresses of the kernel's last backtrace (a panic's), innermost first.</summary>
+    public IReadOnlyList<ulong> Backtrace => log.Backtrace;
+
     /// <summary>Takes the next bytes the VMM put out.</summary>
     public void Feed(ReadOnlySpan<byte> data)
     {

@@ -1,4 +1,5 @@
-// Finds the kernel's last "[uk] exit: …" line in its console log, and passes a plain console through.
+// Finds the kernel's last "[uk] exit: …" line and its last panic backtrace in its console log, and passes a plain
+// console through.
 using System.Text;
 
 namespace Unikraft.Launcher;
@@ -16,8 +17,16 @@ public sealed class ConsoleTap
     // A console line longer than this cannot be an exit line: only its start is kept.
     private const int MaxLineLength = 256;
 
+    /// <summary>What starts the kernel's backtrace; each frame follows on a line <c>    #N 0x…</c>.</summary>
+    public const string BacktracePrefix = "backtrace (kernel addresses";
+
     private readonly StringBuilder line = new();
+    private readonly List<ulong> backtrace = [];
     private string? exitLine;
+    private bool inBacktrace;
+
+    /// <summary>The return addresses of the last kernel backtrace in the log (a panic's), innermost first.</summary>
+    public IReadOnlyList<ulong> Backtrace => backtrace;
 
     /// <summary>The last exit line seen so far, including the line not yet ended.</summary>
     public string? ExitLine => ExitLineOf(line.ToString()) ?? exitLine;
@@ -29,7 +38,9 @@ public sealed class ConsoleTap
         {
             if (b == '\n')
             {
-                exitLine = ExitLineOf(line.ToString()) ?? exitLine;
+                string text = line.ToString();
+                exitLine = ExitLineOf(text) ?? exitLine;
+                ScanBacktrace(text);
                 line.Clear();
             }
             else if (line.Length < MaxLineLength)
@@ -56,6 +67,36 @@ public sealed class ConsoleTap
         }
 
         return tap.ExitLine;
+    }
+
+    private void ScanBacktrace(string text)
+    {
+        if (text.Contains(BacktracePrefix, StringComparison.Ordinal))
+        {
+            backtrace.Clear();
+            inBacktrace = true;
+            return;
+        }
+
+        if (inBacktrace)
+        {
+            ulong? address = FrameAddress(text);
+            inBacktrace = address.HasValue;
+            if (address.HasValue)
+            {
+                backtrace.Add(address.Value);
+            }
+        }
+    }
+
+    /// <summary>The address of a backtrace line <c>    #3 0x54e1a2</c>, or null when the line is not one.</summary>
+    public static ulong? FrameAddress(string text)
+    {
+        string[] words = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 2 && words[0].StartsWith('#') && words[1].StartsWith("0x", StringComparison.Ordinal) &&
+               ulong.TryParse(words[1].AsSpan(2), System.Globalization.NumberStyles.HexNumber, null, out ulong address)
+            ? address
+            : null;
     }
 
     /// <summary>The exit line in <paramref name="line"/> (<c>[uk] exit: code 3</c>), or null when it holds none.</summary>

@@ -131,6 +131,7 @@ static int LaunchQemu(LaunchOptions options, string? commandLine)
             return LauncherMessages.QemuMissingExitCode;
         }
 
+        BacktraceResolver.Print(options.Image, options.Architecture, run.Backtrace);
         return run.Interrupted ? LauncherMessages.InterruptedExitCode : Report(
             options.Architecture == "x64"
                 ? ExitDecoder.DecodeDebugExit(File.Exists(controlFile) ? File.ReadAllText(controlFile) : null, run.Status)
@@ -184,6 +185,7 @@ static int LaunchFirecracker(LaunchOptions options, string? firecracker, string?
             return LauncherMessages.QemuMissingExitCode;
         }
 
+        BacktraceResolver.Print(options.Image, options.Architecture, run.Backtrace);
         return run.Interrupted
             ? LauncherMessages.InterruptedExitCode
             : Report(ExitDecoder.DecodeConsole(run.ExitLine, run.Status, "Firecracker"));

@@ -11,7 +11,8 @@ namespace Unikraft.Launcher;
 /// <param name="Status">The VMM's exit status.</param>
 /// <param name="Interrupted">SIGINT or SIGTERM stopped it (not a graceful shutdown, after which the program's code counts).</param>
 /// <param name="ExitLine">The kernel's last <c>[uk] exit: …</c> log line, else null.</param>
-public sealed record VmmRun(int Status, bool Interrupted, string? ExitLine);
+/// <param name="Backtrace">The return addresses of the kernel's last backtrace (a panic's), else empty.</param>
+public sealed record VmmRun(int Status, bool Interrupted, string? ExitLine, IReadOnlyList<ulong>? Backtrace = null);
 
 /// <summary>Starts the VMM and waits for it.</summary>
 public static class VmmProcess
@@ -120,7 +121,7 @@ public static class VmmProcess
         pump.Stop();
         process.WaitForExit();
         deadline?.Dispose();
-        return new VmmRun(process.ExitCode, interrupted, console.ExitLine);
+        return new VmmRun(process.ExitCode, interrupted, console.ExitLine, console.Backtrace);
     }
 
     /// <summary>

@@ -40,6 +40,8 @@ public static class LinkCommandLine
         var arguments = new List<string>
         {
             "-static", "-nostdlib", "-m", inputs.LdEmulation, "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack",
+            // libukcompat.a's bisecting pthread_getattr_np for the main thread in front of musl's page-by-page probe.
+            "--wrap=pthread_getattr_np",
             "-T", Pack("unikraft.ld"), "-o", inputs.OutputImage,
             "--whole-archive", Pack("libukcore.a"), "--no-whole-archive",
             Pack("crt1.o"), Pack("crti.o"), inputs.ApplicationObject,

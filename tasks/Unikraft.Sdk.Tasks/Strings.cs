@@ -35,6 +35,8 @@ internal static class Strings
 
     public static string LinkerError => Get(nameof(LinkerError));
 
+    public static string StripFailed => Get(nameof(StripFailed));
+
     public static string LinkerWarning => Get(nameof(LinkerWarning));
 
     public static string NativeLibraryIgnored => Get(nameof(NativeLibraryIgnored));

@@ -169,6 +169,23 @@ public sealed class SdkPublishTests
     }
 
     [TestMethod]
+    public void GivenTheFirecrackerBootTimer_TheConfigsBootArgsAskForItAndTheImageHasNoSymbolTables()
+    {
+        TestProject project = TestProject.CopyOf("BootTimer", SampleHello);
+        string fcPack = FakeRuntimePack.ForRid("unikraft-fc-x64");
+
+        CommandResult result = project.Dotnet("publish", "-r", "unikraft-fc-x64", $"-p:UnikraftRuntimePackDir={fcPack}",
+            "-p:UnikraftFirecrackerBootTimer=true", "-p:UnikraftDefaultCommandLine=env.A=b");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        string publish = Path.Combine(project.Directory, "bin", "Release", "net10.0", "unikraft-fc-x64", "publish");
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(publish, "Hello.fc.json")));
+        Assert.AreEqual("uk.boottimer env.A=b", config.RootElement.GetProperty("boot-source").GetProperty("boot_args").GetString());
+        Assert.IsNull(ElfImage.Load(Path.Combine(publish, "Hello.fc")).FindSection(".symtab"), "the image has no symbol table");
+        Assert.IsNotNull(ElfImage.Load(Path.Combine(publish, "Hello.fc.elf")).FindSection(".symtab"), "the ELF beside it has");
+    }
+
+    [TestMethod]
     public void GivenAFakePvhRuntimePack_DotnetRunBootsTheImageAndReturnsTheKernelsExitCode()
     {
         HostTools.Require("qemu-system-x86_64");

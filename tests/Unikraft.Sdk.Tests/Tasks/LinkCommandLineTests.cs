@@ -16,7 +16,8 @@ public sealed class LinkCommandLineTests
     {
         string[] expected =
         [
-            "-static", "-nostdlib", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack", "-T", "/pack/unikraft.ld",
+            "-static", "-nostdlib", "-m", "elf_x86_64", "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack",
+            "--wrap=pthread_getattr_np", "-T", "/pack/unikraft.ld",
             "-o", "/out/app.qemu", "--whole-archive", "/pack/libukcore.a", "--no-whole-archive",
             "/pack/crt1.o", "/pack/crti.o", "obj/app.o",
             "/aot/libSystem.Native.a", "/aot/libbootstrapper.o", "/aot/libRuntime.WorkstationGC.a",
@@ -34,7 +35,8 @@ public sealed class LinkCommandLineTests
             KeepDebugSymbols: true, HasCrtBeginEnd: true);
         string[] expected =
         [
-            "-static", "-nostdlib", "-m", "aarch64linux", "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack", "-T", "/pack/unikraft.ld",
+            "-static", "-nostdlib", "-m", "aarch64linux", "--eh-frame-hdr", "--gc-sections", "-z", "noexecstack",
+            "--wrap=pthread_getattr_np", "-T", "/pack/unikraft.ld",
             "-o", "/out/app.qemu.elf", "--whole-archive", "/pack/libukcore.a", "--no-whole-archive",
             "/pack/crt1.o", "/pack/crti.o", "/pack/crtbeginT.o", "obj/app.o", "/aot/libRuntime.WorkstationGC.a",
             "/pack/libukcompat.a", "/pack/libc.a", "/pack/libgcc.a", "/pack/libgcc_eh.a", "/pack/crtend.o", "/pack/crtn.o",

@@ -74,6 +74,55 @@ public sealed class LinkUnikernelTests
     }
 
     [TestMethod]
+    public void GivenAnElfImage_TheImageHasNoSymbolTablesAndTheElfBesideItHas()
+    {
+        (string native, string app, string folder) = StubPack();
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(Task(native, app, image));
+
+        Assert.IsTrue(succeeded, string.Join('\n', engine.Errors.Select(e => e.Message)));
+        string elf = image + LinkUnikernel.ElfSuffix;
+        Assert.IsTrue(File.Exists(elf));
+        Assert.IsNull(ElfImage.Load(image).FindSection(".symtab"), "the image carries no symbol table");
+        Assert.IsNull(ElfImage.Load(image).FindSection(".strtab"));
+        Assert.IsNotNull(ElfImage.Load(elf).FindSection(".symtab"), "the ELF beside it keeps the symbols");
+        ElfSection patched = ElfImage.Load(image).FindSection(AppInfo.SectionName)!;
+        CollectionAssert.AreEqual("Hello\0"u8.ToArray(), File.ReadAllBytes(image).AsSpan((int)patched.Offset + AppInfo.NameOffset, 6).ToArray(),
+            "the image is made from the patched ELF");
+    }
+
+    [TestMethod]
+    public void GivenDebug_TheImageIsTheElfWithItsSymbols()
+    {
+        (string native, string app, string folder) = StubPack();
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+        LinkUnikernel task = Task(native, app, image);
+        task.Debug = true;
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded, string.Join('\n', engine.Errors.Select(e => e.Message)));
+        CollectionAssert.AreEqual(File.ReadAllBytes(image + LinkUnikernel.ElfSuffix), File.ReadAllBytes(image));
+        Assert.IsNotNull(ElfImage.Load(image).FindSection(".symtab"));
+    }
+
+    [TestMethod]
+    public void GivenAMissingObjCopy_ItFailsWithUKSDK1013BeforeLinking()
+    {
+        (string native, string app, string folder) = StubPack();
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+        LinkUnikernel task = Task(native, app, image);
+        task.ObjCopy = "/nonexistent/objcopy";
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1013", engine.Errors.Single().Code);
+        Assert.IsFalse(File.Exists(image));
+    }
+
+    [TestMethod]
     public void GivenASharedLibrary_ItWarnsWithUKSDK1023AndLeavesItOut()
     {
         (string native, string app, string folder) = StubPack();

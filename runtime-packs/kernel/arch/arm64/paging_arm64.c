@@ -36,7 +36,7 @@ static u64 *walk(uptr va, int level, bool create)
         if (!(*e & D_VALID)) {
             if (!create)
                 return NULL;
-            u64 pa = uk_pmm_alloc_zeroed();
+            u64 pa = uk_pmm_alloc_zeroed(UK_MEM_PAGE_TABLES);
             if (!pa)
                 return NULL;
             uk_dsb(ishst);
@@ -73,7 +73,7 @@ static void tlb_flush_page(uptr va)
 void uk_paging_init(u64 max_phys)
 {
     (void)max_phys;
-    root_pa = uk_pmm_alloc_zeroed();
+    root_pa = uk_pmm_alloc_zeroed(UK_MEM_PAGE_TABLES);
     if (!root_pa)
         uk_panic("no memory for page tables");
     const u64 block = D_VALID | D_AF | D_SH_INNER | D_ATTR(ATTR_NORMAL) | D_PXN | D_UXN;

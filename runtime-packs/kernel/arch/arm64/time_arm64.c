@@ -36,6 +36,13 @@ void uk_time_init(void)
     uk_pr_debug("time: generic timer at %lu kHz\n", freq / 1000);
 }
 
+/* The generic timer states its rate: nothing to refine. */
+void uk_time_settle(void) {}
+
+u64 uk_time_counter(void) { return counter(); }
+
+u64 uk_time_counter_hz(void) { return freq; }
+
 u64 uk_time_monotonic_ns(void) { return mul_shift32(counter() - boot_count, count_to_ns); }
 
 u64 uk_time_wall_ns(void) { return wall_boot_ns + uk_time_monotonic_ns(); }

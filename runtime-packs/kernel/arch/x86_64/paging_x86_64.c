@@ -31,7 +31,7 @@ static u64 *walk(uptr va, int level, bool create)
         if (!(*e & PTE_P)) {
             if (!create)
                 return NULL;
-            u64 pa = uk_pmm_alloc_zeroed();
+            u64 pa = uk_pmm_alloc_zeroed(UK_MEM_PAGE_TABLES);
             if (!pa)
                 return NULL;
             /* Leaves carry the real permissions; upper levels allow everything. */
@@ -63,7 +63,7 @@ static u64 prot_bits(int prot)
 void uk_paging_init(u64 max_phys)
 {
     (void)max_phys;
-    pml4_pa = uk_pmm_alloc_zeroed();
+    pml4_pa = uk_pmm_alloc_zeroed(UK_MEM_PAGE_TABLES);
     if (!pml4_pa)
         uk_panic("no memory for page tables");
     for (int i = 0; i < uk_bootinfo.nram; i++) {

@@ -62,26 +62,58 @@ static bool kvm_clock_available(void)
     return a & (1u << 3); /* KVM_FEATURE_CLOCKSOURCE2 */
 }
 
-static u64 pit_read(void)
+static void lapic_write(u32 reg, u32 v);
+static u32 lapic_read(u32 reg);
+
+#define LAPIC_EOI 0xb0
+#define LAPIC_SVR 0xf0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
+
+/* The LAPIC timer counting down from its maximum (divide by 1, interrupt masked) while a rate is measured;
+ * lapic_count_stop returns the ticks it counted. */
+static void lapic_count_start(void)
 {
-    uk_outb(0x43, 0x00); /* latch channel 0 */
-    u8 lo = uk_inb(0x40), hi = uk_inb(0x40);
-    return (u64)hi << 8 | lo;
+    lapic_write(LAPIC_TIMER_DIV, 0xb);
+    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (1u << 16));
+    lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
 }
 
-/* Measures the TSC against 10 ms of the 1.193182 MHz PIT (channel 0, mode 0, no interrupt). */
-static u64 tsc_calibrate_pit(void)
+static u64 lapic_count_stop(void)
 {
-    uk_outb(0x43, 0x30);
-    uk_outb(0x40, 0xff);
-    uk_outb(0x40, 0xff);
-    u64 start = pit_read(), t0 = uk_rdtsc();
-    for (u64 spins = 0; spins < 5000000; spins++) {
-        u64 now = pit_read();
-        if (now <= start && start - now >= 11932)
-            return (uk_rdtsc() - t0) * 1193182 / (start - now);
+    u32 elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER);
+    return elapsed;
+}
+
+/* The TSC's rate, and the LAPIC timer's when lapic is set, from a first 1 ms window of the PIT (calibrate_x86_64.c).
+ * Both counters go on counting until uk_time_settle measures them again over 10 ms or more: a 1 ms window is
+ * off by whatever delays the emulator adds at its ends. A timer armed meanwhile ends the LAPIC's count
+ * (lapic_counting), and its rate is then measured again at settle. */
+static bool settling, lapic_counting;
+static u64 lapic_t0;
+
+static u64 lapic_counted(void) { return 0xffffffffu - lapic_read(LAPIC_TIMER_CUR); }
+
+static u64 tsc_calibrate_pit(bool lapic)
+{
+    uk_x86_pit_window_begin();
+    if (lapic) {
+        lapic_count_start();
+        lapic_t0 = uk_rdtsc();
     }
-    return 0;
+    u64 tsc, ticks = uk_x86_pit_window_wait(1193, &tsc);
+    if (!ticks)
+        return 0;
+    if (lapic) {
+        lapic_hz = lapic_counted() * 1193182 / ticks;
+        lapic_counting = true;
+    }
+    settling = true;
+    return tsc * 1193182 / ticks;
 }
 
 static void tsc_frequency(void)
@@ -100,7 +132,7 @@ static void tsc_frequency(void)
             tsc_hz = (u64)c * b / a;
     }
     if (!tsc_hz)
-        tsc_hz = tsc_calibrate_pit();
+        tsc_hz = tsc_calibrate_pit(!have_deadline);
     if (!tsc_hz) {
         uk_pr_warn("time: could not measure the TSC; assuming 2 GHz\n");
         tsc_hz = 2000000000UL;
@@ -117,15 +149,9 @@ static void lapic_write(u32 reg, u32 v)
 
 static u32 lapic_read(u32 reg) { return x2apic ? (u32)uk_rdmsr(0x800 + (reg >> 4)) : lapic_mmio[reg / 4]; }
 
-#define LAPIC_EOI 0xb0
-#define LAPIC_SVR 0xf0
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR 0x390
-#define LAPIC_TIMER_DIV 0x3e0
-
 void uk_arch_lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
+/* Enables the LAPIC and learns its timer's modes; the rate, where needed, comes from lapic_calibrate. */
 static void lapic_init(void)
 {
     u32 a, b, c, d;
@@ -143,25 +169,25 @@ static void lapic_init(void)
         lapic_mmio = uk_mmio_map(base & ~0xfffUL, UK_PAGE_SIZE);
     }
     lapic_write(LAPIC_SVR, 0x100 | UK_VEC_SPURIOUS);
-    if (have_deadline) {
+    if (have_deadline)
         lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (2u << 17));
+}
+
+/* One-shot mode without a rate from the PIT window: measure the LAPIC timer against the TSC over 10 ms. */
+static void lapic_calibrate(bool again)
+{
+    if (have_deadline || (lapic_hz && !again))
         return;
-    }
-    /* One-shot mode: measure the LAPIC timer's rate against the TSC over 10 ms. */
-    lapic_write(LAPIC_TIMER_DIV, 0xb);                       /* divide by 1 */
-    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER | (1u << 16)); /* masked while measuring */
-    lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+    lapic_count_start();
     u64 t0 = uk_rdtsc();
     while (uk_rdtsc() - t0 < tsc_hz / 100)
         uk_cpu_pause();
-    u32 elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
-    lapic_hz = (u64)elapsed * 100;
-    lapic_write(LAPIC_TIMER_INIT, 0);
-    lapic_write(LAPIC_LVT_TIMER, UK_VEC_TIMER);
+    lapic_hz = lapic_count_stop() * 100;
 }
 
 void uk_time_init(void)
 {
+    lapic_init();
     have_pvclock = kvm_clock_available();
     if (have_pvclock) {
         uk_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (u64)&pvclock | 1);
@@ -191,10 +217,45 @@ void uk_time_init(void)
         if (!pv_agrees)
             wall_boot_ns = hint;
     }
-    lapic_init();
-    uk_pr_debug("time: tsc %lu kHz (%s), timer %s\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",
-                have_deadline ? "tsc-deadline" : "lapic one-shot");
+    lapic_calibrate(false);
+    uk_pr_debug("time: tsc %lu kHz (%s), timer %s (%lu kHz)\n", tsc_hz / 1000, have_pvclock ? "kvmclock" : "measured",
+                have_deadline ? "tsc-deadline" : "lapic one-shot", (have_deadline ? tsc_hz : lapic_hz) / 1000);
 }
+
+/* The rate from the 10 ms window (a new one when the first has wrapped), the clock continuing from where the
+ * first rate took it. */
+void uk_time_settle(void)
+{
+    if (!settling)
+        return;
+    settling = false;
+    if (uk_x86_pit_window_age() / (tsc_hz / 1000) >= 45)
+        uk_x86_pit_window_begin();
+    u64 hz = uk_x86_pit_window_tsc_hz(10);
+    if (!hz)
+        return;
+    u64 now_tsc = uk_rdtsc(), now_ns = uk_time_monotonic_ns();
+    u64 previous = tsc_hz;
+    tsc_hz = hz;
+    tsc_mult = (UK_NSEC_PER_SEC << 32) / tsc_hz;
+    ns_to_tsc = ((tsc_hz / 1000) << 32) / 1000000;
+    tsc_boot = now_tsc - mul_shift32(now_ns, ns_to_tsc);
+    u64 lapic_previous = lapic_hz;
+    if (lapic_counting) {
+        u64 counted = lapic_counted(), cycles = uk_rdtsc() - lapic_t0;
+        lapic_counting = false;
+        lapic_count_stop();
+        lapic_hz = counted < 0xffffffffu ? counted * (tsc_hz / 1000) / (cycles / 1000) : 0;
+    }
+    if (!have_deadline && (!lapic_hz || lapic_hz == lapic_previous))
+        lapic_calibrate(true);
+    uk_pr_debug("time: over 10 ms or more, tsc %lu kHz (%lu over 1 ms), timer %lu kHz (%lu over 1 ms)\n", tsc_hz / 1000,
+                previous / 1000, lapic_hz / 1000, lapic_previous / 1000);
+}
+
+u64 uk_time_counter(void) { return uk_rdtsc(); }
+
+u64 uk_time_counter_hz(void) { return tsc_hz; }
 
 u64 uk_time_monotonic_ns(void)
 {
@@ -226,6 +287,10 @@ void uk_timer_arm(u64 deadline_ns)
         u64 delta = deadline_ns > now ? deadline_ns - now : 0;
         uk_wrmsr(UK_MSR_TSC_DEADLINE, uk_rdtsc() + mul_shift32(delta, ns_to_tsc) + 1);
         return;
+    }
+    if (lapic_counting) {
+        lapic_counting = false; /* the calibration's count ends here: uk_time_settle measures again */
+        lapic_count_stop();
     }
     if (!deadline_ns) {
         lapic_write(LAPIC_TIMER_INIT, 0);

@@ -24,6 +24,12 @@ u64 uk_arch_fpu_xfeatures(void);
 /* Makes a signal frame's saved state safe to restore (reserved bits, header); false when it is not. */
 bool uk_arch_fpu_sanitize(void *area, usize size);
 
+/* calibrate_x86_64.c: a window of the PIT against the TSC */
+void uk_x86_pit_window_begin(void);
+u64 uk_x86_pit_window_wait(u64 ticks, u64 *tsc);
+u64 uk_x86_pit_window_tsc_hz(u64 ms);
+u64 uk_x86_pit_window_age(void);
+
 /* ioapic_x86_64.c */
 void uk_arch_lapic_eoi(void);
 

@@ -22,6 +22,8 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
 bool uk_cmdline_has_user_content(const char *line);
 /* uk.walltime= from the command line (Unix ns), 0 when absent. */
 extern u64 uk_boot_walltime_ns;
+/* uk.boottimer: tell the VMM when the program starts (uk_plat_boot_done; Firecracker's boot timer). */
+extern bool uk_boot_timer;
 /* Writes /etc/passwd, group, hosts and hostname into the root file system. */
 void uk_boot_etc_files(void);
 /* Builds argc/argv/envp/auxv on a new user stack; returns the initial stack pointer. */

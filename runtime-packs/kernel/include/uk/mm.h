@@ -17,11 +17,23 @@
 static inline void *uk_phys_to_virt(u64 pa) { return (void *)(pa + UK_DIRECTMAP_BASE); }
 static inline u64 uk_virt_to_phys(const void *va) { return (u64)va - UK_DIRECTMAP_BASE; }
 
-/* Physical frame allocator (4 KiB frames). */
+/* Physical frame allocator (4 KiB frames). Every frame is counted against its use, for the breakdown
+ * uk_pmm_report prints at uk.log=debug. */
+enum uk_mem_use {
+    UK_MEM_PAGE_TABLES,
+    UK_MEM_HEAP,        /* uk_kmalloc: kernel objects, lwIP's memory, console buffers */
+    UK_MEM_KSTACKS,     /* kernel stacks of threads */
+    UK_MEM_THREADS,     /* threads' saved vector state */
+    UK_MEM_FILES,       /* ramfs contents: /tmp, bundled files */
+    UK_MEM_DEVICES,     /* virtqueues and device buffers */
+    UK_MEM_PROGRAM,     /* the program's pages: heap, stacks, GC */
+    UK_MEM_BLOCK_CACHE, /* the disks' page cache (lib/blk): clean pages are given back when memory runs short */
+    UK_MEM_USES,
+};
 void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused);
-u64 uk_pmm_alloc(usize npages); /* contiguous; 0 when none */
-u64 uk_pmm_alloc_zeroed(void);  /* one frame filled with zeros; 0 when none */
-void uk_pmm_free(u64 pa, usize npages);
+u64 uk_pmm_alloc(usize npages, enum uk_mem_use use); /* contiguous; 0 when none */
+u64 uk_pmm_alloc_zeroed(enum uk_mem_use use);        /* one frame filled with zeros; 0 when none */
+void uk_pmm_free(u64 pa, usize npages, enum uk_mem_use use);
 usize uk_pmm_free_pages(void);
 usize uk_pmm_total_pages(void);
 /* A cache whose frames the allocator may take back when it runs short: count() says how many it could
@@ -32,6 +44,8 @@ struct uk_pmm_reclaimer {
 };
 void uk_pmm_set_reclaimer(const struct uk_pmm_reclaimer *r);
 usize uk_pmm_reclaimable_pages(void);
+/* Where the RAM went, per use (now and at its peak), in KiB, at uk.log=debug. */
+void uk_pmm_report(const char *when);
 
 /* Kernel heap: small objects from size classes, larger ones as whole frames. */
 void *uk_kmalloc(usize size);

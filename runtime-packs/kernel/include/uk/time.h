@@ -6,6 +6,9 @@
 #define UK_NSEC_PER_SEC 1000000000UL
 
 void uk_time_init(void);
+/* Finishes what uk_time_init left running while the kernel booted (x86 under emulators: refining the TSC's
+ * measured rate); called once, before the program starts. */
+void uk_time_settle(void);
 u64 uk_time_monotonic_ns(void);
 /* Nanoseconds since the Unix epoch. */
 u64 uk_time_wall_ns(void);
@@ -14,5 +17,9 @@ void uk_time_set_wall_ns(u64 ns);
 void uk_timer_arm(u64 deadline_ns);
 /* The timer interrupt fired: the next uk_timer_arm must program it again. */
 void uk_timer_expired(void);
+/* The raw counter (TSC, CNTVCT_EL0), readable from the entry on, and its rate in Hz (0 until uk_time_init
+ * has run). The boot timeline stamps with it. */
+u64 uk_time_counter(void);
+u64 uk_time_counter_hz(void);
 
 #endif

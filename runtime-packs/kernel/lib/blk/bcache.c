@@ -75,7 +75,7 @@ static void free_page(struct bpage *p)
     uk_bcache_lru_del(p);
     p->dev->cache->npages--;
     npages--;
-    uk_pmm_free(p->pa, 1);
+    uk_pmm_free(p->pa, 1, UK_MEM_BLOCK_CACHE);
     uk_kfree(p);
 }
 
@@ -132,14 +132,14 @@ struct bpage *uk_bcache_get(struct uk_blkdev *d, u64 index)
     if (npages >= max_pages)
         evict(32);
     allocating = true;
-    u64 pa = uk_pmm_alloc(1);
+    u64 pa = uk_pmm_alloc(1, UK_MEM_BLOCK_CACHE);
     if (!pa && evict(64))
-        pa = uk_pmm_alloc(1);
+        pa = uk_pmm_alloc(1, UK_MEM_BLOCK_CACHE);
     p = pa ? uk_kzalloc(sizeof(*p)) : NULL;
     allocating = false;
     if (!p) {
         if (pa)
-            uk_pmm_free(pa, 1);
+            uk_pmm_free(pa, 1, UK_MEM_BLOCK_CACHE);
         return NULL;
     }
     *p = (struct bpage){.dev = d, .index = index, .pa = pa};

@@ -18,6 +18,7 @@
 #include <uk/procfs.h>
 #include <uk/ramfs.h>
 #include <uk/sched.h>
+#include <uk/stats.h>
 #include <uk/time.h>
 #include <uk/tty.h>
 #include <uk/vfs.h>
@@ -90,6 +91,7 @@ UK_NORETURN void uk_boot_main(void)
 
     uk_vm_init();
     map_image();
+    uk_timeline_mark(UK_TL_IMAGE);
     appinfo_string(uk_appinfo.name, uk_app_name, sizeof(uk_app_name));
     const char *cmdline = uk_bootinfo.cmdline;
     if (!uk_cmdline_has_user_content(cmdline)) {
@@ -102,10 +104,15 @@ UK_NORETURN void uk_boot_main(void)
     uk_cmdline_parse(cmdline, uk_app_name, &cl);
     uk_time_init();
     uk_console_irq_init();
+    uk_timeline_mark(UK_TL_CLOCK);
     init_files();
+    uk_timeline_mark(UK_TL_FILES);
     uk_lwip_init(); /* before the drivers, which add their network interfaces to it */
     uk_net_files_init();
+    uk_timeline_mark(UK_TL_NET);
     uk_plat_probe_devices();
+    uk_timeline_mark(UK_TL_DEVICES);
+    uk_time_settle(); /* the clock's calibration, where one runs, went on while the boot did the above */
     uk_pr_info("booting %s: %lu MiB of RAM, %d argument(s)\n", uk_app_name, uk_pmm_total_pages() * UK_PAGE_SIZE >> 20,
                cl.argc - 1);
 
@@ -124,5 +131,9 @@ UK_NORETURN void uk_boot_main(void)
         uk_panic("cannot create the main thread");
     /* With the main thread in place, idling (which takes interrupts) is possible: wait for DHCP leases. */
     uk_net_boot_wait();
+    uk_pmm_report("the program's start");
+    if (uk_boot_timer)
+        uk_plat_boot_done();
+    uk_timeline_mark(UK_TL_USER);
     uk_sched_start(main);
 }

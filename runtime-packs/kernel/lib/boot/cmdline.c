@@ -3,13 +3,15 @@
  * (how thread switches save vector state; fxsave for hypervisors that cannot run XSAVE),
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
  * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
- * (print every syscall and its result), uk.console=plain|framed and uk.tty=DIGITS (the console's mode and
+ * (print every syscall and its result), uk.boottimer (tell the VMM when the program starts: Firecracker's boot
+ * timer; like uk.walltime= it leaves a line the VMM's), uk.console=plain|framed and uk.tty=DIGITS (the console's mode and
  * which of fds 0-2 are the host's terminal: lib/tty/tty.c), net.* (the network interfaces' addresses: lib/net/netconf.c).
  * Options of other systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted
  * and left to the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
 #include <uk/boot.h>
 #include <uk/klibc.h>
+#include <uk/mm.h>
 #include <uk/netif.h>
 #include <uk/plat.h>
 #include <uk/print.h>
@@ -59,6 +61,7 @@ static char *next_token(const char **p, char **out, bool *quoted)
 }
 
 u64 uk_boot_walltime_ns;
+bool uk_boot_timer;
 
 /* "SECONDS[.FRACTION]" since the Unix epoch, to nanoseconds. */
 static bool parse_walltime(const char *s, u64 *ns)
@@ -86,7 +89,7 @@ bool uk_cmdline_has_user_content(const char *line)
         if (!*p)
             break;
         if (!uk_startswith(p, "virtio_mmio.device=") && !uk_startswith(p, "uk.walltime=") &&
-            !uk_startswith(p, "uk.console=") && !uk_startswith(p, "uk.tty="))
+            !uk_startswith(p, "uk.console=") && !uk_startswith(p, "uk.tty=") && !uk_startswith(p, "uk.boottimer"))
             return true;
         while (*p && *p != ' ')
             p++;
@@ -105,14 +108,25 @@ static void set_loglevel(const char *v, const char *token)
     bad("unknown log level", token);
 }
 
-/* Like Linux for init, the program starts with HOME=/ unless the command line sets HOME. */
-static void default_environment(struct uk_cmdline *cl)
+static bool has_env(const struct uk_cmdline *cl, const char *prefix)
 {
     for (int i = 0; i < cl->envc; i++)
-        if (uk_startswith(cl->envp[i], "HOME="))
-            return;
-    if (cl->envc < UK_MAX_ENVS)
+        if (uk_startswith(cl->envp[i], prefix))
+            return true;
+    return false;
+}
+
+/* Like Linux for init, the program starts with HOME=/ unless the command line sets HOME. The .NET GC reserves
+ * twice the RAM as address space for its regions of 4 MiB and stops the program at start (exit 255) when that
+ * holds too few of them (seen with 8 MiB of RAM); reservations cost nothing here, so a VM of less than 128 MiB gives it
+ * 256 MiB of range (DOTNET_GCRegionRange, hexadecimal), unless the command line sets one. */
+static void default_environment(struct uk_cmdline *cl)
+{
+    if (!has_env(cl, "HOME=") && cl->envc < UK_MAX_ENVS)
         cl->envp[cl->envc++] = "HOME=/";
+    if (uk_pmm_total_pages() * UK_PAGE_SIZE < (128UL << 20) && !has_env(cl, "DOTNET_GCRegionRange=") &&
+        !has_env(cl, "DOTNET_GCHeapHardLimit") && cl->envc < UK_MAX_ENVS)
+        cl->envp[cl->envc++] = "DOTNET_GCRegionRange=10000000";
 }
 
 void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline *cl)
@@ -156,6 +170,8 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             if (!uk_parse_u64(tok + 12, &us) || us < 50 || us > 1000000)
                 bad("uk.slice_us takes 50 to 1000000 (microseconds)", tok);
             uk_sched_slice_ns = us * 1000;
+        } else if (!uk_strcmp(tok, "uk.boottimer")) {
+            uk_boot_timer = true;
         } else if (!uk_strcmp(tok, "uk.strace")) {
             extern bool uk_syscall_trace;
             uk_syscall_trace = true;

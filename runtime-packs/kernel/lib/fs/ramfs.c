@@ -37,7 +37,7 @@ static long ensure_pages(struct uk_vnode *vn, u64 size)
     }
     if (rn->contents) {
         for (u64 off = 0; off < vn->size; off += UK_PAGE_SIZE) {
-            u64 pa = uk_pmm_alloc(1);
+            u64 pa = uk_pmm_alloc(1, UK_MEM_FILES);
             if (!pa)
                 return -ENOSPC;
             u8 *page = uk_phys_to_virt(pa);
@@ -54,7 +54,7 @@ static void free_pages(struct ramfs_node *rn)
 {
     for (usize i = 0; i < rn->npages; i++)
         if (rn->pages[i])
-            uk_pmm_free(uk_virt_to_phys(rn->pages[i]), 1);
+            uk_pmm_free(uk_virt_to_phys(rn->pages[i]), 1, UK_MEM_FILES);
     uk_kfree(rn->pages);
     rn->pages = NULL;
     rn->npages = 0;
@@ -106,7 +106,7 @@ static long file_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
         usize in_page = at % UK_PAGE_SIZE, n = UK_MIN(len - done, UK_PAGE_SIZE - in_page);
         u8 **slot = &rn->pages[at / UK_PAGE_SIZE];
         if (!*slot) {
-            u64 pa = uk_pmm_alloc(1);
+            u64 pa = uk_pmm_alloc(1, UK_MEM_FILES);
             if (!pa)
                 break;
             *slot = uk_phys_to_virt(pa);
@@ -164,7 +164,7 @@ static long ramfs_truncate(struct uk_vnode *vn, u64 size)
         return r;
     for (usize i = (usize)(UK_ALIGN_UP(size, UK_PAGE_SIZE) / UK_PAGE_SIZE); i < rn->npages; i++) {
         if (rn->pages[i]) {
-            uk_pmm_free(uk_virt_to_phys(rn->pages[i]), 1);
+            uk_pmm_free(uk_virt_to_phys(rn->pages[i]), 1, UK_MEM_FILES);
             rn->pages[i] = NULL;
         }
     }

@@ -29,14 +29,14 @@ void *uk_kmalloc(usize size)
     u64 *hdr;
     if (c < 0) {
         usize pages = UK_ALIGN_UP(total, UK_PAGE_SIZE) / UK_PAGE_SIZE;
-        u64 pa = uk_pmm_alloc(pages);
+        u64 pa = uk_pmm_alloc(pages, UK_MEM_HEAP);
         if (!pa)
             return NULL;
         hdr = uk_phys_to_virt(pa);
         hdr[0] = 0x100 | pages << 16;
     } else {
         if (!free_lists[c]) {
-            u64 pa = uk_pmm_alloc(1);
+            u64 pa = uk_pmm_alloc(1, UK_MEM_HEAP);
             if (!pa)
                 return NULL;
             usize bs = 1UL << (MIN_SHIFT + c);
@@ -68,7 +68,7 @@ void uk_kfree(void *p)
         return;
     u64 *hdr = (u64 *)((u8 *)p - HDR);
     if (hdr[0] & 0x100) {
-        uk_pmm_free(uk_virt_to_phys(hdr), hdr[0] >> 16);
+        uk_pmm_free(uk_virt_to_phys(hdr), hdr[0] >> 16, UK_MEM_HEAP);
         return;
     }
     int c = (int)hdr[0];

@@ -13,14 +13,14 @@ void *uk_kstack_alloc(void)
     uptr slot = kstack_nfree ? kstack_free_list[--kstack_nfree] : (kstack_next += KSTACK_SLOT) - KSTACK_SLOT;
     uptr base = slot + KSTACK_SLOT - UK_KSTACK_SIZE;
     for (uptr va = base; va < slot + KSTACK_SLOT; va += UK_PAGE_SIZE) {
-        u64 pa = uk_pmm_alloc(1);
+        u64 pa = uk_pmm_alloc(1, UK_MEM_KSTACKS);
         if (!pa || uk_page_map(va, pa, UK_PROT_READ | UK_PROT_WRITE)) {
             while (va > base) {
                 va -= UK_PAGE_SIZE;
-                uk_pmm_free(uk_page_unmap(va), 1);
+                uk_pmm_free(uk_page_unmap(va), 1, UK_MEM_KSTACKS);
             }
             if (pa)
-                uk_pmm_free(pa, 1);
+                uk_pmm_free(pa, 1, UK_MEM_KSTACKS);
             if (kstack_nfree < (int)UK_ARRAY_SIZE(kstack_free_list))
                 kstack_free_list[kstack_nfree++] = slot;
             return NULL;
@@ -33,7 +33,7 @@ void uk_kstack_free(void *top)
 {
     uptr slot = (uptr)top - KSTACK_SLOT;
     for (uptr va = slot + KSTACK_SLOT - UK_KSTACK_SIZE; va < (uptr)top; va += UK_PAGE_SIZE)
-        uk_pmm_free(uk_page_unmap(va), 1);
+        uk_pmm_free(uk_page_unmap(va), 1, UK_MEM_KSTACKS);
     if (kstack_nfree < (int)UK_ARRAY_SIZE(kstack_free_list))
         kstack_free_list[kstack_nfree++] = slot;
 }

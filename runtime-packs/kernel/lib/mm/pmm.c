@@ -1,12 +1,13 @@
 /* pmm.c - physical frame allocator: one bit per 4 KiB frame of RAM (set = in use), next-fit search
- * for runs of free frames, and counters that sysinfo and /proc/meminfo report. Frames that a cache holds
- * but can give back (the block page cache) are reclaimed when an allocation finds too few free. */
+ * for runs of free frames, and counters that sysinfo and /proc/meminfo report, per use of the frames. Frames that
+ * a cache holds but can give back (the block page cache) are reclaimed when an allocation finds too few free. */
 #include <uk/klibc.h>
 #include <uk/mm.h>
 #include <uk/print.h>
 
 static u64 *bitmap;
 static usize nframes, nfree, ntotal, hint;
+static usize ram_pages, used[UK_MEM_USES], peak[UK_MEM_USES];
 static const struct uk_pmm_reclaimer *reclaimer;
 static bool reclaiming;
 
@@ -65,10 +66,36 @@ void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memre
         mark_range(used[u].base, used[u].size, true);
     mark_range(where, bytes, true);
     ntotal = nfree;
+    for (int i = 0; i < nram; i++)
+        ram_pages += ram[i].size / UK_PAGE_SIZE;
     uk_pr_debug("pmm: %lu MiB free of %lu MiB addressable\n", nfree >> 8, nframes >> 8);
 }
 
-static u64 search(usize npages)
+static void count(enum uk_mem_use use, usize npages)
+{
+    used[use] += npages;
+    peak[use] = UK_MAX(peak[use], used[use]);
+}
+
+static u64 alloc(usize npages);
+
+u64 uk_pmm_alloc(usize npages, enum uk_mem_use use)
+{
+    u64 pa = alloc(npages);
+    /* Too few free frames (or no free run long enough): ask the cache for some, once. Not while the cache
+     * itself allocates (it evicts its own pages then). */
+    if (!pa && npages && reclaimer && !reclaiming) {
+        reclaiming = true;
+        reclaimer->reclaim(npages + 64);
+        reclaiming = false;
+        pa = alloc(npages);
+    }
+    if (pa)
+        count(use, npages);
+    return pa;
+}
+
+static u64 alloc(usize npages)
 {
     if (npages == 0 || npages > nfree)
         return 0;
@@ -96,30 +123,17 @@ static u64 search(usize npages)
     return 0;
 }
 
-u64 uk_pmm_alloc(usize npages)
+u64 uk_pmm_alloc_zeroed(enum uk_mem_use use)
 {
-    u64 pa = search(npages);
-    /* Too few free frames (or no free run long enough): ask the cache for some, once. Not while the cache
-     * itself allocates (it evicts its own pages then). */
-    if (!pa && npages && reclaimer && !reclaiming) {
-        reclaiming = true;
-        reclaimer->reclaim(npages + 64);
-        reclaiming = false;
-        pa = search(npages);
-    }
-    return pa;
-}
-
-u64 uk_pmm_alloc_zeroed(void)
-{
-    u64 pa = uk_pmm_alloc(1);
+    u64 pa = uk_pmm_alloc(1, use);
     if (pa)
         uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
     return pa;
 }
 
-void uk_pmm_free(u64 pa, usize npages)
+void uk_pmm_free(u64 pa, usize npages, enum uk_mem_use use)
 {
+    used[use] -= npages;
     usize f = pa / UK_PAGE_SIZE;
     for (usize i = 0; i < npages; i++) {
         UK_ASSERT(test(f + i));
@@ -130,3 +144,30 @@ void uk_pmm_free(u64 pa, usize npages)
 
 usize uk_pmm_free_pages(void) { return nfree; }
 usize uk_pmm_total_pages(void) { return ntotal; }
+
+/* "[uk] debug: memory at <when> (KiB, peak in parentheses): RAM 8064, firmware and image 3120, page tables 64 (64),
+ * …, free 1220". Firmware and image: what the platform kept out of the allocator (x86's first MiB, the image with
+ * its .bss) and the frame bitmap. */
+void uk_pmm_report(const char *when)
+{
+    static const char *const names[UK_MEM_USES] = {
+        [UK_MEM_PAGE_TABLES] = "page tables",
+        [UK_MEM_HEAP] = "kernel heap",
+        [UK_MEM_KSTACKS] = "kernel stacks",
+        [UK_MEM_THREADS] = "vector state",
+        [UK_MEM_FILES] = "files",
+        [UK_MEM_DEVICES] = "devices",
+        [UK_MEM_PROGRAM] = "program",
+        [UK_MEM_BLOCK_CACHE] = "block cache",
+    };
+    if (uk_loglevel < UK_LOG_DEBUG)
+        return;
+    char line[400];
+    int n = uk_snprintf(line, sizeof(line), "memory at %s (KiB, peak in parentheses): RAM %lu, firmware and image %lu",
+                        when, ram_pages * 4, (ram_pages - ntotal) * 4);
+    for (int u = 0; u < UK_MEM_USES && n < (int)sizeof(line); u++)
+        n += uk_snprintf(line + n, sizeof(line) - n, ", %s %lu (%lu)", names[u], used[u] * 4, peak[u] * 4);
+    if (n < (int)sizeof(line))
+        uk_snprintf(line + n, sizeof(line) - n, ", free %lu", nfree * 4);
+    uk_pr_debug("%s\n", line);
+}

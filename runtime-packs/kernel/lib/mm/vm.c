@@ -18,6 +18,12 @@ static int nareas, capareas;
  * frame allocator can give, so mmap/mprotect/brk fail with ENOMEM (.NET: OutOfMemoryException)
  * instead of a fault on a page that cannot be backed. */
 static usize commit_limit;
+/* The main stack (UK_VM_STACK) counts by its pages in memory, as Linux's stack grows on demand: its 8 MiB
+ * mapping would otherwise take 8 MiB of the limit that a small VM does not have. Its first STACK_COMMITTED
+ * bytes count from the start, so that what a program's main thread ordinarily uses never fails; a fault
+ * beyond them that would take the total past the limit fails like the growth of a Linux stack (SIGSEGV). */
+#define STACK_COMMITTED (256UL << 10)
+static usize stack_resident;
 
 void uk_vm_set_commit_limit(usize bytes) { commit_limit = bytes; }
 
@@ -151,7 +157,7 @@ void uk_vm_dma_release(void)
     if (--dma_holds)
         return;
     for (usize i = 0; i < nkept; i++)
-        uk_pmm_free(kept[i], 1);
+        uk_pmm_free(kept[i], 1, UK_MEM_PROGRAM);
     nkept = 0;
 }
 
@@ -172,16 +178,18 @@ static void keep_frame(u64 pa)
     kept[nkept++] = pa;
 }
 
-static void release_pages(uptr start, uptr end, bool free_frames)
+static void release_pages(uptr start, uptr end, int flags)
 {
     for (uptr va = start; va < end; va += UK_PAGE_SIZE) {
         u64 pa = uk_page_unmap(va);
-        if (!pa || !free_frames)
-            continue;
-        if (dma_holds)
-            keep_frame(pa);
-        else
-            uk_pmm_free(pa, 1);
+        if (pa && !(flags & UK_VM_IMAGE)) {
+            if (dma_holds)
+                keep_frame(pa);
+            else
+                uk_pmm_free(pa, 1, UK_MEM_PROGRAM);
+        }
+        if (pa && (flags & UK_VM_STACK))
+            stack_resident -= UK_PAGE_SIZE;
     }
 }
 
@@ -245,7 +253,7 @@ int uk_vm_munmap(uptr start, usize len)
         return -ENOMEM;
     int i = lower_bound(start);
     while (i < nareas && areas[i].start < end) {
-        release_pages(areas[i].start, areas[i].end, true);
+        release_pages(areas[i].start, areas[i].end, areas[i].flags);
         remove_at(i);
     }
     return 0;
@@ -296,7 +304,7 @@ int uk_vm_discard(uptr start, usize len)
             if (uk_page_query(va, &pa, NULL))
                 uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
         } else {
-            release_pages(va, va + UK_PAGE_SIZE, true);
+            release_pages(va, va + UK_PAGE_SIZE, v->flags);
         }
     }
     return 0;
@@ -331,7 +339,7 @@ long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move)
     for (usize off = 0; off < oldlen; off += UK_PAGE_SIZE) {
         u64 pa = uk_page_unmap(old + off);
         if (pa && uk_page_map(n + off, pa, user_pte_prot(prot)))
-            uk_pmm_free(pa, 1);
+            uk_pmm_free(pa, 1, UK_MEM_PROGRAM);
     }
     uk_vm_munmap(old, oldlen);
     return n;
@@ -354,13 +362,21 @@ int uk_vm_fault(uptr va, int access)
         uk_page_protect(page, user_pte_prot(v->prot));
         return 0;
     }
-    u64 pa = uk_pmm_alloc_zeroed();
+    bool stack = v->flags & UK_VM_STACK;
+    if (stack && stack_resident >= STACK_COMMITTED && commit_limit &&
+        uk_vm_committed_bytes() + UK_PAGE_SIZE > commit_limit) {
+        uk_vm_commit_refusals++;
+        return -1;
+    }
+    u64 pa = uk_pmm_alloc_zeroed(UK_MEM_PROGRAM);
     if (!pa)
         return -1; /* out of memory */
     if (uk_page_map(page, pa, user_pte_prot(v->prot))) {
-        uk_pmm_free(pa, 1);
+        uk_pmm_free(pa, 1, UK_MEM_PROGRAM);
         return -1;
     }
+    if (stack)
+        stack_resident += UK_PAGE_SIZE;
     return 0;
 }
 
@@ -372,9 +388,9 @@ int uk_vm_prot_at(uptr va)
 
 usize uk_vm_committed_bytes(void)
 {
-    usize total = 0;
+    usize total = UK_MAX(stack_resident, STACK_COMMITTED);
     for (int i = 0; i < nareas; i++)
-        if ((areas[i].prot & UK_PROT_WRITE) && !(areas[i].flags & UK_VM_IMAGE))
+        if ((areas[i].prot & UK_PROT_WRITE) && !(areas[i].flags & (UK_VM_IMAGE | UK_VM_STACK)))
             total += areas[i].end - areas[i].start;
     return total;
 }

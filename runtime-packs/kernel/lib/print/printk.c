@@ -143,7 +143,7 @@ void uk_log(int level, const char *fmt, ...)
 
 void uk_backtrace(uptr fp)
 {
-    uk_printk("  backtrace (kernel addresses; resolve with addr2line -e <image>):\n");
+    uk_printk("  backtrace (kernel addresses; resolve with addr2line -f -e <image>.elf):\n");
     for (int depth = 0; depth < 32 && fp >= (uptr)__uk_data_start && (fp & 7) == 0; depth++) {
         uptr *frame = (uptr *)fp;
         uptr ret = frame[1];

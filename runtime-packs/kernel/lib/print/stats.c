@@ -12,4 +12,6 @@ void uk_stats_print(void)
                 "%lu idle wake-ups, %lu switches, %lu signals\n",
                 ms, uk_stats.syscalls, uk_stats.page_faults, uk_stats.timer_irqs, uk_stats.device_irqs,
                 uk_stats.idle_wakeups, uk_stats.switches, uk_stats.signals);
+    uk_timeline_mark(UK_TL_EXIT);
+    uk_timeline_print();
 }

@@ -47,12 +47,12 @@ struct uk_thread *uk_thread_create(const struct uk_trapframe *frame, u64 tls)
         return NULL;
     void *kstack = uk_kstack_alloc();
     usize fpsize = uk_arch_fpstate_size();
-    u64 fp_pa = uk_pmm_alloc(UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+    u64 fp_pa = uk_pmm_alloc(UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE, UK_MEM_THREADS);
     if (!kstack || !fp_pa) {
         if (kstack)
             uk_kstack_free(kstack);
         if (fp_pa)
-            uk_pmm_free(fp_pa, UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+            uk_pmm_free(fp_pa, UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE, UK_MEM_THREADS);
         uk_kfree(t);
         return NULL;
     }
@@ -85,7 +85,7 @@ static void thread_free(struct uk_thread *t)
         all = t->next;
     uk_kstack_free((void *)t->kstack_top);
     usize fpsize = uk_arch_fpstate_size();
-    uk_pmm_free(uk_virt_to_phys(t->fpstate), UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE);
+    uk_pmm_free(uk_virt_to_phys(t->fpstate), UK_ALIGN_UP(fpsize, UK_PAGE_SIZE) / UK_PAGE_SIZE, UK_MEM_THREADS);
     uk_kfree(t);
 }
 

@@ -23,7 +23,8 @@ bool uk_syscall_trace;
 void uk_syscall(struct uk_trapframe *f)
 {
     u64 nr = UK_SYSCALL_NR(f);
-    uk_stats.syscalls++;
+    if (uk_unlikely(!uk_stats.syscalls++))
+        uk_timeline_mark(UK_TL_SYSCALL);
     uk_syscall_fn fn = nr < UK_SYSCALL_MAX ? table[nr] : NULL;
     if (uk_unlikely(!fn)) {
         static u64 logged[UK_SYSCALL_MAX / 64];

@@ -25,6 +25,7 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/signal.h>
+#include <uk/stats.h>
 #include <uk/tty.h>
 
 #define RING 65536
@@ -261,6 +262,8 @@ static long tty_write(struct uk_file *f, const void *ubuf, usize n, u64 *pos)
     (void)pos;
     int fd = (int)(uptr)f->priv;
     char type = fd == 1 ? 'O' : fd == 2 ? 'E' : 'T';
+    if (fd)
+        uk_timeline_mark(UK_TL_OUTPUT);
     char tmp[FRAME_MAX];
     usize done = 0;
     while (done < n) {

@@ -11,12 +11,14 @@
 #include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
+#include <uk/stats.h>
 
 struct uk_bootinfo uk_bootinfo;
 static char cmdline_copy[4096];
 
 UK_NORETURN void uk_plat_entry(u64 fdt_pa, u64 image_pa)
 {
+    uk_timeline_mark(UK_TL_ENTRY);
     if (!uk_fdt_init(uk_phys_to_virt(fdt_pa)))
         uk_plat_dtb_power_off(); /* nothing to print with: the console's address is in the device tree */
     uk_console_init();
@@ -41,6 +43,7 @@ UK_NORETURN void uk_plat_entry(u64 fdt_pa, u64 image_pa)
     uk_bootinfo.image_pa_offset = image_pa - (u64)__uk_image_start;
 
     uk_arch_cpu_init();
+    uk_timeline_mark(UK_TL_CPU);
     /* The image and the device tree (read again later for devices) stay out of the allocator. */
     struct uk_memregion used[] = {
         {image_pa, (u64)(__uk_image_end - __uk_image_start)},
@@ -48,6 +51,7 @@ UK_NORETURN void uk_plat_entry(u64 fdt_pa, u64 image_pa)
     };
     uk_pmm_init(uk_bootinfo.ram, uk_bootinfo.nram, used, UK_ARRAY_SIZE(used));
     uk_paging_init(uk_bootinfo.max_phys);
+    uk_timeline_mark(UK_TL_MEMORY);
     uk_plat_dtb_console_map();
     uk_boot_main();
 }

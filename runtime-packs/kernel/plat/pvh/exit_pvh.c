@@ -3,6 +3,7 @@
  * then the i8042 reset (0xFE to port 0x64), which ends Firecracker (or QEMU with -no-reboot). Each VMM
  * ignores the ports it does not have. */
 #include <uk/arch.h>
+#include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/stats.h>
@@ -13,6 +14,7 @@
 UK_NORETURN void uk_plat_pvh_exit(int code, bool announce)
 {
     uk_stats_print();
+    uk_pmm_report("exit");
     if (announce && code == UK_EXIT_PANIC)
         uk_printk("[uk] exit: kernel panic\n");
     else if (announce && code != 0)

@@ -9,6 +9,7 @@
 #include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
+#include <uk/stats.h>
 
 #define PVH_MAGIC 0x336ec578
 #define E820_RAM 1
@@ -30,6 +31,7 @@ static char cmdline_copy[4096];
 
 UK_NORETURN void uk_plat_entry(u32 start_info_pa)
 {
+    uk_timeline_mark(UK_TL_ENTRY);
     uk_console_init();
     const struct hvm_start_info *si = (const void *)(uptr)start_info_pa;
     if (si->magic != PVH_MAGIC)
@@ -56,6 +58,7 @@ UK_NORETURN void uk_plat_entry(u32 start_info_pa)
     }
 
     uk_arch_cpu_init();
+    uk_timeline_mark(UK_TL_CPU);
     /* Keep the first MiB (real-mode structures, boot data) and the image out of the allocator. */
     struct uk_memregion used[] = {
         {0, 0x100000},
@@ -63,5 +66,6 @@ UK_NORETURN void uk_plat_entry(u32 start_info_pa)
     };
     uk_pmm_init(uk_bootinfo.ram, uk_bootinfo.nram, used, UK_ARRAY_SIZE(used));
     uk_paging_init(uk_bootinfo.max_phys);
+    uk_timeline_mark(UK_TL_MEMORY);
     uk_boot_main();
 }

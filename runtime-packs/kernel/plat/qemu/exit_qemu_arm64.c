@@ -2,6 +2,7 @@
  * with -semihosting-config enable=on) turns into its own exit status; a panic exits with 255 after
  * saying so on the console. Without semihosting the instruction traps and is skipped (traps_arm64.c),
  * and PSCI powers the VM off instead. */
+#include <uk/mm.h>
 #include <uk/plat.h>
 #include <uk/print.h>
 #include <uk/stats.h>
@@ -10,9 +11,13 @@
 #define SEMIHOSTING_SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
+/* No boot timer is known on this VMM's arm64 machine: the timeline (uk.log=debug) measures the boot. */
+void uk_plat_boot_done(void) {}
+
 UK_NORETURN void uk_plat_exit(int code)
 {
     uk_stats_print();
+    uk_pmm_report("exit");
     if (code == UK_EXIT_PANIC)
         uk_printk("[uk] exit: kernel panic\n");
     volatile u64 block[2] = {ADP_STOPPED_APPLICATION_EXIT, code == UK_EXIT_PANIC ? 255 : (u64)code};

@@ -5,4 +5,6 @@
 
 UK_NORETURN void uk_plat_exit(int code) { uk_plat_pvh_exit(code, false); }
 
+void uk_plat_boot_done(void) {} /* QEMU has no boot timer: the timeline (uk.log=debug) measures the boot */
+
 const bool uk_plat_pvh_pci_ports = true; /* q35 has one; microvm answers the probe with no device */
