@@ -1,7 +1,8 @@
 // Resource exhaustion ends with Linux's answer, never a hang or a kernel panic (tests/apps/Probe, ExhaustionProbe.cs):
 // a full fd table is EMFILE, a full /tmp on a small VM is ENOSPC and the program goes on, too many threads is
 // clone's EAGAIN as a managed exception, and a stack overflow on a secondary thread is reported for that thread
-// with Linux's exit (SIGSEGV, 139). Exhausting managed memory (OutOfMemoryException) is ProbeBootTests's "oom".
+// with Linux's exit (SIGSEGV, 139), and with the program holding all memory the kernel's calls fail with managed
+// exceptions, then work again. Exhausting managed memory (OutOfMemoryException) is ProbeBootTests's "oom".
 namespace Unikraft.Sdk.Tests.Boot;
 
 [TestClass]
@@ -45,6 +46,19 @@ public sealed class ExhaustionBootTests
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "THREADLIMIT: PASS");
+    }
+
+    /// <summary>The program holds (and touches) all the native memory the kernel grants; pipes, files, threads and timers need the kernel's.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenTheProgramHoldingAllMemory_KernelCallsFailWithManagedExceptionsAndWorkOnceItIsBack(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+
+        CommandResult result = target.Boot(["--memory", target.IsArm64 ? "128M" : "64M"], "kheap");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "KHEAP: PASS");
     }
 
     [TestMethod]

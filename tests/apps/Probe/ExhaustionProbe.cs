@@ -2,7 +2,8 @@
 // an IOException, then the descriptors work again once closed), /tmp on a small VM (ENOSPC as an IOException, and
 // the program goes on: memory and files work once the file is gone), threads (clone's EAGAIN as .NET's
 // OutOfMemoryException or ThreadStartException, then the blocked threads finish and a new one starts), and a stack
-// overflow on a thread other than the first (the kernel's report names that thread). Each prints "<MODE>: PASS".
+// overflow on a thread other than the first (the kernel's report names that thread), and the kernel's own memory
+// short while the program holds the rest (calls fail with managed exceptions, then work). Each prints "<MODE>: PASS".
 static class ExhaustionProbe
 {
     private const int EMFILE = 24, ENOSPC = 28; // the same on x86_64 and arm64
@@ -98,6 +99,91 @@ static class ExhaustionProbe
         bool ok = error is not null && threads.Count > 10 && ranAgain;
         Console.WriteLine(ok ? "THREADLIMIT: PASS" : "THREADLIMIT: FAIL");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Native memory held (and touched) by the program until the kernel refuses more (its commit limit keeps a reserve
+    /// for page tables, kernel stacks and files: lib/boot/boot.c), then calls that need the kernel's own memory (a
+    /// pipe, a file in /tmp, a thread, a timer): each works or fails with a managed exception, never a kernel panic;
+    /// once the memory is given back, all of them work.
+    /// </summary>
+    public static unsafe int KernelHeap()
+    {
+        Console.WriteLine("holding native memory until the kernel refuses more");
+        string[] before = Calls(); // the calls' code and managed objects are ready before memory runs short
+        var keep = new List<IntPtr>(4096);
+        try
+        {
+            while (keep.Count < 4096)
+            {
+                byte* p = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(1 << 20);
+                new Span<byte>(p, 1 << 20).Fill(1); // every page touched: frames, not just addresses
+                keep.Add((IntPtr)p);
+            }
+        }
+        catch (OutOfMemoryException)
+        {
+        }
+        int free = FreeKernelMiB();
+        string[] starved = Calls();
+        foreach (IntPtr p in keep) System.Runtime.InteropServices.NativeMemory.Free((void*)p);
+        string[] after = Calls();
+        Console.WriteLine($"held {keep.Count} MiB, {free} MiB left free; with memory short: {string.Join(", ", starved)}");
+        Console.WriteLine($"after: {string.Join(", ", after)}");
+        bool ok = keep.Count > 0 && keep.Count < 4096 && before.Concat(after).All(r => r.EndsWith("=ok", StringComparison.Ordinal));
+        Console.WriteLine(ok ? "KHEAP: PASS" : "KHEAP: FAIL");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>MemFree of /proc/meminfo, in MiB (-1 when unreadable).</summary>
+    private static int FreeKernelMiB()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemFree:", StringComparison.Ordinal))
+                    return int.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        }
+        catch (Exception e) when (e is IOException or OutOfMemoryException)
+        {
+        }
+        return -1;
+    }
+
+    private static string[] Calls() =>
+    [
+        Try("pipe", () =>
+        {
+            using var server = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+            using var client = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, server.ClientSafePipeHandle);
+            server.WriteByte(7);
+            if (client.ReadByte() != 7) throw new InvalidOperationException("pipe lost its byte");
+        }),
+        Try("file", () =>
+        {
+            File.WriteAllBytes("/tmp/kheap.bin", new byte[64 << 10]);
+            File.Delete("/tmp/kheap.bin");
+        }),
+        Try("thread", () =>
+        {
+            var t = new Thread(() => { });
+            t.Start();
+            t.Join();
+        }),
+        Try("timer", () => Thread.Sleep(1)),
+    ];
+
+    private static string Try(string name, Action call)
+    {
+        try
+        {
+            call();
+            return name + "=ok";
+        }
+        catch (Exception e) when (e is IOException or OutOfMemoryException or ThreadStartException or UnauthorizedAccessException)
+        {
+            return $"{name}={e.GetType().Name}";
+        }
     }
 
     public static int OverflowOnThread()

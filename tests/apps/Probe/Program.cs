@@ -301,6 +301,8 @@ switch (mode)
         return ExhaustionProbe.Enospc();
     case "threadlimit":
         return ExhaustionProbe.ThreadLimit();
+    case "kheap":
+        return ExhaustionProbe.KernelHeap();
     case "sleep":
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Thread.Sleep(200);
