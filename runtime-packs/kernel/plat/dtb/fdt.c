@@ -131,7 +131,7 @@ bool uk_fdt_init(const void *b)
     size_struct = size_strings = 0; /* a refused blob: every walk finds nothing */
     if (be32(blob) != FDT_MAGIC)
         return false;
-    /* size_dt_struct is a field of version 17 on; 16 is the oldest version a version 17 reader takes */
+    /* size_dt_struct is a field from version 17 on; a version 17 reader takes blobs whose last_comp_version <= 17 */
     u32 total = be32(blob + 4), version = be32(blob + 20), last_compatible = be32(blob + 24);
     total_size = total;
     off_struct = be32(blob + 8);
