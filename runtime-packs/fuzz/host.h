@@ -5,8 +5,11 @@
 #define FZ_HOST_H
 #include <uk/types.h>
 
-/* Memory with ASan's checks: size bytes aligned to align (a power of two, at least 16), zeroed. */
+/* Memory with ASan's checks: size bytes aligned to align (a power of two; 1 gives a block of exactly size
+ * bytes, for input buffers whose overreads ASan should see), zeroed. */
 void *fz_host_alloc(usize size, usize align);
+/* What uk_pmm_total_pages() answers (shim_pmm.c). */
+extern usize fz_total_pages;
 void fz_host_free(void *p);
 /* Diagnostics to stderr: always (fz_host_write) or only with UKFUZZ_LOG=1 in the environment (the console). */
 void fz_host_write(const char *s, usize n);

@@ -220,6 +220,7 @@ static void reset(void)
 
 static void init(void)
 {
+    fz_total_pages = 0;         /* receive pools of the smallest size: their copying path stays reachable */
     uk_loglevel = UK_LOG_DEBUG; /* every message is formatted (and printed with UKFUZZ_LOG=1) */
     if (uk_net_option("net.ip=10.0.2.15/24") || uk_net_option("net.gw=10.0.2.2"))
         fz_host_crash("harness: net.* options refused");

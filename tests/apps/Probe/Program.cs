@@ -293,6 +293,16 @@ switch (mode)
         return Files();
     case "overflow":
         return Recurse(1);
+    case "overflow-thread":
+        return ExhaustionProbe.OverflowOnThread();
+    case "emfile":
+        return ExhaustionProbe.Emfile();
+    case "enospc":
+        return ExhaustionProbe.Enospc();
+    case "threadlimit":
+        return ExhaustionProbe.ThreadLimit();
+    case "kheap":
+        return ExhaustionProbe.KernelHeap();
     case "sleep":
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Thread.Sleep(200);

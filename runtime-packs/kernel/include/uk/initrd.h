@@ -4,5 +4,9 @@
 #define UK_INITRD_H
 
 void uk_initrd_unpack(void);
+/* The archive at [p, end) (cpio newc) into the root file system: directories and regular files, the files'
+ * contents left in place. Stops at the trailer or at the first entry that does not fit. Returns the number of
+ * files. */
+int uk_initrd_unpack_archive(const char *p, const char *end);
 
 #endif

@@ -18,7 +18,9 @@
 #include <uk/time.h>
 #include <uk/tty.h>
 
-static char buf[4096];
+/* Tokens without their quotes, each NUL-terminated: never longer than the line plus one byte. boot.c joins the
+ * image's default line and the launcher's additions into up to 6 KiB. */
+static char buf[8192];
 
 UK_NORETURN static void bad(const char *what, const char *token)
 {
@@ -136,6 +138,8 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
     bool program = false, quoted, framed = false;
     u8 terminals = 7;
     uk_memset(cl, 0, sizeof(*cl));
+    if (uk_strnlen(cmdline, sizeof(buf)) >= sizeof(buf))
+        bad("longer than 8191 bytes", "...");
     cl->argv[cl->argc++] = (char *)argv0;
     char *tok;
     while ((tok = next_token(&p, &out, &quoted))) {

@@ -21,30 +21,52 @@ static u64 hex8(const char *p)
     return v;
 }
 
-void uk_initrd_unpack(void)
+/* One entry's name: terminated inside its namesize, which the archive bounds; NULL otherwise. */
+static const char *entry_name(const char *name, u64 namesize, const char *end)
 {
-    const char *p = _binary_ukinitrd_cpio_start, *end = _binary_ukinitrd_cpio_end;
-    if (!p || end <= p)
-        return;
+    if (namesize == 0 || namesize > (u64)(end - name) || name[namesize - 1] != 0)
+        return NULL;
+    return name;
+}
+
+int uk_initrd_unpack_archive(const char *p, const char *end)
+{
     int files = 0;
-    while (p + 110 <= end && !uk_strncmp(p, "070701", 6)) {
+    while (end - p >= 110 && !uk_strncmp(p, "070701", 6)) {
         u64 mode = hex8(p + 14), size = hex8(p + 54), namesize = hex8(p + 94);
-        const char *name = p + 110;
-        const char *data = (const char *)UK_ALIGN_UP((uptr)(name + namesize), 4);
-        if (data + size > end)
+        const char *name = entry_name(p + 110, namesize, end);
+        if (!name) {
+            uk_pr_warn("initrd: an entry's name is not inside the archive: the rest is ignored\n");
             break;
+        }
+        uptr data_off = UK_ALIGN_UP((uptr)(name + namesize), 4) - (uptr)p;
+        if (data_off > (uptr)(end - p) || size > (u64)(end - p) - data_off)
+            break;
+        const char *data = p + data_off;
         if (!uk_strcmp(name, "TRAILER!!!"))
             break;
         char path[UK_PATH_MAX];
-        uk_snprintf(path, sizeof(path), "/%s", name);
-        if ((mode & UK_S_IFMT) == UK_S_IFDIR) {
+        if (uk_snprintf(path, sizeof(path), "/%s", name) >= (int)sizeof(path)) {
+            uk_pr_warn("initrd: a name longer than %d bytes: skipped\n", UK_PATH_MAX - 2);
+        } else if ((mode & UK_S_IFMT) == UK_S_IFDIR) {
             uk_vfs_mkpath(path, UK_S_IFDIR | (mode & 07777));
         } else if ((mode & UK_S_IFMT) == UK_S_IFREG) {
             struct uk_vnode *vn = uk_vfs_mkpath(path, UK_S_IFREG | (mode & 07777));
             if (vn && !uk_ramfs_set_contents(vn, data, size))
                 files++;
         }
-        p = (const char *)UK_ALIGN_UP((uptr)(data + size), 4);
+        uptr next = UK_ALIGN_UP(data_off + size, 4);
+        if (next >= (uptr)(end - p))
+            break;
+        p += next;
     }
-    uk_pr_debug("initrd: %d bundled file(s)\n", files);
+    return files;
+}
+
+void uk_initrd_unpack(void)
+{
+    const char *p = _binary_ukinitrd_cpio_start, *end = _binary_ukinitrd_cpio_end;
+    if (!p || end <= p)
+        return;
+    uk_pr_debug("initrd: %d bundled file(s)\n", uk_initrd_unpack_archive(p, end));
 }

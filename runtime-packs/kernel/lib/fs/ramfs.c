@@ -1,5 +1,6 @@
 /* ramfs.c - the in-memory file system of /, /tmp and /dev/shm: regular files in 4 KiB frames from the
- * frame allocator, allocated on write (sparse files cost nothing; a full memory is -ENOSPC). Contents
+ * frame allocator, allocated on write (sparse files cost nothing). As Linux's tmpfs by default (size=50%), the
+ * files hold at most half of RAM: beyond it a write is -ENOSPC while the program still has memory. Contents
  * that live elsewhere in memory (bundled files) are read in place until the first write copies them. */
 #include <uk/errno.h>
 #include <uk/file.h>
@@ -17,6 +18,28 @@ struct ramfs_node {
 };
 
 static const struct uk_vnode_ops ramfs_vnode_ops;
+
+/* Frames that files of every ramfs hold, and their allocation within the half of RAM they may take. */
+static usize pages_used;
+
+static u8 *page_alloc(void)
+{
+    if (pages_used >= uk_pmm_total_pages() / 2)
+        return NULL;
+    u64 pa = uk_pmm_alloc(1, UK_MEM_FILES);
+    if (!pa)
+        return NULL;
+    pages_used++;
+    u8 *page = uk_phys_to_virt(pa);
+    uk_memset(page, 0, UK_PAGE_SIZE);
+    return page;
+}
+
+static void page_free(u8 *page)
+{
+    uk_pmm_free(uk_virt_to_phys(page), 1, UK_MEM_FILES);
+    pages_used--;
+}
 
 /* Makes the pages array cover size bytes; copies read-only contents into frames first. */
 static long ensure_pages(struct uk_vnode *vn, u64 size)
@@ -37,11 +60,9 @@ static long ensure_pages(struct uk_vnode *vn, u64 size)
     }
     if (rn->contents) {
         for (u64 off = 0; off < vn->size; off += UK_PAGE_SIZE) {
-            u64 pa = uk_pmm_alloc(1, UK_MEM_FILES);
-            if (!pa)
+            u8 *page = page_alloc();
+            if (!page)
                 return -ENOSPC;
-            u8 *page = uk_phys_to_virt(pa);
-            uk_memset(page, 0, UK_PAGE_SIZE);
             uk_memcpy(page, rn->contents + off, UK_MIN(UK_PAGE_SIZE, vn->size - off));
             rn->pages[off / UK_PAGE_SIZE] = page;
         }
@@ -54,7 +75,7 @@ static void free_pages(struct ramfs_node *rn)
 {
     for (usize i = 0; i < rn->npages; i++)
         if (rn->pages[i])
-            uk_pmm_free(uk_virt_to_phys(rn->pages[i]), 1, UK_MEM_FILES);
+            page_free(rn->pages[i]);
     uk_kfree(rn->pages);
     rn->pages = NULL;
     rn->npages = 0;
@@ -106,11 +127,9 @@ static long file_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
         usize in_page = at % UK_PAGE_SIZE, n = UK_MIN(len - done, UK_PAGE_SIZE - in_page);
         u8 **slot = &rn->pages[at / UK_PAGE_SIZE];
         if (!*slot) {
-            u64 pa = uk_pmm_alloc(1, UK_MEM_FILES);
-            if (!pa)
+            *slot = page_alloc();
+            if (!*slot)
                 break;
-            *slot = uk_phys_to_virt(pa);
-            uk_memset(*slot, 0, UK_PAGE_SIZE);
         }
         uk_memcpy(*slot + in_page, (const u8 *)ubuf + done, n);
         done += n;
@@ -164,7 +183,7 @@ static long ramfs_truncate(struct uk_vnode *vn, u64 size)
         return r;
     for (usize i = (usize)(UK_ALIGN_UP(size, UK_PAGE_SIZE) / UK_PAGE_SIZE); i < rn->npages; i++) {
         if (rn->pages[i]) {
-            uk_pmm_free(uk_virt_to_phys(rn->pages[i]), 1, UK_MEM_FILES);
+            page_free(rn->pages[i]);
             rn->pages[i] = NULL;
         }
     }

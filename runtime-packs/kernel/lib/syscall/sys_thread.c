@@ -40,6 +40,14 @@ static long read_timespec(long uts, u64 *ns)
     return 0;
 }
 
+/* As Linux's threads-max (RAM over eight kernel stacks, at least 20): a clone beyond it is EAGAIN while memory is
+ * left for the threads that run, instead of the last threads failing to fault in their stacks. */
+static int threads_max(void)
+{
+    usize n = uk_pmm_total_pages() * UK_PAGE_SIZE / (8 * UK_KSTACK_SIZE);
+    return n < 20 ? 20 : n > 0x3fffffff ? 0x3fffffff : (int)n;
+}
+
 #ifdef UK_CLONE_TLS_BEFORE_CTID
 long sys_clone(long flags, long newsp, long ptid, long tls, long ctid)
 #else
@@ -51,6 +59,8 @@ long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
         uk_pr_warn("clone without CLONE_VM|CLONE_THREAD (a new process) is not supported\n");
         return -ENOSYS;
     }
+    if (uk_thread_count() >= threads_max())
+        return -EAGAIN;
     struct uk_trapframe child = *uk_syscall_frame();
     UK_SYSCALL_RET(&child) = 0;
     if (newsp)

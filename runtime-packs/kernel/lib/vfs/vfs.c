@@ -207,6 +207,8 @@ long uk_vfs_link(struct uk_vnode *dir, const char *name, struct uk_vnode *vn)
 long uk_vfs_create(struct uk_vnode *dir, const char *name, u32 mode, struct uk_vnode **out)
 {
     dir = covering(dir);
+    if (!uk_vnode_is(dir, UK_S_IFDIR))
+        return -ENOTDIR;
     if (!*name || !uk_strcmp(name, ".") || !uk_strcmp(name, ".."))
         return -EEXIST;
     if (uk_vfs_child(dir, name))
@@ -350,6 +352,8 @@ struct uk_vnode *uk_vfs_mkpath(const char *path, u32 mode)
         p += n;
         while (*p == '/')
             p++;
+        if (!uk_vnode_is(covering(cur), UK_S_IFDIR))
+            return NULL; /* a file where the path needs a directory */
         struct uk_vnode *next = uk_vfs_child(cur, name);
         if (!next && uk_vfs_create(cur, name, *p ? (UK_S_IFDIR | 0755) : mode, &next))
             return NULL;

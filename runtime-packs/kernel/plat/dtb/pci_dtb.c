@@ -50,10 +50,10 @@ static void read_interrupt_map(int node, struct uk_pci_host *h)
         if (parent < 0)
             return;
         u32 pac = uk_fdt_u32(parent, "#address-cells", 0), pic = uk_fdt_u32(parent, "#interrupt-cells", 3);
+        if (pac > 4 || pic < 2 || pic > 4 || len - i - 20 < 4 * (pac + pic))
+            return; /* cell counts from the tree: bounded before they size anything */
         const u8 *spec = map + i + 20 + 4 * pac;
         i += 20 + 4 * (pac + pic);
-        if (i > len || pic < 2)
-            return;
         u32 type = (u32)uk_fdt_cells(spec, 1), num = (u32)uk_fdt_cells(spec + 4, 1);
         h->intx[h->nintx].addr = addr & h->intx_mask_addr;
         h->intx[h->nintx].pin = pin & h->intx_mask_pin;

@@ -13,6 +13,14 @@ extern u64 uk_plat_pvh_rsdp;
  * gives none or its checksum is wrong. The DSDT: uk_plat_pvh_acpi_dsdt. */
 const u8 *uk_plat_pvh_acpi_table(const char *sig, u32 *len);
 const u8 *uk_plat_pvh_acpi_dsdt(u32 *len);
+/* Reads the PVH start info at start_info_pa (pvh_info.c): the RAM regions and max_phys into bi, the command line
+ * into cmdline (size bytes, terminated; bi->cmdline points to it), the RSDP's address into uk_plat_pvh_rsdp. Stops
+ * the boot with a message on a start info without PVH magic or memory map, or a longer line. */
+struct uk_bootinfo;
+void uk_plat_pvh_read_start_info(u64 start_info_pa, struct uk_bootinfo *bi, char *cmdline, usize size);
+/* len bytes of physical memory at pa as the boot reads them (pvh.c: the identity map of the low 4 GiB); NULL when
+ * they are not all there. */
+const void *uk_plat_pvh_phys(u64 pa, usize len);
 /* Little-endian fields of ACPI tables. */
 static inline u32 uk_plat_pvh_le32(const u8 *p)
 {
