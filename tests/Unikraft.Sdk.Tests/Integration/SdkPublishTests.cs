@@ -137,7 +137,9 @@ public sealed class SdkPublishTests
         });
 
         Assert.AreEqual("Hello.qemu", Path.GetFileName(image));
-        CollectionAssert.AreEqual(new[] { "Hello.qemu" }, Directory.GetFiles(Path.GetDirectoryName(image)!).Select(Path.GetFileName).ToArray());
+        // The image, and beside it the linked ELF with its symbols (for gdb, addr2line and the launcher's backtraces).
+        CollectionAssert.AreEqual(new[] { "Hello.qemu", "Hello.qemu.elf" },
+            Directory.GetFiles(Path.GetDirectoryName(image)!).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
         Assert.AreEqual("Hello", AppInfoField(image, AppInfo.NameOffset, AppInfo.NameSize));
         Assert.AreEqual("uk.log=info -- default", AppInfoField(image, AppInfo.CommandLineOffset, AppInfo.CommandLineSize));
 
