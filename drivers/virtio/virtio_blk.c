@@ -12,10 +12,6 @@
 #include <uk/print.h>
 #include <uk/virtio.h>
 
-static int ndisks;
-
-int uk_virtio_blk_count(void) { return ndisks; }
-
 /* Takes every finished request off the ring and ends it; whether there was any. */
 static bool drain(struct uk_blkdev *b)
 {
@@ -105,7 +101,7 @@ static const struct uk_virtio_feature_name feature_names[] = {{BLK_F_SIZE_MAX, "
 
 long uk_virtio_blk_attach(struct uk_virtio_dev *d)
 {
-    if (ndisks == MAX_DISKS)
+    if (uk_blk_count() == UK_BLK_MAX_DEVS) /* lib/blk names disks vda … vdz */
         return -ENOSPC;
     u64 wanted = UK_VIRTIO_BIT(BLK_F_SIZE_MAX) | UK_VIRTIO_BIT(BLK_F_SEG_MAX) | UK_VIRTIO_BIT(BLK_F_RO) |
                  UK_VIRTIO_BIT(BLK_F_BLK_SIZE) | UK_VIRTIO_BIT(BLK_F_FLUSH) | UK_VIRTIO_BIT(BLK_F_TOPOLOGY) |
@@ -152,10 +148,9 @@ long uk_virtio_blk_attach(struct uk_virtio_dev *d)
     uk_virtq_enable_interrupts(&k->vq);
 
     char name[8];
-    uk_snprintf(name, sizeof(name), "vd%c", 'a' + ndisks);
+    uk_snprintf(name, sizeof(name), "vd%c", 'a' + uk_blk_count());
     if ((r = uk_blk_register(b, name)))
         return r;
-    ndisks++;
     char feats[128];
     uk_pr_info("virtio: %s: block device /dev/%s, %lu sectors (%lu MiB), block %u/%u, %s, queue %u, %s%s\n", d->where,
                b->name, b->sectors, b->sectors >> 11, b->lbs, b->pbs, b->ro ? "read-only" : "read-write", k->vq.size,

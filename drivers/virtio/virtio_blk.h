@@ -19,7 +19,6 @@
 #define BLK_T_FLUSH 4
 #define BLK_S_OK 0
 
-#define MAX_DISKS 26            /* vda … vdz */
 #define MAX_REQ (1024 * 1024UL) /* data bytes per request at most */
 #define DEFAULT_SEGS 64         /* segments per request when the device does not say (no SEG_MAX) */
 #define QUEUE_SIZE 256

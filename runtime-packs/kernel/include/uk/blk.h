@@ -83,6 +83,8 @@ long uk_blk_wait(struct uk_blkdev *d, struct uk_blk_req *r);
 void uk_blk_complete(struct uk_blkdev *d, struct uk_blk_req *r, long result);
 /* Writes every device's dirty pages and flushes the devices (exit, sync(2)). */
 void uk_blk_sync_all(void);
+/* Block devices registered so far (at most UK_BLK_MAX_DEVS: vda … vdz). */
+#define UK_BLK_MAX_DEVS 26
 int uk_blk_count(void);
 
 #endif

@@ -134,7 +134,5 @@ void uk_virtio_pci_attach_bus(struct uk_pci_host *host);
 long uk_virtio_blk_attach(struct uk_virtio_dev *d);
 /* Network devices: the network interfaces en0, en1, … in the order found (netif.h). */
 long uk_virtio_net_attach(struct uk_virtio_dev *d);
-/* How many block devices were attached (vda, vdb, …). */
-int uk_virtio_blk_count(void);
 
 #endif

@@ -13,8 +13,6 @@
 #include <uk/time.h>
 #include "blk_private.h"
 
-#define MAX_DEVS 26
-
 #define BLKROGET 0x125e
 #define BLKGETSIZE 0x1260
 #define BLKFLSBUF 0x1261
@@ -24,7 +22,7 @@
 #define BLKPBSZGET 0x127b
 #define BLKGETSIZE64 0x80081272
 
-struct uk_blkdev *uk_blk_devs[MAX_DEVS];
+struct uk_blkdev *uk_blk_devs[UK_BLK_MAX_DEVS];
 int uk_blk_ndevs;
 
 int uk_blk_count(void) { return uk_blk_ndevs; }
@@ -202,7 +200,7 @@ static const struct uk_file_ops blk_fops = {
 
 long uk_blk_register(struct uk_blkdev *d, const char *name)
 {
-    if (uk_blk_ndevs == MAX_DEVS)
+    if (uk_blk_ndevs == UK_BLK_MAX_DEVS)
         return -ENOSPC;
     if (!(d->cache = uk_kzalloc(sizeof(*d->cache))))
         return -ENOMEM;
