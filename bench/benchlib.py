@@ -196,7 +196,9 @@ def link_static(arch, obj, t, out, crypto):
     libs = [os.path.join(n, l) for l in NATIVE_LIBS if os.path.exists(os.path.join(n, l))]
     # Without OpenSSL for musl, NativeAOT's dlopen shim (which finds no libssl in a static program).
     extra = t["crypto"] or ([os.path.join(n, "libSystem.Security.Cryptography.Native.OpenSsl.a")] if crypto else [])
-    cmd = (t["ld"] + ["-static", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "-o", out, t["crt1.o"],
+    # --wrap as in the image's link: libukcompat.a's pthread_getattr_np stands in front of musl's.
+    cmd = (t["ld"] + ["-static", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "--wrap=pthread_getattr_np",
+                      "-o", out, t["crt1.o"],
                       t["crti.o"]] + t["pre"] + [obj] + libs + extra +
            [t["libukcompat.a"], t["libc.a"], t["libgcc.a"], t["libgcc_eh.a"]] + t["post"] + [t["crtn.o"]])
     subprocess.run(cmd, check=True)
