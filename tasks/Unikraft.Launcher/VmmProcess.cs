@@ -55,8 +55,12 @@ public static class VmmProcess
             startInfo.ArgumentList.Add(argument);
         }
 
-        using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{binary} did not start");
-        using TerminalMode? raw = TerminalMode.MakeRaw(0);
+        // The signal handlers come first: a signal that arrives while the VMM starts is passed on once it runs,
+        // rather than killing the launcher and leaving a VMM in its own session behind.
+        using var process = new Process { StartInfo = startInfo };
+        bool started = false;
+        int pendingSignal = 0;
+        object startLock = new();
 
         // The first signal asks for a graceful shutdown when the VMM can take one; any other stops the VMM: a
         // SIGINT or SIGTERM passed on makes it shut down cleanly, and the launcher reports 130.
@@ -66,6 +70,15 @@ public static class VmmProcess
         void Stop(int signal)
         {
             interrupted = true;
+            lock (startLock)
+            {
+                if (!started)
+                {
+                    pendingSignal = signal;
+                    return;
+                }
+            }
+
             ProcessSignals.Send(process.Id, signal);
         }
 
@@ -99,6 +112,23 @@ public static class VmmProcess
             context.Cancel = true;
             Stop(ProcessSignals.SigTerm);
         });
+
+        lock (startLock)
+        {
+            if (!process.Start())
+            {
+                throw new InvalidOperationException($"{binary} did not start");
+            }
+
+            started = true;
+        }
+
+        if (pendingSignal != 0)
+        {
+            ProcessSignals.Send(process.Id, pendingSignal);
+        }
+
+        using TerminalMode? raw = TerminalMode.MakeRaw(0);
 
         // The standard handles as they are, unbuffered: each frame's bytes are written when they arrive, so that
         // stdout and stderr interleave as the program wrote them.
