@@ -214,18 +214,18 @@ def cpio_entry(f, name, mode, data=b"", ino=0, rdev=(0, 0)):
 
 def initramfs(init, out, files=()):
     """A newc cpio: /init, /dev with console, null and urandom, /tmp, /proc, and files: (path in the archive,
-    host file) pairs, their directories made as needed."""
+    host file) pairs, or (path, host file, mode) for another mode than 0644, their directories made as needed."""
     with open(out, "wb") as f:
         cpio_entry(f, "init", 0o100755, open(init, "rb").read(), 1)
         for i, d in enumerate(["dev", "tmp", "proc"]):
             cpio_entry(f, d, 0o40755 if d != "tmp" else 0o41777, ino=2 + i)
         for i, (name, rdev) in enumerate([("dev/console", (5, 1)), ("dev/null", (1, 3)), ("dev/urandom", (1, 9))]):
             cpio_entry(f, name, 0o20666, ino=10 + i, rdev=rdev)
-        dirs = sorted({os.path.dirname(name) for name, _ in files} - {"", "dev", "tmp", "proc"})
+        dirs = sorted({os.path.dirname(entry[0]) for entry in files} - {"", "dev", "tmp", "proc"})
         for i, d in enumerate(dirs):
             cpio_entry(f, d, 0o40755, ino=20 + i)
-        for i, (name, path) in enumerate(files):
-            cpio_entry(f, name, 0o100644, open(path, "rb").read(), ino=100 + i)
+        for i, (name, path, *mode) in enumerate(files):
+            cpio_entry(f, name, 0o100000 | (mode[0] if mode else 0o644), open(path, "rb").read(), ino=100 + i)
         cpio_entry(f, "TRAILER!!!", 0)
 
 def linux_initramfs(root, out, app, modules):
