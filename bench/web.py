@@ -44,7 +44,7 @@ def first_response(host, deadline):
                 if reply.startswith(b"HTTP/1.1 200"):
                     return time.monotonic()
         except OSError:
-            time.sleep(0.002)
+            time.sleep(0.01)
     return None
 
 class Server:
@@ -316,7 +316,7 @@ def main():
                  + ", ".join(f"`{k}={v}`" for k, v in ENV.items()) + " (the request log off, so that the load measures "
                  "the server rather than the console; unikernel: `env.` kernel options, Linux: /init's --env).")
     notes.append("Cold start: from just before the VMM (or the process) is started to the first complete `200` reply "
-                 "to GET /, polled with a new connection every few ms (50 ms connect timeout); the host has a "
+                 "to GET /, polled with a new connection every 10 ms (50 ms connect timeout); the host has a "
                  "permanent neighbour entry for the guest's MAC, so no ARP retry paces it. Load: wrk 4.1 (Debian) in "
                  "the same namespace, sharing the host's CPUs with QEMU; 1 thread for 1 connection, 2 otherwise; "
                  "one untimed second of load first.")

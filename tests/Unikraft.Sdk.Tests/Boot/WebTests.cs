@@ -212,6 +212,28 @@ public sealed class WebTests
         StringAssert.Contains(result.Output, "HTTP/2 POST /items -> 201");
     }
 
+    /// <summary>
+    /// HTTPS with the certificate and key in one password-protected PKCS#12 file, as Kestrel's configuration takes it
+    /// (Certificate:Path and Certificate:Password): the image's OpenSSL decrypts it and curl verifies the chain.
+    /// </summary>
+    [TestMethod]
+    public async Task GivenAPfxCertificate_KestrelServesTls()
+    {
+        HostTools.Require("curl");
+        await using var vm = WebVm.Start(BootTarget.Of(BootTarget.QemuX64), kernelArgs: "env.Kestrel__Endpoints__Https__Url=https://*:8443 " +
+            $"env.Kestrel__Endpoints__Https__Certificate__Path=/certs/server.pfx env.Kestrel__Endpoints__Https__Certificate__Password={TestCertificates.PfxPassword}");
+        await vm.WaitUntilServingAsync();
+
+        CommandResult h2 = Command.Run("curl", ["-sS", "--max-time", "60", "--cacert", TestCertificates.CaFile, "--resolve", $"localhost:{vm.HttpsPort}:127.0.0.1",
+            "-w", "\n%{http_version} %{ssl_verify_result}", "--http2", $"https://localhost:{vm.HttpsPort}/protocol"], timeout: TimeSpan.FromMinutes(2));
+        CommandResult result = await vm.ShutdownAsync();
+
+        Assert.AreEqual(0, h2.ExitCode, h2 + "\n" + result);
+        Assert.AreEqual("HTTP/2\n2 0", h2.Output.Trim(), "h2 by ALPN, the chain of the PFX's certificate verified");
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "Now listening on: https://[::]:8443");
+    }
+
     private static async Task<(long Bytes, long Mismatches)> DownloadAsync(HttpClient http, long count)
     {
         using HttpResponseMessage response = await http.GetAsync($"/bytes/{count}", HttpCompletionOption.ResponseHeadersRead);

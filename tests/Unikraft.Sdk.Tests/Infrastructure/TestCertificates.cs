@@ -1,5 +1,6 @@
 // TLS certificates made at test time (never committed): a CA of this test run and a server certificate for
-// localhost and 127.0.0.1 that it signed, written as PEM files once per run for images that bundle them.
+// localhost and 127.0.0.1 that it signed, written once per run for images that bundle them: as PEM files and as a
+// password-protected PKCS#12 (PFX) file.
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -10,7 +11,13 @@ internal static class TestCertificates
 {
     private static readonly Lazy<(string Server, string CaFile)> Made = new(Make);
 
-    /// <summary>A folder holding only the server's cert.pem and key.pem (PKCS#8), to bundle into an image.</summary>
+    /// <summary>The password of the server's server.pfx.</summary>
+    public const string PfxPassword = "unikraft-test";
+
+    /// <summary>
+    /// A folder holding only the server's cert.pem and key.pem (PKCS#8), and the same certificate and key as server.pfx
+    /// (PKCS#12, AES-256 encrypted with <see cref="PfxPassword"/>), to bundle into an image.
+    /// </summary>
     public static string ServerFolder => Made.Value.Server;
 
     /// <summary>The CA certificate (PEM) that clients trust, e.g. curl --cacert.</summary>
@@ -44,6 +51,8 @@ internal static class TestCertificates
 
         File.WriteAllText(Path.Combine(server, "cert.pem"), certificate.ExportCertificatePem() + "\n");
         File.WriteAllText(Path.Combine(server, "key.pem"), serverKey.ExportPkcs8PrivateKeyPem() + "\n");
+        using X509Certificate2 withKey = certificate.CopyWithPrivateKey(serverKey);
+        File.WriteAllBytes(Path.Combine(server, "server.pfx"), withKey.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, PfxPassword));
         string caFile = Path.Combine(folder, "ca.pem");
         File.WriteAllText(caFile, ca.ExportCertificatePem() + "\n");
         return (server, caFile);
