@@ -301,6 +301,8 @@ switch (mode)
         return ExhaustionProbe.Enospc();
     case "threadlimit":
         return ExhaustionProbe.ThreadLimit();
+    case "syscall-fuzz":
+        return SyscallFuzzProbe.Run(args);
     case "kheap":
         return ExhaustionProbe.KernelHeap();
     case "sleep":

@@ -204,6 +204,16 @@ int uk_vm_add(uptr start, usize len, int prot, int flags)
     return 0;
 }
 
+/* The pages [start, *end) of a call on the program's memory, as Linux bounds them: start page-aligned, the length
+ * rounded up to pages without wrapping, all of it in the program's half. False otherwise. */
+static bool user_range(uptr start, usize len, uptr *end)
+{
+    if (start & (UK_PAGE_SIZE - 1) || start > UK_USER_TOP || len > UK_USER_TOP - start)
+        return false;
+    *end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
+    return true;
+}
+
 static uptr find_gap(uptr hint, usize len)
 {
     uptr cand = hint >= UK_USER_MMAP_BASE ? hint : UK_USER_MMAP_BASE;
@@ -221,6 +231,8 @@ long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
 {
     if (len == 0)
         return -EINVAL;
+    if (len > UK_USER_TOP - UK_USER_MMAP_BASE)
+        return -ENOMEM;
     len = UK_ALIGN_UP(len, UK_PAGE_SIZE);
     uptr addr;
     if (fixed) {
@@ -243,9 +255,9 @@ long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
 
 int uk_vm_munmap(uptr start, usize len)
 {
-    if (start & (UK_PAGE_SIZE - 1) || len == 0)
+    uptr end;
+    if (!user_range(start, len, &end) || len == 0)
         return -EINVAL;
-    uptr end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
     for (int i = lower_bound(start); i < nareas && areas[i].start < end; i++)
         if (areas[i].flags & UK_VM_IMAGE)
             return -EINVAL;
@@ -261,9 +273,11 @@ int uk_vm_munmap(uptr start, usize len)
 
 int uk_vm_mprotect(uptr start, usize len, int prot)
 {
+    uptr end;
     if (start & (UK_PAGE_SIZE - 1))
         return -EINVAL;
-    uptr end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
+    if (!user_range(start, len, &end))
+        return -ENOMEM;
     /* Linux: the whole range must be mapped. */
     for (uptr va = start; va < end;) {
         struct vma *v = find(va);
@@ -294,28 +308,39 @@ int uk_vm_mprotect(uptr start, usize len, int prot)
 
 int uk_vm_discard(uptr start, usize len)
 {
-    uptr end = start + UK_ALIGN_UP(len, UK_PAGE_SIZE);
-    for (uptr va = start; va < end; va += UK_PAGE_SIZE) {
-        struct vma *v = find(va);
-        if (!v)
+    uptr end;
+    if (!user_range(start, len, &end))
+        return start + len < start ? -EINVAL : -ENOMEM;
+    bool gap = false;
+    /* Area by area: a huge range over little memory costs what is mapped, not its length. As Linux, the mapped
+     * parts are discarded and a gap anywhere makes the answer ENOMEM. */
+    uptr covered = start;
+    for (int i = lower_bound(start); i < nareas && areas[i].start < end; i++) {
+        uptr from = UK_MAX(areas[i].start, start), to = UK_MIN(areas[i].end, end);
+        if (from != covered)
+            gap = true;
+        covered = to;
+        if (!(areas[i].flags & UK_VM_IMAGE)) {
+            release_pages(from, to, areas[i].flags);
             continue;
-        u64 pa;
-        if (v->flags & UK_VM_IMAGE) {
+        }
+        for (uptr va = from; va < to; va += UK_PAGE_SIZE) {
+            u64 pa;
             if (uk_page_query(va, &pa, NULL))
                 uk_memset(uk_phys_to_virt(pa), 0, UK_PAGE_SIZE);
-        } else {
-            release_pages(va, va + UK_PAGE_SIZE, v->flags);
         }
     }
-    return 0;
+    return gap || covered != end ? -ENOMEM : 0;
 }
 
 long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move)
 {
+    if ((old & (UK_PAGE_SIZE - 1)) || newlen == 0 || newlen > UK_USER_TOP || oldlen > UK_USER_TOP)
+        return -EINVAL;
     oldlen = UK_ALIGN_UP(oldlen, UK_PAGE_SIZE);
     newlen = UK_ALIGN_UP(newlen, UK_PAGE_SIZE);
     struct vma *v = find(old);
-    if (!v || (old & (UK_PAGE_SIZE - 1)) || newlen == 0 || v->end < old + oldlen || (v->flags & UK_VM_IMAGE))
+    if (!v || old > UK_USER_TOP - oldlen || v->end < old + oldlen || (v->flags & UK_VM_IMAGE))
         return -EFAULT;
     if (newlen <= oldlen) {
         if (newlen < oldlen)

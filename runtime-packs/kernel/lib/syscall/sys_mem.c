@@ -29,8 +29,8 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
         uk_pr_warn("mmap of a file (fd %ld) is not supported\n", fd);
         return -ENODEV;
     }
-    if (len <= 0)
-        return -EINVAL;
+    if (len == 0)
+        return -EINVAL; /* a "negative" length is a huge one: ENOMEM, as Linux */
     if (flags & MAP_FIXED_NOREPLACE) {
         long r = uk_vm_mmap(addr, len, to_prot(prot), UK_VM_ANON, false);
         if (r >= 0 && r != addr) {
