@@ -74,7 +74,9 @@ public static class Arm64Image
         }
 
         ulong baseAddress = loads.Min(s => s.VirtualAddress);
-        ulong fileEnd = loads.Max(s => s.VirtualAddress + s.FileSize) - baseAddress;
+        // The file ends with the last initialised byte: zero-filled segments (the kernel's .bss, placed last by the
+        // linker script) and the zero-filled ends of the others are memory the header's image_size covers.
+        ulong fileEnd = loads.Where(s => s.FileSize > 0).Select(s => s.VirtualAddress + s.FileSize).DefaultIfEmpty(baseAddress).Max() - baseAddress;
         ulong memoryEnd = loads.Max(s => s.VirtualAddress + s.MemorySize) - baseAddress;
         if (fileEnd < HeaderSize || fileEnd > MaximumFileSize)
         {

@@ -9,6 +9,8 @@ namespace Unikraft.Sdk.Tasks;
 /// <param name="OutputImage">The image to write.</param>
 /// <param name="KeepDebugSymbols">False adds <c>--strip-debug</c>.</param>
 /// <param name="HasCrtBeginEnd">The pack has crtbeginT.o and crtend.o: link them after crti.o and before crtn.o.</param>
+/// <param name="Networking">True links the kernel core with its network stack (libukcore.a), false the one without
+/// (libukcore-nonet.a); see <see cref="KernelNetworking"/>.</param>
 public sealed record LinkInputs(
     string NativeDirectory,
     string LdEmulation,
@@ -16,7 +18,8 @@ public sealed record LinkInputs(
     IReadOnlyList<string> NativeLibraries,
     string OutputImage,
     bool KeepDebugSymbols,
-    bool HasCrtBeginEnd = false);
+    bool HasCrtBeginEnd = false,
+    bool Networking = true);
 
 /// <summary>Turns <see cref="LinkInputs"/> into the exact argument list that <c>ld</c> receives.</summary>
 public static class LinkCommandLine
@@ -27,6 +30,10 @@ public static class LinkCommandLine
     /// <summary>True when the pack in <paramref name="nativeDirectory"/> has both <see cref="CrtBegin"/> and <see cref="CrtEnd"/>.</summary>
     public static bool PackHasCrtBeginEnd(string nativeDirectory) =>
         File.Exists(Path.Combine(nativeDirectory, CrtBegin)) && File.Exists(Path.Combine(nativeDirectory, CrtEnd));
+
+    /// <summary>True when the pack in <paramref name="nativeDirectory"/> has the kernel core without networking (older packs do not).</summary>
+    public static bool PackHasNoNetworkCore(string nativeDirectory) =>
+        File.Exists(Path.Combine(nativeDirectory, KernelNetworking.NoNetworkCoreArchive));
 
     /// <summary>True for the inputs ld can link statically: archives and objects.</summary>
     public static bool IsLinkable(string path) =>
@@ -43,7 +50,8 @@ public static class LinkCommandLine
             // libukcompat.a's bisecting pthread_getattr_np for the main thread in front of musl's page-by-page probe.
             "--wrap=pthread_getattr_np",
             "-T", Pack("unikraft.ld"), "-o", inputs.OutputImage,
-            "--whole-archive", Pack("libukcore.a"), "--no-whole-archive",
+            "--whole-archive", Pack(inputs.Networking ? KernelNetworking.CoreArchive : KernelNetworking.NoNetworkCoreArchive),
+            "--no-whole-archive",
             Pack("crt1.o"), Pack("crti.o"), inputs.ApplicationObject,
         };
         // GCC's crtbeginT.o/crtend.o (arm64 packs) bracket the program's objects like gcc -static places them.

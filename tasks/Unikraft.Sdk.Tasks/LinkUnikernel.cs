@@ -51,6 +51,15 @@ public sealed class LinkUnikernel : UnikraftTask
     /// <summary>The image format of the pack: <c>elf</c> (default) or <c>arm64-image</c>.</summary>
     public string ImageFormat { get; set; } = ImageFormats.Elf;
 
+    /// <summary>UnikraftNetworking: <c>true</c> links the kernel's network stack, <c>false</c> leaves it out, <c>auto</c>
+    /// (default) links it when the program can use it (<see cref="KernelNetworking"/>). A pack without
+    /// libukcore-nonet.a always links it.</summary>
+    public string Networking { get; set; } = KernelNetworking.Auto;
+
+    /// <summary>Whether the image got the network stack.</summary>
+    [Output]
+    public bool NetworkingLinked { get; private set; }
+
     /// <summary>The linked ELF with its symbols, <c>&lt;image&gt;.elf</c> next to the image.</summary>
     [Output]
     public string LinkedElf { get; private set; } = "";
@@ -69,6 +78,12 @@ public sealed class LinkUnikernel : UnikraftTask
         {
             throw new UnikraftException(nameof(Strings.InvalidPropertyValue), nameof(ImageFormat), ImageFormat,
                 $"expected {string.Join(" or ", ImageFormats.All)}.");
+        }
+
+        if (!KernelNetworking.IsValid(Networking))
+        {
+            throw new UnikraftException(nameof(Strings.InvalidPropertyValue), "UnikraftNetworking", Networking,
+                $"expected {KernelNetworking.Auto}, {KernelNetworking.Yes} or {KernelNetworking.No}.");
         }
 
         string linker = ExecutableSearch.Find(Linker)
@@ -91,9 +106,11 @@ public sealed class LinkUnikernel : UnikraftTask
         string elf = image + ElfSuffix;
         string? objcopy = convert || Debug ? null : ExecutableSearch.Find(ObjCopy)
             ?? throw new UnikraftException(nameof(Strings.ObjCopyNotFound), ObjCopy, UnikraftTarget.BinutilsDebianPackage(ObjCopy));
-        LinkerArguments = [.. LinkCommandLine.Build(new LinkInputs(
-            RuntimePackNativeDirectory, LdEmulation, NativeObject, libraries, elf, Debug,
-            LinkCommandLine.PackHasCrtBeginEnd(RuntimePackNativeDirectory)))];
+        string mode = Networking.ToLowerInvariant();
+        bool networking = mode == KernelNetworking.Yes || !LinkCommandLine.PackHasNoNetworkCore(RuntimePackNativeDirectory);
+        var inputs = new LinkInputs(RuntimePackNativeDirectory, LdEmulation, NativeObject, libraries, elf, Debug,
+            LinkCommandLine.PackHasCrtBeginEnd(RuntimePackNativeDirectory), networking);
+        LinkerArguments = [.. LinkCommandLine.Build(inputs)];
         Directory.CreateDirectory(Path.GetDirectoryName(image)!);
         File.Delete(image);
         File.Delete(elf);
@@ -103,6 +120,17 @@ public sealed class LinkUnikernel : UnikraftTask
         try
         {
             Link(linker, elf);
+            if (!networking && mode == KernelNetworking.Auto &&
+                KernelNetworking.FindUse(KernelNetworking.DefinedSymbols(File.ReadAllBytes(elf))) is string use)
+            {
+                LogMessage(MessageImportance.Normal, $"The program uses the network ({use}): linking the kernel's network stack");
+                networking = true;
+                LinkerArguments = [.. LinkCommandLine.Build(inputs with { Networking = true })];
+                LogMessage(MessageImportance.Normal, LinkCommandLine.Format(linker, LinkerArguments));
+                File.Delete(elf);
+                Link(linker, elf);
+            }
+
             AppInfo.Patch(elf, AppName, DefaultCommandLine);
             if (convert)
             {
@@ -132,6 +160,7 @@ public sealed class LinkUnikernel : UnikraftTask
         }
 
         LinkedElf = elf;
+        NetworkingLinked = networking;
     }
 
     /// <summary>The image without .symtab and .strtab (0.7 MB of a Hello's 2 MB); its loaded bytes are the ELF's.</summary>

@@ -88,6 +88,38 @@ public sealed class Arm64ImageTests
     }
 
     [TestMethod]
+    public void GivenAZeroFilledSegmentLast_TheFileEndsWithTheLastInitialisedByte()
+    {
+        // As unikraft_arm64.ld places the kernel's .bss: a PT_LOAD of its own, after every initialised byte.
+        HostTools.Require("aarch64-linux-gnu-as", "aarch64-linux-gnu-ld");
+        string folder = NativeFixtures.NewFolder("arm64-bss-last");
+        string obj = NativeFixtures.AssembleAArch64(folder, "kernel", File.ReadAllText(NativeFixtures.FixtureSource("arm64-kernel.S")));
+        string script = Path.Combine(folder, "bss-last.ld");
+        File.WriteAllText(script, """
+            PHDRS { text PT_LOAD FILEHDR PHDRS; data PT_LOAD; bss PT_LOAD; }
+            SECTIONS
+            {
+                . = 0x400000 + SIZEOF_HEADERS;
+                .text : { *(.text) *(.rodata) } :text
+                . = ALIGN(4096);
+                .data : { *(.data) } :data
+                . = ALIGN(4096);
+                .bss : { *(.bss) } :bss
+            }
+            """);
+        byte[] elf = File.ReadAllBytes(NativeFixtures.LinkAArch64(Path.Combine(folder, "kernel.elf"), ["-T", script, "-e", "_start", obj]));
+        ElfSegment[] loads = ElfImage.Parse(elf).LoadSegments.ToArray();
+        Assert.HasCount(3, loads);
+        Assert.AreEqual(0UL, loads[2].FileSize, "the last segment is zero-filled only");
+
+        byte[] image = Arm64Image.Convert(elf);
+
+        Assert.AreEqual(loads[1].VirtualAddress + loads[1].FileSize - 0x400000, (ulong)image.Length, "the file ends with .data");
+        Assert.AreEqual((loads[2].VirtualAddress + loads[2].MemorySize - 0x400000 + 4095) / 4096 * 4096,
+            BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(16)), "image_size covers the zero-filled segment");
+    }
+
+    [TestMethod]
     public void GivenAnX86Elf_ItIsRefusedWithUKSDK1035()
     {
         string x86 = ElfImageTests.BuildImage("arm64-wrong-machine", "");

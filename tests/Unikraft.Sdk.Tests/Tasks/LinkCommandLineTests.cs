@@ -57,6 +57,28 @@ public sealed class LinkCommandLineTests
     }
 
     [TestMethod]
+    public void GivenNoNetworking_ItLinksTheKernelCoreWithoutTheNetworkStack()
+    {
+        string[] arguments = [.. LinkCommandLine.Build(Inputs(keepDebugSymbols: false) with { Networking = false })];
+        int core = Array.IndexOf(arguments, "--whole-archive") + 1;
+        Assert.AreEqual("/pack/libukcore-nonet.a", arguments[core]);
+        CollectionAssert.DoesNotContain(arguments, "/pack/libukcore.a");
+        CollectionAssert.AreEqual(
+            LinkCommandLine.Build(Inputs(keepDebugSymbols: false)).Where((_, i) => i != core).ToArray(),
+            arguments.Where((_, i) => i != core).ToArray(),
+            "Only the kernel core changes.");
+    }
+
+    [TestMethod]
+    public void GivenAPackFolder_TheCoreWithoutNetworkingCountsOnlyWhenItExists()
+    {
+        string pack = NativeFixtures.NewFolder("nonet");
+        Assert.IsFalse(LinkCommandLine.PackHasNoNetworkCore(pack));
+        File.WriteAllText(Path.Combine(pack, "libukcore-nonet.a"), "");
+        Assert.IsTrue(LinkCommandLine.PackHasNoNetworkCore(pack));
+    }
+
+    [TestMethod]
     public void GivenDebug_ItKeepsDebugSymbols()
     {
         IReadOnlyList<string> arguments = LinkCommandLine.Build(Inputs(keepDebugSymbols: true));

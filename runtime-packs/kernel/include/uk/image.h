@@ -6,7 +6,7 @@
 
 extern char __uk_image_start[], __uk_image_end[];
 extern char __uk_text_start[], __uk_text_end[], __uk_rodata_start[], __uk_rodata_end[];
-extern char __uk_data_start[], __uk_data_end[];
+extern char __uk_data_start[], __uk_data_end[], __uk_bss_start[], __uk_bss_end[];
 extern char __prog_text_start[], __prog_text_end[], __prog_rodata_start[], __prog_rodata_end[];
 extern char __prog_data_start[], __prog_data_end[], __prog_bss_start[], __prog_bss_end[];
 /* The program's entry (musl's _start) and its ELF header. */

@@ -48,6 +48,7 @@ static void map_image(void)
     map_image_range(__uk_text_start, __uk_text_end, R | X, false);
     map_image_range(__uk_rodata_start, __uk_rodata_end, R, false);
     map_image_range(__uk_data_start, __uk_data_end, R | W, false);
+    map_image_range(__uk_bss_start, __uk_bss_end, R | W, false);
     uk_paging_activate();
     /* The loader zero-fills .bss, but do not rely on every loader doing so. */
     uk_memset(__prog_bss_start, 0, __prog_bss_end - __prog_bss_start);
