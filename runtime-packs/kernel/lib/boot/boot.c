@@ -105,6 +105,7 @@ UK_NORETURN void uk_boot_main(void)
     uk_cmdline_parse(cmdline, uk_app_name, &cl);
     uk_time_init();
     uk_stack_guard_init(); /* with the clock, for entropy where the CPU has no random instruction */
+    uk_pr_info("protections: %s, W^X image, stack protector\n", uk_arch_protections());
     uk_console_irq_init();
     uk_timeline_mark(UK_TL_CLOCK);
     init_files();
@@ -124,8 +125,8 @@ UK_NORETURN void uk_boot_main(void)
     uk_brk_init((uptr)__uk_image_end + UK_PAGE_SIZE);
     uptr sp = uk_initstack_build(&cl, (uptr)_start);
     if (uk_boot_selftest) {
-        uk_printk("[uk] self-test %s: kernel-context violation on program memory (stack %#lx, code %#lx), protections: "
-                  "%s\n",
+        uk_printk("[uk] self-test %s: breaking a kernel protection on purpose (program stack %#lx, program code %#lx; "
+                  "CPU protections: %s)\n",
                   uk_boot_selftest, sp, (uptr)_start, uk_arch_protections());
         if (!uk_boot_selftest_entry()(uk_boot_selftest, sp, (uptr)_start))
             uk_panic("uk.selftest=%s: no such self-test", uk_boot_selftest);

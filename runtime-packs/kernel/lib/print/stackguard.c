@@ -18,6 +18,6 @@ __attribute__((no_stack_protector)) void uk_stack_guard_init(void)
 
 UK_NORETURN void uk_stack_chk_fail(void)
 {
-    uk_panic("stack protector: kernel stack smashed in the function returning to %p",
+    uk_panic("stack protector: kernel stack smashed in the function at %p (its canary changed)",
              __builtin_extract_return_addr(__builtin_return_address(0)));
 }
