@@ -171,6 +171,14 @@ bool uk_user_copy_to(void *udst, const void *src, usize len)
     return true;
 }
 
+/* The linker script's brackets (image.h): no bundled files to unpack at boot, no self-test (entry NULL). */
+const char __uk_initrd_start[1], __uk_initrd_end[1];
+const uk_selftest_fn __uk_selftest_start[1], __uk_selftest_end[1];
+
+void uk_user_copy_checked(void *dst, const void *src, usize len) { uk_memcpy(dst, src, len); }
+
+void uk_user_fill_checked(void *udst, int c, usize len) { uk_memset(udst, c, len); }
+
 void uk_arch_wait_for_interrupt(void) { fz_host_crash("the kernel waited for an interrupt"); }
 
 /* The harness is no emulated CPU: queue handshakes use the CPU's barrier only. */

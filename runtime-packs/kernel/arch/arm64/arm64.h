@@ -18,6 +18,10 @@ void uk_arch_trap_bad(struct uk_trapframe *f);
 /* early_arm64.c: the identity and image tables the boot code enables the MMU with. */
 u64 uk_arch_early_tables(u64 image_pa, u64 fdt_pa);
 
+/* protect_arm64.c: PAN, PXN */
+void uk_arm64_protect_init(void);
+void uk_arm64_protect_check_abort(const struct uk_trapframe *f, u32 ec, uptr addr);
+
 /* gic_arm64.c */
 void uk_arch_gic_init(void);
 void uk_arch_gic_enable(int intid);

@@ -78,6 +78,7 @@ void uk_arch_cpu_init(void)
     /* EL0 may read the virtual and physical counters (clock_gettime without a syscall). */
     uk_sysreg_write(cntkctl_el1, 3);
     uk_isb();
+    uk_arm64_protect_init();
 }
 
 usize uk_arch_fpstate_size(void) { return UK_ALIGN_UP(FPSIMD_SIZE, 64); }

@@ -27,7 +27,8 @@ static u64 l1_low[512] __attribute__((aligned(4096)));
 static u64 l2_image[512] __attribute__((aligned(4096)));
 static u64 l1_direct[512] __attribute__((aligned(4096)));
 
-static void clean_invalidate(const void *p, usize len)
+/* The MMU is off here: no stack protector, whose canary lives at a virtual address. */
+__attribute__((no_stack_protector)) static void clean_invalidate(const void *p, usize len)
 {
     u64 ctr = uk_sysreg_read(ctr_el0);
     usize line = 4UL << ((ctr >> 16) & 0xf);
@@ -36,7 +37,7 @@ static void clean_invalidate(const void *p, usize len)
     uk_dsb(sy);
 }
 
-u64 uk_arch_early_tables(u64 image_pa, u64 fdt_pa)
+__attribute__((no_stack_protector)) u64 uk_arch_early_tables(u64 image_pa, u64 fdt_pa)
 {
     const u64 normal = D_AF | D_SH_INNER | D_ATTR(ATTR_NORMAL);
     const u64 device = D_AF | D_ATTR(ATTR_DEVICE) | D_PXN | D_UXN;

@@ -51,6 +51,8 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     if (!uk_user_access_ok((void *)frame_addr, sp - frame_addr, true))
         return false;
 
+    /* The frame is written in place: a user-access window (PAN) over the checked frame, nothing blocks. */
+    uk_arch_user_access_begin();
     struct rt_sigframe_k *fr = (struct rt_sigframe_k *)frame_addr;
     uk_memset(fr, 0, sizeof(*fr));
     ((u64 *)record)[0] = f->x[29];
@@ -77,6 +79,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
         next += 4;
     }
     next[0] = next[1] = 0;
+    uk_arch_user_access_end();
 
     f->x[0] = (u64)sig;
     f->x[1] = (u64)&fr->info;
@@ -96,9 +99,13 @@ long sys_rt_sigreturn(void)
     struct rt_sigframe_k *fr = (struct rt_sigframe_k *)f->sp;
     if ((f->sp & 15) || !uk_user_access_ok(fr, sizeof(*fr), false))
         goto bad;
+    /* The frame is read in place, in a user-access window (PAN) over what was checked. */
+    uk_arch_user_access_begin();
     const struct sigcontext_k *mc = &fr->uc.mc;
-    if (mc->pc >= UK_USER_TOP || (mc->sp & 15) || mc->sp >= UK_USER_TOP)
+    if (mc->pc >= UK_USER_TOP || (mc->sp & 15) || mc->sp >= UK_USER_TOP) {
+        uk_arch_user_access_end();
         goto bad;
+    }
     const u32 *fp = (const u32 *)mc->reserved;
     if (fp[0] == FPSIMD_MAGIC && fp[1] == FPSIMD_SIZE)
         uk_arch_fpu_restore((void *)fp);
@@ -107,7 +114,9 @@ long sys_rt_sigreturn(void)
     f->sp = mc->sp;
     f->pc = mc->pc;
     f->pstate = mc->pstate & UK_PSTATE_NZCV;
-    t->sigmask = fr->uc.sigmask & ~((1UL << (UK_SIGKILL - 1)) | (1UL << (UK_SIGSTOP - 1)));
+    u64 sigmask = fr->uc.sigmask;
+    uk_arch_user_access_end();
+    t->sigmask = sigmask & ~((1UL << (UK_SIGKILL - 1)) | (1UL << (UK_SIGSTOP - 1)));
     return (long)f->x[0]; /* the dispatcher stores this back into x0 */
 bad:
     uk_printk("[uk] rt_sigreturn with a corrupt signal frame at %#lx\n", (u64)fr);

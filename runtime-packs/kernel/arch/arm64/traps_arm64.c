@@ -54,6 +54,8 @@ static void abort(struct uk_trapframe *f, u32 ec)
         uk_signal_fault(f, UK_SIGBUS, 1 /* BUS_ADRALN */, addr);
         return;
     }
+    if (!user)
+        uk_arm64_protect_check_abort(f, ec, addr); /* PAN, PXN, W^X */
     int access = UK_PROT_READ;
     if (ec == EC_IABT_LOW || ec == EC_IABT_CUR)
         access = UK_PROT_EXEC;

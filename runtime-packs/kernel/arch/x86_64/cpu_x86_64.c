@@ -103,6 +103,7 @@ void uk_arch_cpu_init(void)
     have_rdrand = cpuid1_ecx & (1u << 30);
     gdt_tables_init();
     have_fsgsbase = uk_arch_fpu_init(cpuid1_ecx);
+    uk_x86_protect_init();
 
     uk_arch_cpu0.self = &uk_arch_cpu0;
     uk_wrmsr(UK_MSR_GS_BASE, (u64)&uk_arch_cpu0);

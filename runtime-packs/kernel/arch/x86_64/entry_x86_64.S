@@ -122,7 +122,10 @@ uk_arch_trap_common:
     jz 1f
     swapgs
 1:  cld
-    PUSH_REGS
+    testb $1, uk_x86_smap(%rip)     /* SMAP: the program may have set AC; the kernel runs with it clear */
+    jz 4f
+    clac
+4:  PUSH_REGS
     movq %rsp, %rdi
     call uk_arch_trap
     /* fall through */
@@ -145,7 +148,7 @@ uk_arch_trap_return:
     iretq
 
 /* The `syscall` instruction lands here: RCX = user RIP, R11 = user RFLAGS, on the user stack,
- * with interrupts masked by FMASK. Build a full frame on the thread's kernel stack. */
+ * with interrupts masked and AC cleared by FMASK. Build a full frame on the thread's kernel stack. */
     .balign 16
     .globl uk_arch_syscall_entry
 uk_arch_syscall_entry:

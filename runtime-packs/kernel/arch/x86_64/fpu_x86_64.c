@@ -46,8 +46,6 @@ bool uk_arch_fpu_init(u32 cpuid1_ecx)
         have_fsgsbase = true;
         cr4 |= 1UL << 16;
     }
-    if (b & (1u << 7))
-        cr4 |= 1UL << 20; /* SMEP: the kernel never executes program pages */
     __asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
 
     if (have_xsave) {

@@ -57,6 +57,8 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     if (!uk_user_access_ok((void *)frame_addr, fp + fpsize + 4 - frame_addr, true))
         return false;
 
+    /* The frame is written in place: a user-access window (SMAP) over the checked frame, nothing blocks. */
+    uk_arch_user_access_begin();
     /* FPU state: live in the registers of the current thread. */
     uk_memset((void *)fp, 0, fpsize);
     uk_arch_fpu_save((void *)fp);
@@ -88,6 +90,7 @@ bool uk_arch_signal_setup(struct uk_trapframe *f, int sig, const struct uk_sigin
     mc->cr2 = f->vector == 14 ? si->addr : 0;
     mc->fpstate = fp;
     fr->uc.sigmask = oldmask;
+    uk_arch_user_access_end();
 
     f->rip = sa->handler;
     f->rsp = frame_addr;
@@ -109,25 +112,37 @@ long sys_rt_sigreturn(void)
     struct rt_sigframe_k *fr = (struct rt_sigframe_k *)(f->rsp - 8);
     if (!uk_user_access_ok(fr, sizeof(*fr), false))
         goto bad;
+    /* The frame is read in place, in user-access windows (SMAP) over what was checked. */
     const struct sigcontext_k *mc = &fr->uc.mc;
-    if (mc->rip >= UK_USER_TOP)
+    uk_arch_user_access_begin();
+    u64 rip = mc->rip, fpstate = mc->fpstate;
+    uk_arch_user_access_end();
+    if (rip >= UK_USER_TOP)
         goto bad;
-    if (mc->fpstate) {
+    if (fpstate) {
         usize fpsize = uk_arch_fpstate_size();
-        if ((mc->fpstate & 63) || !uk_user_access_ok((void *)mc->fpstate, fpsize, true) ||
-            !uk_arch_fpu_sanitize((void *)mc->fpstate, fpsize))
+        if ((fpstate & 63) || !uk_user_access_ok((void *)fpstate, fpsize, true))
             goto bad;
-        uk_arch_fpu_restore((void *)mc->fpstate);
+        uk_arch_user_access_begin();
+        bool ok = uk_arch_fpu_sanitize((void *)fpstate, fpsize);
+        if (ok)
+            uk_arch_fpu_restore((void *)fpstate);
+        uk_arch_user_access_end();
+        if (!ok)
+            goto bad;
     }
+    uk_arch_user_access_begin();
     f->r8 = mc->r8, f->r9 = mc->r9, f->r10 = mc->r10, f->r11 = mc->r11;
     f->r12 = mc->r12, f->r13 = mc->r13, f->r14 = mc->r14, f->r15 = mc->r15;
     f->rdi = mc->rdi, f->rsi = mc->rsi, f->rbp = mc->rbp, f->rbx = mc->rbx;
-    f->rdx = mc->rdx, f->rax = mc->rax, f->rcx = mc->rcx, f->rsp = mc->rsp, f->rip = mc->rip;
+    f->rdx = mc->rdx, f->rax = mc->rax, f->rcx = mc->rcx, f->rsp = mc->rsp, f->rip = rip;
     f->rflags = (mc->eflags & UK_RFLAGS_USER_MASK) | UK_RFLAGS_IF | 2;
+    u64 sigmask = fr->uc.sigmask;
+    uk_arch_user_access_end();
     f->cs = UK_USER_CS;
     f->ss = UK_USER_SS;
     f->vector = 0; /* return with every register as restored (no sysret) */
-    t->sigmask = fr->uc.sigmask & ~((1UL << (UK_SIGKILL - 1)) | (1UL << (UK_SIGSTOP - 1)));
+    t->sigmask = sigmask & ~((1UL << (UK_SIGKILL - 1)) | (1UL << (UK_SIGSTOP - 1)));
     return (long)f->rax; /* the dispatcher stores this back into rax */
 bad:
     uk_printk("[uk] rt_sigreturn with a corrupt signal frame at %#lx\n", (u64)fr);

@@ -72,6 +72,8 @@ static void page_fault(struct uk_trapframe *f)
         access = UK_PROT_EXEC;
     bool user = f->cs & 3;
     int code = 1; /* SEGV_MAPERR */
+    if (!user)
+        uk_x86_protect_check_fault(f, addr); /* SMEP, SMAP, W^X */
     if (addr < UK_USER_TOP) {
         code = uk_vm_fault(addr, access);
         if (code == 0)

@@ -30,6 +30,11 @@ u64 uk_x86_pit_window_wait(u64 ticks, u64 *tsc);
 u64 uk_x86_pit_window_tsc_hz(u64 ms);
 u64 uk_x86_pit_window_age(void);
 
+/* protect_x86_64.c: SMEP and SMAP */
+extern u8 uk_x86_smap;
+void uk_x86_protect_init(void);
+void uk_x86_protect_check_fault(const struct uk_trapframe *f, uptr addr);
+
 /* ioapic_x86_64.c */
 void uk_arch_lapic_eoi(void);
 

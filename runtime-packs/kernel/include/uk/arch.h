@@ -50,6 +50,13 @@ bool uk_arch_irq_route(int irq);
  * for guests with several vCPUs), yet the device models run in another host thread: ordering against a device
  * (virtio's event-index handshake) then needs a device register access, which TCG performs under its lock. */
 bool uk_arch_emulated_by_tcg(void);
+/* The user-access window (x86_64 SMAP's stac/clac, arm64 PAN): between begin and end kernel code may read and
+ * write program pages, which it otherwise cannot. Only lib/mm's copy layer and the few places that document
+ * their window open it, after uk_user_access_ok; nothing inside may block or switch threads. */
+void uk_arch_user_access_begin(void);
+void uk_arch_user_access_end(void);
+/* The protections in force between kernel and program ("SMEP SMAP", "PAN PXN", …), for the boot log. */
+const char *uk_arch_protections(void);
 
 /* Page protections, architecture-neutral. */
 #define UK_PROT_READ 1

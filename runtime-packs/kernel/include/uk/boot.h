@@ -3,6 +3,7 @@
 #ifndef UK_BOOT_H
 #define UK_BOOT_H
 #include <uk/appinfo.h>
+#include <uk/image.h>
 #include <uk/types.h>
 
 #define UK_MAX_ARGS 256
@@ -24,6 +25,17 @@ bool uk_cmdline_has_user_content(const char *line);
 extern u64 uk_boot_walltime_ns;
 /* uk.boottimer: tell the VMM when the program starts (uk_plat_boot_done; Firecracker's boot timer). */
 extern bool uk_boot_timer;
+/* uk.selftest=NAME: the kernel self-test to run before the program starts, NULL when absent. */
+extern const char *uk_boot_selftest;
+/* The kernel self-test (lib/selftest): an object the SDK links only into self-test images (UnikraftKernelSelfTest)
+ * registers its entry in .uk.selftest (image.h's __uk_selftest_start), so a production image has none and refuses
+ * uk.selftest=. It breaks one of the kernel's protections on purpose from kernel context: reads or writes program
+ * memory at udata outside the copy layer, executes the program's code at ucode, smashes its own stack or breaks
+ * the image's W^X; the CPU's fault (or the stack check) must then panic with a report naming the protection. */
+static inline uk_selftest_fn uk_boot_selftest_entry(void)
+{
+    return (uptr)__uk_selftest_end > (uptr)__uk_selftest_start ? __uk_selftest_start[0] : NULL;
+}
 /* Writes /etc/passwd, group, hosts and hostname into the root file system. */
 void uk_boot_etc_files(void);
 /* Builds argc/argv/envp/auxv on a new user stack; returns the initial stack pointer. */

@@ -20,8 +20,13 @@ struct elf64_ehdr {
     u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
 };
 extern const struct elf64_ehdr __ehdr_start;
-/* The bundled files (a cpio archive), absent when nothing was bundled. */
-extern const char _binary_ukinitrd_cpio_start[] __attribute__((weak));
-extern const char _binary_ukinitrd_cpio_end[] __attribute__((weak));
+/* The bundled files (a cpio archive), empty when nothing was bundled. Bracketed by the linker script rather than
+ * reached through weak symbols: arm64's compiler loads a weak symbol's address from the GOT, which the linker
+ * puts in the program's data (writable by the program, unreadable by the kernel under PAN). */
+extern const char __uk_initrd_start[], __uk_initrd_end[];
+/* The kernel self-test's entry (lib/selftest), present only in images linked with UnikraftKernelSelfTest: it
+ * breaks the protection NAME on purpose (boot.h's uk.selftest=), false for an unknown NAME. */
+typedef bool (*uk_selftest_fn)(const char *name, uptr udata, uptr ucode);
+extern const uk_selftest_fn __uk_selftest_start[], __uk_selftest_end[];
 
 #endif

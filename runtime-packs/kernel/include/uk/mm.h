@@ -86,6 +86,11 @@ bool uk_user_copy_from(void *dst, const void *usrc, usize len);
 /* A copy to or from program memory that uk_user_access_ok accepted with nothing blocking since (so nothing
  * could unmap it): many small copies of one checked buffer without checking each. */
 void uk_user_copy_checked(void *dst, const void *src, usize len);
+/* memset of program memory that uk_user_access_ok accepted, on the same terms. */
+void uk_user_fill_checked(void *udst, int c, usize len);
+/* Code that reads or writes a checked user structure field by field (signal frames, futex words) opens the
+ * CPU's user-access window around those accesses itself: uk_arch_user_access_begin/end (arch.h), with nothing
+ * that may block in between. */
 bool uk_user_copy_to(void *udst, const void *src, usize len);
 long uk_user_strlen(const char *us, usize max); /* -EFAULT or length */
 

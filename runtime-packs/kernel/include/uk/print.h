@@ -27,6 +27,11 @@ UK_NORETURN void uk_panic_at(const char *file, int line, const char *fmt, ...) _
             uk_panic("assertion failed: %s", #c);                                                                      \
     } while (0)
 
+/* The stack protector (stackguard.c): a per-boot random canary, set once while no checked frame is live. */
+void uk_stack_guard_init(void);
+/* gcc's __stack_chk_fail in the kernel (the build renames it): panics naming the address in the smashed function. */
+UK_NORETURN void uk_stack_chk_fail(void);
+
 /* Prints the frame-pointer chain starting at rbp (kernel addresses only). */
 void uk_backtrace(uptr rbp);
 

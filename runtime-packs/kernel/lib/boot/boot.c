@@ -50,8 +50,9 @@ static void map_image(void)
     map_image_range(__uk_data_start, __uk_data_end, R | W, false);
     map_image_range(__uk_bss_start, __uk_bss_end, R | W, false);
     uk_paging_activate();
-    /* The loader zero-fills .bss, but do not rely on every loader doing so. */
-    uk_memset(__prog_bss_start, 0, __prog_bss_end - __prog_bss_start);
+    /* The loader zero-fills .bss, but do not rely on every loader doing so. The program's pages, just mapped:
+     * through the copy layer's fill, in the user-access window (SMAP, PAN). */
+    uk_user_fill_checked(__prog_bss_start, 0, __prog_bss_end - __prog_bss_start);
 }
 
 char uk_app_name[64];
@@ -104,6 +105,8 @@ UK_NORETURN void uk_boot_main(void)
     }
     uk_cmdline_parse(cmdline, uk_app_name, &cl);
     uk_time_init();
+    uk_stack_guard_init(); /* with the clock, for entropy where the CPU has no random instruction */
+    uk_pr_info("protections: %s, W^X image, stack protector\n", uk_arch_protections());
     uk_console_irq_init();
     uk_timeline_mark(UK_TL_CLOCK);
     init_files();
@@ -122,6 +125,15 @@ UK_NORETURN void uk_boot_main(void)
     uk_vm_set_commit_limit(free_bytes - UK_MIN(free_bytes / 8, (usize)64 << 20) - ((usize)1 << 20));
     uk_brk_init((uptr)__uk_image_end + UK_PAGE_SIZE);
     uptr sp = uk_initstack_build(&cl, (uptr)_start);
+    if (uk_boot_selftest) {
+        uk_printk("[uk] self-test %s: breaking a kernel protection on purpose (program stack %#lx, program code %#lx; "
+                  "CPU protections: %s)\n",
+                  uk_boot_selftest, sp, (uptr)_start, uk_arch_protections());
+        if (!uk_boot_selftest_entry()(uk_boot_selftest, sp, (uptr)_start))
+            uk_panic("uk.selftest=%s: no such self-test", uk_boot_selftest);
+        uk_panic("uk.selftest=%s: the violation did not fault (protections: %s)", uk_boot_selftest,
+                 uk_arch_protections());
+    }
     struct uk_trapframe frame;
     uk_memset(&frame, 0, sizeof(frame));
     UK_FRAME_PC(&frame) = (uptr)_start;

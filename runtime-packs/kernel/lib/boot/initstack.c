@@ -55,10 +55,13 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
 
     /* Program headers: where the link task recorded them, else from the image's own ELF header. */
     bool recorded = uk_appinfo.phnum != 0;
+    struct elf64_ehdr eh = {0};
+    if (!recorded) /* the ELF header is on the program's first page: read through the copy layer (SMAP, PAN) */
+        uk_user_copy_checked(&eh, &__ehdr_start, sizeof(eh));
     u64 auxv[] = {
-        AT_PHDR,        recorded ? uk_appinfo.phdr : (u64)&__ehdr_start + __ehdr_start.phoff,
-        AT_PHENT,       recorded ? uk_appinfo.phentsize : __ehdr_start.phentsize,
-        AT_PHNUM,       recorded ? uk_appinfo.phnum : __ehdr_start.phnum,
+        AT_PHDR,        recorded ? uk_appinfo.phdr : (u64)&__ehdr_start + eh.phoff,
+        AT_PHENT,       recorded ? uk_appinfo.phentsize : eh.phentsize,
+        AT_PHNUM,       recorded ? uk_appinfo.phnum : eh.phnum,
         AT_PAGESZ,      UK_PAGE_SIZE,
         AT_BASE,        0,
         AT_FLAGS,       0,
@@ -83,6 +86,7 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
     u64 *w = (u64 *)sp;
     if (!uk_user_access_ok(w, words * 8, true))
         uk_panic("cannot write the initial stack");
+    uk_arch_user_access_begin(); /* a user-access window over the checked words, as the copy layer opens */
     *w++ = cl->argc;
     for (int i = 0; i < cl->argc; i++)
         *w++ = (u64)argv_u[i];
@@ -91,5 +95,6 @@ uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
         *w++ = (u64)envp_u[i];
     *w++ = 0;
     uk_memcpy(w, auxv, sizeof(auxv));
+    uk_arch_user_access_end();
     return sp;
 }

@@ -1,6 +1,7 @@
 /* devfs.c - /dev: a registry of devices that drivers register into. Each registered device becomes a
  * node (directories made as its name needs); opening it gives a file with the driver's operations and
  * the driver's device as priv. devfs itself provides the memory devices and mounts a ramfs on /dev/shm. */
+#include <uk/arch.h>
 #include <uk/devfs.h>
 #include <uk/errno.h>
 #include <uk/klibc.h>
@@ -84,7 +85,7 @@ static long zero_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
     (void)f, (void)pos;
     if (!uk_user_access_ok(ubuf, len, true))
         return -EFAULT;
-    uk_memset(ubuf, 0, len);
+    uk_user_fill_checked(ubuf, 0, len);
     return (long)len;
 }
 
@@ -98,7 +99,9 @@ long uk_devfs_random_to_user(void *ubuf, usize len)
 {
     if (!uk_user_access_ok(ubuf, len, true))
         return -EFAULT;
+    uk_arch_user_access_begin(); /* the random bytes are generated in place, in a user-access window */
     uk_random_bytes(ubuf, len);
+    uk_arch_user_access_end();
     return (long)len;
 }
 

@@ -65,8 +65,8 @@ int uk_initrd_unpack_archive(const char *p, const char *end)
 
 void uk_initrd_unpack(void)
 {
-    const char *p = _binary_ukinitrd_cpio_start, *end = _binary_ukinitrd_cpio_end;
-    if (!p || end <= p)
+    const char *p = __uk_initrd_start, *end = __uk_initrd_end;
+    if ((uptr)end <= (uptr)p)
         return;
     uk_pr_debug("initrd: %d bundled file(s)\n", uk_initrd_unpack_archive(p, end));
 }

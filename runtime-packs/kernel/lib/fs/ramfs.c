@@ -92,16 +92,16 @@ static long file_read(struct uk_file *f, void *ubuf, usize len, u64 *pos)
     if (!uk_user_access_ok(ubuf, len, true))
         return -EFAULT;
     if (rn->contents) {
-        uk_memcpy(ubuf, rn->contents + off, len);
+        uk_user_copy_checked(ubuf, rn->contents + off, len);
     } else {
         for (usize done = 0; done < len;) {
             u64 at = off + done;
             usize in_page = at % UK_PAGE_SIZE, n = UK_MIN(len - done, UK_PAGE_SIZE - in_page);
             u8 *page = at / UK_PAGE_SIZE < rn->npages ? rn->pages[at / UK_PAGE_SIZE] : NULL;
             if (page)
-                uk_memcpy((u8 *)ubuf + done, page + in_page, n);
+                uk_user_copy_checked((u8 *)ubuf + done, page + in_page, n);
             else
-                uk_memset((u8 *)ubuf + done, 0, n);
+                uk_user_fill_checked((u8 *)ubuf + done, 0, n);
             done += n;
         }
     }
@@ -131,7 +131,7 @@ static long file_write(struct uk_file *f, const void *ubuf, usize len, u64 *pos)
             if (!*slot)
                 break;
         }
-        uk_memcpy(*slot + in_page, (const u8 *)ubuf + done, n);
+        uk_user_copy_checked(*slot + in_page, (const u8 *)ubuf + done, n);
         done += n;
     }
     if (!done && len)

@@ -21,9 +21,10 @@ long uk_futex_wait(u32 *uaddr, u32 val, u64 deadline_ns, u32 bitset)
 {
     if (((uptr)uaddr & 3) || !bitset)
         return -EINVAL;
-    if (!uk_user_access_ok(uaddr, 4, false))
+    u32 cur;
+    if (!uk_user_copy_from(&cur, uaddr, 4))
         return -EFAULT;
-    if (*(volatile u32 *)uaddr != val)
+    if (cur != val)
         return -EAGAIN;
     struct uk_thread *self = uk_thread_current();
     self->futex_addr = (uptr)uaddr;

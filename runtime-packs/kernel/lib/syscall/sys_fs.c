@@ -23,7 +23,7 @@ long uk_sys_user_path(long upath, char *buf)
     long n = uk_user_strlen((const char *)upath, UK_PATH_MAX);
     if (n < 0)
         return n;
-    uk_memcpy(buf, (const char *)upath, n + 1);
+    uk_user_copy_checked(buf, (const char *)upath, n + 1); /* checked by uk_user_strlen */
     return n == 0 ? -ENOENT : 0;
 }
 

@@ -127,9 +127,10 @@ static long futex_wake_op(u32 *uaddr, int n, u32 *uaddr2, int n2, u32 encoded)
     u32 oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
     if (encoded & (8u << 28))
         oparg = 1u << (oparg & 31);
+    u32 old, nv;
     if (!uk_user_access_ok(uaddr2, 4, true))
         return -EFAULT;
-    u32 old = *uaddr2, nv;
+    uk_user_copy_checked(&old, uaddr2, 4);
     switch (op) {
     case 0: nv = oparg; break;
     case 1: nv = old + oparg; break;
@@ -138,7 +139,7 @@ static long futex_wake_op(u32 *uaddr, int n, u32 *uaddr2, int n2, u32 encoded)
     case 4: nv = old ^ oparg; break;
     default: return -ENOSYS;
     }
-    *uaddr2 = nv;
+    uk_user_copy_checked(uaddr2, &nv, 4);
     long woken = uk_futex_wake(uaddr, n, ~0u);
     bool hit;
     switch (cmp) {
@@ -179,9 +180,10 @@ long sys_futex(long uaddr, long op, long val, long timeout, long uaddr2, long va
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: return uk_futex_wake((u32 *)uaddr, (int)val, cmd == FUTEX_WAKE ? ~0u : (u32)val3);
     case FUTEX_CMP_REQUEUE:
-        if (!uk_user_access_ok((void *)uaddr, 4, false))
+        u32 cur;
+        if (!uk_user_copy_from(&cur, (void *)uaddr, 4))
             return -EFAULT;
-        if (*(volatile u32 *)uaddr != (u32)val3)
+        if (cur != (u32)val3)
             return -EAGAIN;
         /* fall through */
     case FUTEX_REQUEUE: return uk_futex_requeue((u32 *)uaddr, (int)val, (u32 *)uaddr2, (int)timeout);
@@ -241,8 +243,8 @@ long sys_sched_getaffinity(long pid, long size, long mask)
         return -EINVAL;
     if (!uk_user_access_ok((void *)mask, size, true))
         return -EFAULT;
-    uk_memset((void *)mask, 0, size);
-    *(u8 *)mask = 1;
+    uk_user_fill_checked((void *)mask, 0, size);
+    uk_user_copy_checked((void *)mask, &(u8){1}, 1);
     return 8;
 }
 
