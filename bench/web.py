@@ -97,7 +97,7 @@ def measure(v, a):
     if v.na:
         return
     v.load.append(os.getloadavg()[0])
-    timeout = 180 if v.key == "linux" else 60
+    timeout = 120 if v.key == "linux" else 60
     for r in range(a.runs):
         s, t = boot(v, MEM, timeout)
         s.stop()
@@ -322,7 +322,7 @@ def main():
                  "one untimed second of load first.")
     if not a.quick:
         notes.append("Smallest -m: bisection between 8 MiB and the run's -m; a size serves when GET / answers within "
-                     "60 s (Linux: 180 s) of launch.")
+                     "60 s (Linux: 120 s) of launch.")
     notes += [f"**{v.label}**: {e}." for v in variants for e in v.errors]
     loads = [f"{v.label} {v.load[0]:.1f} → {v.load[-1]:.1f}" for v in variants if len(v.load) == 2]
     if loads:
