@@ -1,5 +1,6 @@
-# bench/benchlib.sh - what the bench shell scripts share (sourced by compare.sh and block.sh): sudo when not root,
-# Debian's cloud kernel (and some of its modules) for the Linux VM variant, and Debian's matplotlib for the charts.
+# bench/benchlib.sh - what the bench shell scripts share (sourced by compare.sh, block.sh, net.sh, web.sh): sudo when
+# not root, Debian's cloud kernel (and some of its modules) for the Linux VM variant, Debian's matplotlib for the
+# charts, and the network namespace of net.sh and web.sh.
 sudo=(); [[ $EUID -ne 0 ]] && sudo=(sudo)
 
 # fetch_kernel DEBIAN_ARCH DIR [MODULE...]: the kernel of Debian's linux-image-cloud-<arch> from Debian's archive
@@ -53,4 +54,21 @@ publish_app() {
   code="$(grep -o -m1 'error [A-Z]*[0-9]*' "$log" | head -n1 | cut -d' ' -f2 || true)"
   echo "n/a (dotnet publish -r $rid failed${code:+: $code})"
   return 1
+}
+
+# make_netns NAME TAP: a network namespace NAME of this run's own with its loopback up and a tap device TAP
+# (10.77.0.1/24 on the host's side; the guests are 10.77.0.2), removed with everything still running in it when the
+# script exits (an EXIT trap), so nothing touches the host's network and ports. Run what needs it with
+# "${sudo[@]}" ip netns exec NAME ….
+make_netns() {
+  NETNS_NAME="$1"
+  local tap="$2"
+  trap '"${sudo[@]}" ip netns pids "$NETNS_NAME" 2>/dev/null | xargs -r "${sudo[@]}" kill -9 2>/dev/null || true
+        "${sudo[@]}" ip netns del "$NETNS_NAME" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT TERM
+  "${sudo[@]}" ip netns add "$NETNS_NAME"
+  "${sudo[@]}" ip -n "$NETNS_NAME" link set lo up
+  "${sudo[@]}" ip netns exec "$NETNS_NAME" ip tuntap add dev "$tap" mode tap
+  "${sudo[@]}" ip -n "$NETNS_NAME" addr add 10.77.0.1/24 dev "$tap"
+  "${sudo[@]}" ip -n "$NETNS_NAME" link set "$tap" up
 }

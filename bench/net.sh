@@ -98,15 +98,7 @@ PY="$(bench_python)"
 # host's network and ports, and the teardown (on any exit) removes all of it.
 NS="ukbench-$$"
 TAP="uktap0"
-cleanup() { "${sudo[@]}" ip netns pids "$NS" 2>/dev/null | xargs -r "${sudo[@]}" kill -9 2>/dev/null || true
-            "${sudo[@]}" ip netns del "$NS" 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-"${sudo[@]}" ip netns add "$NS"
-"${sudo[@]}" ip -n "$NS" link set lo up
-"${sudo[@]}" ip netns exec "$NS" ip tuntap add dev "$TAP" mode tap
-"${sudo[@]}" ip -n "$NS" addr add 10.77.0.1/24 dev "$TAP"
-"${sudo[@]}" ip -n "$NS" link set "$TAP" up
+make_netns "$NS" "$TAP"
 
 args=(--root "$ROOT" --out "$OUT" --accel "$ACCEL" --size-mib "$SIZE_MIB" --clients "$CLIENTS" --sources "$SOURCES"
       --runs "$RUNS"

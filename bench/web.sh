@@ -94,15 +94,7 @@ PY="$(bench_python)"
 # guest's neighbour entry is permanent, so that a cold start's first SYN does not wait for an ARP retry.
 NS="ukweb-$$"
 TAP="uktap0"
-cleanup() { "${sudo[@]}" ip netns pids "$NS" 2>/dev/null | xargs -r "${sudo[@]}" kill -9 2>/dev/null || true
-            "${sudo[@]}" ip netns del "$NS" 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-"${sudo[@]}" ip netns add "$NS"
-"${sudo[@]}" ip -n "$NS" link set lo up
-"${sudo[@]}" ip netns exec "$NS" ip tuntap add dev "$TAP" mode tap
-"${sudo[@]}" ip -n "$NS" addr add 10.77.0.1/24 dev "$TAP"
-"${sudo[@]}" ip -n "$NS" link set "$TAP" up
+make_netns "$NS" "$TAP"
 "${sudo[@]}" ip -n "$NS" neigh replace 10.77.0.2 lladdr 52:54:00:77:00:02 dev "$TAP" nud permanent
 
 args=(--root "$ROOT" --out "$OUT" --app "$APP" --accel "$ACCEL" --runs "$RUNS" --seconds "$SECONDS_PER"
