@@ -3,6 +3,7 @@
  * return -ENOSYS and are logged once each. */
 #include <uk/errno.h>
 #include <uk/print.h>
+#include <uk/sched.h>
 #include <uk/stats.h>
 #include <uk/syscall.h>
 
@@ -17,7 +18,7 @@ static const uk_syscall_fn table[UK_SYSCALL_MAX] = {
     [UK_NR_fdatasync] = (uk_syscall_fn)sys_fsync,
 };
 
-/* uk.strace: every syscall with its first three arguments and its result, on the console. */
+/* uk.strace: every syscall with the calling thread, its first three arguments and its result, on the console. */
 bool uk_syscall_trace;
 
 void uk_syscall(struct uk_trapframe *f)
@@ -35,10 +36,14 @@ void uk_syscall(struct uk_trapframe *f)
         UK_SYSCALL_RET(f) = (u64)-ENOSYS;
         return;
     }
+    if (uk_unlikely(uk_syscall_trace) && nr == UK_NR_futex &&
+        ((UK_SYSCALL_ARG1(f) & 0x7f) == 0 || (UK_SYSCALL_ARG1(f) & 0x7f) == 9))
+        uk_printk("[uk] %d: syscall %lu(%#lx, %#lx, %#lx) ...\n", uk_thread_current()->tid, nr, (u64)UK_SYSCALL_ARG0(f),
+                  (u64)UK_SYSCALL_ARG1(f), (u64)UK_SYSCALL_ARG2(f));
     long r = fn(UK_SYSCALL_ARG0(f), UK_SYSCALL_ARG1(f), UK_SYSCALL_ARG2(f), UK_SYSCALL_ARG3(f), UK_SYSCALL_ARG4(f),
                 UK_SYSCALL_ARG5(f));
     if (uk_unlikely(uk_syscall_trace))
-        uk_printk("[uk] syscall %lu(%#lx, %#lx, %#lx) = %ld\n", nr, (u64)UK_SYSCALL_ARG0(f), (u64)UK_SYSCALL_ARG1(f),
-                  (u64)UK_SYSCALL_ARG2(f), r);
+        uk_printk("[uk] %d: syscall %lu(%#lx, %#lx, %#lx) = %ld\n", uk_thread_current()->tid, nr,
+                  (u64)UK_SYSCALL_ARG0(f), (u64)UK_SYSCALL_ARG1(f), (u64)UK_SYSCALL_ARG2(f), r);
     UK_SYSCALL_RET(f) = (u64)r;
 }
