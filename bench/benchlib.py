@@ -196,8 +196,10 @@ def link_static(arch, obj, t, out, crypto):
     libs = [os.path.join(n, l) for l in NATIVE_LIBS if os.path.exists(os.path.join(n, l))]
     # Without OpenSSL for musl, NativeAOT's dlopen shim (which finds no libssl in a static program).
     extra = t["crypto"] or ([os.path.join(n, "libSystem.Security.Cryptography.Native.OpenSsl.a")] if crypto else [])
-    # --wrap as in the image's link: libukcompat.a's pthread_getattr_np stands in front of musl's.
+    # --wrap as in the image's link: libukcompat.a's pthread_getattr_np stands in front of musl's. Threads get the
+    # image's default stack too (the SDK's IlcDefaultStackSize, 1.5 MiB: ILC's for musl programs).
     cmd = (t["ld"] + ["-static", "--eh-frame-hdr", "--gc-sections", "--strip-debug", "--wrap=pthread_getattr_np",
+                      "-z", "stack-size=1572864",
                       "-o", out, t["crt1.o"],
                       t["crti.o"]] + t["pre"] + [obj] + libs + extra +
            [t["libukcompat.a"], t["libc.a"], t["libgcc.a"], t["libgcc_eh.a"]] + t["post"] + [t["crtn.o"]])

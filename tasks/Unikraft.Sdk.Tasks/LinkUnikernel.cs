@@ -56,6 +56,10 @@ public sealed class LinkUnikernel : UnikraftTask
     /// libukcore-nonet.a always links it.</summary>
     public string Networking { get; set; } = KernelNetworking.Auto;
 
+    /// <summary>The default stack size of the program's threads in bytes ($(IlcDefaultStackSize), as NativeAOT names it);
+    /// empty or 0 leaves musl's 128 KiB.</summary>
+    public string DefaultStackSize { get; set; } = "";
+
     /// <summary>Whether the image got the network stack.</summary>
     [Output]
     public bool NetworkingLinked { get; private set; }
@@ -66,6 +70,10 @@ public sealed class LinkUnikernel : UnikraftTask
 
     /// <summary>The suffix of the linked ELF next to the image.</summary>
     public const string ElfSuffix = ".elf";
+
+    /// <summary>The bounds of <see cref="DefaultStackSize"/>: musl only raises its 128 KiB default through PT_GNU_STACK,
+    /// and caps it at 8 MiB.</summary>
+    public const long MinimumStackSize = 128 << 10, MaximumStackSize = 8 << 20;
 
     /// <summary>The arguments that ld received, for logs and tests.</summary>
     [Output]
@@ -84,6 +92,15 @@ public sealed class LinkUnikernel : UnikraftTask
         {
             throw new UnikraftException(nameof(Strings.InvalidPropertyValue), "UnikraftNetworking", Networking,
                 $"expected {KernelNetworking.Auto}, {KernelNetworking.Yes} or {KernelNetworking.No}.");
+        }
+
+        long stackSize = 0;
+        if (DefaultStackSize.Length > 0 &&
+            (!long.TryParse(DefaultStackSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out stackSize) ||
+             stackSize is > 0 and < MinimumStackSize or > MaximumStackSize))
+        {
+            throw new UnikraftException(nameof(Strings.InvalidPropertyValue), "IlcDefaultStackSize", DefaultStackSize,
+                $"expected a number of bytes from {MinimumStackSize} to {MaximumStackSize} (0: musl's 128 KiB).");
         }
 
         string linker = ExecutableSearch.Find(Linker)
@@ -132,6 +149,11 @@ public sealed class LinkUnikernel : UnikraftTask
             }
 
             AppInfo.Patch(elf, AppName, DefaultCommandLine);
+            if (stackSize > 0)
+            {
+                ThreadStackSize.Patch(elf, stackSize);
+            }
+
             if (convert)
             {
                 Arm64Image.Write(elf, image);

@@ -51,6 +51,8 @@ internal static class Strings
 
     public static string AppInfoSectionInvalid => Get(nameof(AppInfoSectionInvalid));
 
+    public static string StackHeaderMissing => Get(nameof(StackHeaderMissing));
+
     public static string AppNameTooLong => Get(nameof(AppNameTooLong));
 
     public static string CommandLineTooLong => Get(nameof(CommandLineTooLong));

@@ -48,6 +48,23 @@ public sealed class ExhaustionBootTests
         StringAssert.Contains(result.Output, "THREADLIMIT: PASS");
     }
 
+    /// <summary>
+    /// Threads get .NET's 1.5 MiB stacks, which count by the pages they touch once clone() names them: 48 waiting
+    /// threads (72 MiB of stacks) start in a 32 MiB VM (48 MiB on arm64, whose image is larger).
+    /// </summary>
+    [TestMethod]
+    [DynamicData(nameof(Rids))]
+    public void GivenMoreThreadsThanTheirStacksWouldFillWhole_ASmallVmRunsThemAll(string rid)
+    {
+        BootTarget target = BootTarget.Of(rid);
+
+        CommandResult result = target.Boot(["--memory", target.IsArm64 ? "48M" : "32M"], "idle-threads", "48");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, "48 threads started");
+        StringAssert.Contains(result.Output, "IDLE-THREADS: PASS");
+    }
+
     /// <summary>The program holds (and touches) all the native memory the kernel grants; pipes, files, threads and timers need the kernel's.</summary>
     [TestMethod]
     [DynamicData(nameof(Rids))]

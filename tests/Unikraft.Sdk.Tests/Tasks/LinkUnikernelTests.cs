@@ -223,4 +223,66 @@ public sealed class LinkUnikernelTests
         Assert.IsFalse(succeeded);
         Assert.AreEqual("UKSDK1040", engine.Errors.Single().Code);
     }
+
+    [TestMethod]
+    public void GivenADefaultStackSize_TheStackHeaderOfTheElfAndTheImageCarriesIt()
+    {
+        (string native, string app, string folder) = StubPack();
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+        LinkUnikernel task = Task(native, app, image);
+        task.DefaultStackSize = "1572864";
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsTrue(succeeded, string.Join('\n', engine.Errors.Select(e => e.Message)));
+        foreach (string file in new[] { image, task.LinkedElf })
+        {
+            ElfSegment stack = ElfImage.Load(file).Segments.Single(s => s.Type == ThreadStackSize.TypeGnuStack);
+            Assert.AreEqual(1572864UL, stack.MemorySize, file);
+        }
+    }
+
+    [TestMethod]
+    public void GivenAScriptWithoutAStackHeader_ItFailsWithUKSDK1036AndDeletesTheImage()
+    {
+        (string native, string app, string folder) = StubPack();
+        File.WriteAllText(Path.Combine(native, "unikraft.ld"), """
+            ENTRY(_start)
+            PHDRS { text PT_LOAD FILEHDR PHDRS FLAGS(7); }
+            SECTIONS
+            {
+                . = 0x400000 + SIZEOF_HEADERS;
+                .text : { *(.text*) } :text
+                .uk.appinfo : { KEEP(*(.uk.appinfo)) } :text
+                .data : { *(.data*) } :text
+                .bss : { *(.bss*) } :text
+            }
+            """);
+        string image = Path.Combine(folder, "out", "Hello.qemu");
+        LinkUnikernel task = Task(native, app, image);
+        task.DefaultStackSize = "1572864";
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1036", engine.Errors.Single().Code);
+        Assert.IsFalse(File.Exists(image));
+    }
+
+    [TestMethod]
+    [DataRow("1.5M")]
+    [DataRow("-1")]
+    [DataRow("65536")]
+    [DataRow("16777216")]
+    public void GivenAnUnusableDefaultStackSize_ItFailsWithUKSDK1040(string size)
+    {
+        LinkUnikernel task = Task("/pack/", "app.o", "/tmp/never.qemu");
+        task.DefaultStackSize = size;
+
+        (bool succeeded, MockBuildEngine engine) = TaskRunner.Run(task);
+
+        Assert.IsFalse(succeeded);
+        Assert.AreEqual("UKSDK1040", engine.Errors.Single().Code);
+        StringAssert.Contains(engine.Errors.Single().Message, "IlcDefaultStackSize");
+    }
 }

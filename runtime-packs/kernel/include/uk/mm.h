@@ -61,7 +61,8 @@ void uk_kstack_free(void *top);
 #define UK_USER_TOP 0x0000600000000000UL /* the program's half ends where the kernel's begins */
 #define UK_VM_ANON 1
 #define UK_VM_STACK 2
-#define UK_VM_IMAGE 4 /* part of the loaded image: never unmapped, frames not freed */
+#define UK_VM_IMAGE 4        /* part of the loaded image: never unmapped, frames not freed */
+#define UK_VM_THREAD_STACK 8 /* a thread's stack, named by clone(): counts by its pages in memory */
 
 void uk_vm_init(void);
 int uk_vm_add(uptr start, usize len, int prot, int flags);
@@ -69,6 +70,8 @@ int uk_vm_add(uptr start, usize len, int prot, int flags);
 long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed);
 int uk_vm_munmap(uptr start, usize len);
 int uk_vm_mprotect(uptr start, usize len, int prot);
+/* clone() gave a thread the stack pointer sp: the program's mapping it lies in becomes a thread stack. */
+void uk_vm_thread_stack(uptr sp);
 int uk_vm_discard(uptr start, usize len); /* madvise(DONTNEED): next touch reads zeros */
 long uk_vm_mremap(uptr old, usize oldlen, usize newlen, bool may_move);
 /* Resolves a fault at va for the given access; 0 when fixed, or a SEGV_* code (1 MAPERR, 2 ACCERR). */

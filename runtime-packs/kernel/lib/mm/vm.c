@@ -25,6 +25,17 @@ static usize commit_limit;
 #define STACK_COMMITTED (256UL << 10)
 static usize stack_resident;
 
+/* Thread stacks count by their pages in memory too, from the clone() that names them. .NET gives its threads
+ * 1.5 MiB stacks (what NativeAOT links for musl) and touches a few pages of most: counted whole, a web server's
+ * dozen threads would take 18 MiB of a small VM's limit. musl maps a thread's stack and, above it, the thread's
+ * TLS in one mapping with a guard area below, and makes it writable before the clone; the clone's stack pointer
+ * then names the writable part, whose full size leaves the sum for its resident pages. A fault that would take
+ * the total past the limit fails like the growth of the main stack. */
+#define TSTACK_MAX ((8UL << 20) + (64UL << 10)) /* musl's largest default stack and a guard's worth */
+#define TSTACK_TLS (64UL << 10)                 /* what may sit above the stack pointer: TLS, pthread struct */
+#define TSTACK_GUARD_MAX (64UL << 10)           /* the guard area below a thread's stack */
+static usize tstack_resident;
+
 void uk_vm_set_commit_limit(usize bytes) { commit_limit = bytes; }
 
 /* Writable bytes of [start, end) that are not writable yet (what a change would newly commit). */
@@ -47,17 +58,20 @@ static usize newly_committed(uptr start, uptr end)
 
 usize uk_vm_commit_refusals;
 
-bool uk_vm_commit_ok(uptr start, uptr end, int prot)
+static bool commit_ok(uptr start, uptr end, int prot, bool small)
 {
     if (!commit_limit || !(prot & UK_PROT_WRITE))
         return true;
     usize more = newly_committed(start, end);
-    usize limit = more > COMMIT_SMALL ? commit_limit - UK_MIN(commit_limit / 16, COMMIT_RESERVE_MAX) : commit_limit;
+    usize limit =
+        more > COMMIT_SMALL && !small ? commit_limit - UK_MIN(commit_limit / 16, COMMIT_RESERVE_MAX) : commit_limit;
     if (uk_vm_committed_bytes() + more <= limit)
         return true;
     uk_vm_commit_refusals++;
     return false;
 }
+
+bool uk_vm_commit_ok(uptr start, uptr end, int prot) { return commit_ok(start, end, prot, false); }
 
 void uk_vm_init(void)
 {
@@ -190,6 +204,8 @@ static void release_pages(uptr start, uptr end, int flags)
         }
         if (pa && (flags & UK_VM_STACK))
             stack_resident -= UK_PAGE_SIZE;
+        if (pa && (flags & UK_VM_THREAD_STACK))
+            tstack_resident -= UK_PAGE_SIZE;
     }
 }
 
@@ -285,7 +301,12 @@ int uk_vm_mprotect(uptr start, usize len, int prot)
             return -ENOMEM;
         va = v->end;
     }
-    if (!uk_vm_commit_ok(start, end, prot) || !split_at(start) || !split_at(end))
+    /* musl making a new thread's stack writable (all of a fresh PROT_NONE mapping but its guard pages) is not
+     * held to the reserve of large requests: it counts whole only until the clone that follows. */
+    struct vma *v = find(start);
+    bool thread_stack = v->flags == UK_VM_ANON && v->prot == 0 && end == v->end && start > v->start &&
+                        start - v->start <= TSTACK_GUARD_MAX && end - start <= TSTACK_MAX;
+    if (!commit_ok(start, end, prot, thread_stack) || !split_at(start) || !split_at(end))
         return -ENOMEM;
     int i = lower_bound(start);
     for (int j = i; j < nareas && areas[j].start < end; j++) {
@@ -304,6 +325,24 @@ int uk_vm_mprotect(uptr start, usize len, int prot)
         }
     }
     return 0;
+}
+
+void uk_vm_thread_stack(uptr sp)
+{
+    struct vma *v = find(sp - 1);
+    /* Only a plain writable mapping, and only up to a little above the stack pointer: an area merged with the
+     * program's next mapping above keeps that part counted whole. A stack in a larger mapping (a program's own
+     * arena) is left counted whole as well. */
+    if (!v || v->flags != UK_VM_ANON || !(v->prot & UK_PROT_WRITE) || sp - v->start > TSTACK_MAX)
+        return;
+    uptr start = v->start, end = UK_MIN(v->end, UK_ALIGN_UP(sp, UK_PAGE_SIZE) + TSTACK_TLS);
+    if (!split_at(end))
+        return;
+    v = find(start);
+    v->flags = UK_VM_THREAD_STACK | UK_VM_ANON;
+    for (uptr va = start; va < end; va += UK_PAGE_SIZE)
+        if (uk_page_query(va, NULL, NULL))
+            tstack_resident += UK_PAGE_SIZE;
 }
 
 int uk_vm_discard(uptr start, usize len)
@@ -387,8 +426,8 @@ int uk_vm_fault(uptr va, int access)
         uk_page_protect(page, user_pte_prot(v->prot));
         return 0;
     }
-    bool stack = v->flags & UK_VM_STACK;
-    if (stack && stack_resident >= STACK_COMMITTED && commit_limit &&
+    bool stack = v->flags & UK_VM_STACK, tstack = v->flags & UK_VM_THREAD_STACK;
+    if (((stack && stack_resident >= STACK_COMMITTED) || tstack) && commit_limit &&
         uk_vm_committed_bytes() + UK_PAGE_SIZE > commit_limit) {
         uk_vm_commit_refusals++;
         return -1;
@@ -402,6 +441,8 @@ int uk_vm_fault(uptr va, int access)
     }
     if (stack)
         stack_resident += UK_PAGE_SIZE;
+    if (tstack)
+        tstack_resident += UK_PAGE_SIZE;
     return 0;
 }
 
@@ -413,9 +454,9 @@ int uk_vm_prot_at(uptr va)
 
 usize uk_vm_committed_bytes(void)
 {
-    usize total = UK_MAX(stack_resident, STACK_COMMITTED);
+    usize total = UK_MAX(stack_resident, STACK_COMMITTED) + tstack_resident;
     for (int i = 0; i < nareas; i++)
-        if ((areas[i].prot & UK_PROT_WRITE) && !(areas[i].flags & (UK_VM_IMAGE | UK_VM_STACK)))
+        if ((areas[i].prot & UK_PROT_WRITE) && !(areas[i].flags & (UK_VM_IMAGE | UK_VM_STACK | UK_VM_THREAD_STACK)))
             total += areas[i].end - areas[i].start;
     return total;
 }

@@ -69,6 +69,8 @@ long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
     struct uk_thread *t = uk_thread_create(&child, flags & CLONE_SETTLS ? (u64)tls : uk_thread_current()->tls);
     if (!t)
         return -EAGAIN;
+    if (newsp)
+        uk_vm_thread_stack((uptr)newsp);
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     if ((flags & CLONE_PARENT_SETTID) && !uk_user_copy_to((void *)ptid, &t->tid, sizeof(int)))
