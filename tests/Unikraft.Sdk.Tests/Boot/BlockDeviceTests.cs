@@ -23,9 +23,9 @@ public sealed class BlockDeviceTests
         Row(new(BootTarget.QemuX64, "virtio-mmio v2, x86_64", ["--qemu-args", "-global virtio-mmio.force-legacy=false"], "v2: block device /dev/vda")),
         Row(new(BootTarget.FcArm64, "virtio-mmio v1, arm64", [], "v1: block device /dev/vda")),
         Row(new(BootTarget.FcArm64, "virtio-mmio v2, arm64", ["--qemu-args", "-global virtio-mmio.force-legacy=false"], "v2: block device /dev/vda")),
-        Row(new(BootTarget.QemuX64, "virtio-pci modern, x86_64 q35", ["--machine", "q35"], "pci 00:01.0 modern msi-x 32: block device /dev/vda")),
+        Row(new(BootTarget.QemuX64, "virtio-pci modern, x86_64 q35", ["--machine", "q35"], "pci 00:01.0 modern msi-x 64: block device /dev/vda")),
         Row(new(BootTarget.QemuX64, "virtio-pci legacy, x86_64 q35", ["--machine", "q35", "--qemu-args", LegacyPci],
-            "pci 00:01.0 legacy msi-x 32: block device /dev/vda")),
+            "pci 00:01.0 legacy msi-x 64: block device /dev/vda")),
         Row(new(BootTarget.QemuArm64, "virtio-pci modern, arm64 virt", [], "pci 00:01.0 modern intx 36: block device /dev/vda")),
         Row(new(BootTarget.QemuArm64, "virtio-pci legacy, arm64 virt", ["--qemu-args", LegacyPci], "pci 00:01.0 legacy intx 36: block device /dev/vda")),
     ];

@@ -40,10 +40,12 @@ public sealed class NetworkTests
 
     public static IEnumerable<object[]> Nics =>
     [
-        Row(new(BootTarget.QemuX64, "virtio-pci modern, x86_64 q35", ["--machine", "q35"], "virtio-net-pci", "pci 00:01.0 modern msi-x 32")),
-        Row(new(BootTarget.QemuX64, "virtio-pci legacy, x86_64 q35", ["--machine", "q35"], $"virtio-net-pci,{LegacyPci}", "pci 00:01.0 legacy msi-x 32")),
+        Row(new(BootTarget.QemuX64, "virtio-pci modern, x86_64 q35", ["--machine", "q35"], "virtio-net-pci", "pci 00:01.0 modern msi-x 64")),
+        Row(new(BootTarget.QemuX64, "virtio-pci legacy, x86_64 q35", ["--machine", "q35"], $"virtio-net-pci,{LegacyPci}", "pci 00:01.0 legacy msi-x 64")),
         Row(new(BootTarget.QemuX64, "virtio-mmio v1, x86_64 microvm", [], "virtio-net-device", "v1")),
         Row(new(BootTarget.QemuX64, "virtio-mmio v2, x86_64 microvm", ["--qemu-args", "-global virtio-mmio.force-legacy=false"], "virtio-net-device", "v2")),
+        // QEMU's own default for microvm with ACPI: a second I/O APIC, on whose inputs 24-47 the transports sit.
+        Row(new(BootTarget.QemuX64, "virtio-mmio v1, x86_64 microvm with its second I/O APIC", ["--qemu-args", "-M microvm,acpi=on,ioapic2=on"], "virtio-net-device", "irq 47 v1")),
         Row(new(BootTarget.QemuArm64, "virtio-pci modern, arm64 virt", [], "virtio-net-pci", "pci 00:01.0 modern intx 36")),
         Row(new(BootTarget.FcArm64, "virtio-mmio v2, arm64 virt", ["--qemu-args", "-global virtio-mmio.force-legacy=false"], "virtio-net-device", "v2")),
     ];
@@ -164,7 +166,7 @@ public sealed class NetworkTests
             "net-config");
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
-        StringAssert.Contains(result.Output, "pci 00:01.0 modern msi-x 32: network device en0");
+        StringAssert.Contains(result.Output, "pci 00:01.0 modern msi-x 64: network device en0");
         StringAssert.Contains(result.Output, "network device en1");
         StringAssert.Contains(result.Output, DhcpLine);
         StringAssert.Contains(result.Output, "net: en1 52:54:00:00:00:01 mtu 1500, 10.0.3.9/24 gw none (static), fe80::5054:ff:fe00:1");

@@ -62,8 +62,23 @@ static int Threads()
     }
     foreach (var th in threads) th.Join();
     var sum = Task.Run(() => Enumerable.Range(1, 1000).Sum()).Result;
-    bool ok = counter == n * perThread && underLock == n * perThread / 1000 && sum == 500500;
-    Console.WriteLine($"counter={counter} underLock={underLock} sum={sum}");
+    // Threads get NativeAOT's stack for musl (1.5 MiB), not musl's 128 KiB: .NET's stack check passes on a new
+    // thread and on the thread pool's (Microsoft.Extensions.DependencyInjection hops threads when it fails), and
+    // 1 MiB of frames fits on a thread created without a size.
+    bool newThreadStack = false, poolStack = false;
+    int deep = -1;
+    var big = new Thread(() =>
+    {
+        newThreadStack = System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack();
+        deep = StackFrames(1024);
+    });
+    big.Start();
+    big.Join();
+    poolStack = Task.Run(System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack).Result;
+    bool ok = counter == n * perThread && underLock == n * perThread / 1000 && sum == 500500 && newThreadStack &&
+              poolStack && deep == 1024;
+    Console.WriteLine($"counter={counter} underLock={underLock} sum={sum} stack check: new thread {newThreadStack}, " +
+                      $"thread pool {poolStack}; 1 KiB frames: {deep}");
     Console.WriteLine(ok ? "THREADS: PASS" : "THREADS: FAIL");
     return ok ? 0 : 1;
 }
@@ -149,6 +164,18 @@ static int Files()
     string memTotal = File.ReadAllLines("/proc/meminfo")[0];
     Console.WriteLine(memTotal);
     ok &= memTotal.StartsWith("MemTotal:");
+    // The CPU's caches as Linux describes them (.NET's GC sizes its first generation from the largest).
+    var caches = new List<string>();
+    for (int i = 0; Directory.Exists($"/sys/devices/system/cpu/cpu0/cache/index{i}"); i++)
+    {
+        string Read(string name) => File.ReadAllText($"/sys/devices/system/cpu/cpu0/cache/index{i}/{name}").Trim();
+        string level = Read("level"), type = Read("type"), size = Read("size");
+        caches.Add($"L{level} {type} {size}");
+        ok &= level is "1" or "2" or "3" or "4" && type is "Data" or "Instruction" or "Unified" &&
+              size.EndsWith('K') && int.Parse(size[..^1]) > 0 && int.Parse(Read("coherency_line_size")) > 0;
+    }
+    Console.WriteLine($"caches: {string.Join(", ", caches)}");
+    ok &= caches.Any(c => !c.Contains("Instruction"));
     try { File.ReadAllText("/nonexistent"); ok = false; } catch (FileNotFoundException) { }
     ok &= Environment.CurrentDirectory == "/" || Environment.CurrentDirectory.Length > 0;
     // Bundled by the SDK next to the program: read it the way ASP.NET Core's configuration does.
@@ -211,6 +238,40 @@ static int Tls()
 
 static int Recurse(int n) => n == 0 ? 0 : 1 + Recurse(n + 1);
 
+// n frames of 1 KiB each; returns n when every frame kept its own bytes.
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static int StackFrames(int n)
+{
+    Span<byte> frame = stackalloc byte[1024];
+    frame.Fill((byte)n);
+    int below = n > 1 ? StackFrames(n - 1) : 0;
+    return frame[0] == (byte)n && frame[^1] == (byte)n ? below + 1 : below;
+}
+
+// Starts n threads (default stack size) that wait, then releases and joins them: each thread's stack counts by the
+// pages it touches, so many fit in a small VM although their stacks add up to more than its memory.
+static int IdleThreads(int n)
+{
+    using var release = new ManualResetEventSlim();
+    var started = new CountdownEvent(n);
+    var threads = new Thread[n];
+    for (int i = 0; i < n; i++)
+    {
+        threads[i] = new Thread(() =>
+        {
+            started.Signal();
+            release.Wait();
+        });
+        threads[i].Start();
+    }
+    started.Wait();
+    Console.WriteLine($"{n} threads started");
+    release.Set();
+    foreach (var t in threads) t.Join();
+    Console.WriteLine("IDLE-THREADS: PASS");
+    return 0;
+}
+
 var mode = args.Length > 0 ? args[0] : "hello";
 switch (mode)
 {
@@ -223,6 +284,8 @@ switch (mode)
         return Gc();
     case "threads":
         return Threads();
+    case "idle-threads":
+        return IdleThreads(int.Parse(args[1]));
     case "exit":
         Console.WriteLine($"exiting with {args[1]}");
         return int.Parse(args[1]);

@@ -16,11 +16,11 @@
 /* Interrupt vectors beyond the 32 exceptions. */
 #define UK_VEC_TIMER 0x20
 #define UK_VEC_SPURIOUS 0xff
-#define UK_VEC_IRQ0 0x21 /* IOAPIC pin n arrives at UK_VEC_IRQ0 + n */
-#define UK_IRQ_PINS 24   /* the I/O APIC pins QEMU and Firecracker wire */
+#define UK_VEC_IRQ0 0x21 /* I/O APIC input n (global system interrupt n) arrives at UK_VEC_IRQ0 + n */
+#define UK_IRQ_PINS 48   /* QEMU microvm's two I/O APICs (24 inputs each); q35 and Firecracker have one */
 /* Message-signalled interrupts (PCI MSI-X): interrupt line UK_MSI_LINE0 + n arrives at UK_VEC_MSI0 + n. */
-#define UK_VEC_MSI0 0x40
-#define UK_MSI_LINE0 32
+#define UK_VEC_MSI0 0x60
+#define UK_MSI_LINE0 64
 #define UK_MSI_LINES 32
 /* frame->vector for a syscall frame whose rcx/r11 may be clobbered by sysret. */
 #define UK_VEC_SYSCALL 0x100
