@@ -223,6 +223,8 @@ switch (mode)
         return Gc();
     case "threads":
         return Threads();
+    case "layout":
+        return LayoutProbe.Run();
     case "exit":
         Console.WriteLine($"exiting with {args[1]}");
         return int.Parse(args[1]);
