@@ -30,6 +30,8 @@ CMDLINES = {
     "net-raw-wait": "net.raw=en1,en2 net.wait=0 uk.slice_us=500 uk.strace uk.fpu=fxsave -- x",
     "quotes": 'env.A="x y" -- "a \\"quoted\\" word" \'single\' "\\\\"',
     "bad-option": "uk.nosuch=1",
+    "aslr": "uk.aslr=off uk.aslr=on uk.aslr=off uk.log=debug -- x",
+    "bad-aslr": "uk.aslr=maybe",
     "bad-quote": '-- "unterminated',
     "tty-none": "uk.tty= uk.console=plain env.X==y",
     # boot.c joins a 3 KiB default line and 3 KiB from the VMM: more than the parser's old 4 KiB buffer held

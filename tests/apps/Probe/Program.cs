@@ -286,6 +286,8 @@ switch (mode)
         return Threads();
     case "idle-threads":
         return IdleThreads(int.Parse(args[1]));
+    case "layout":
+        return LayoutProbe.Run();
     case "exit":
         Console.WriteLine($"exiting with {args[1]}");
         return int.Parse(args[1]);

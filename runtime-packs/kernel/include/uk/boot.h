@@ -25,6 +25,8 @@ bool uk_cmdline_has_user_content(const char *line);
 extern u64 uk_boot_walltime_ns;
 /* uk.boottimer: tell the VMM when the program starts (uk_plat_boot_done; Firecracker's boot timer). */
 extern bool uk_boot_timer;
+/* uk.aslr=on|off: randomise the program's layout per boot (lib/mm/layout.c); on unless the line says off. */
+extern bool uk_boot_aslr;
 /* uk.selftest=NAME: the kernel self-test to run before the program starts, NULL when absent. */
 extern const char *uk_boot_selftest;
 /* The kernel self-test (lib/selftest): an object the SDK links only into self-test images (UnikraftKernelSelfTest)

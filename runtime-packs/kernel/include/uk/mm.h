@@ -57,8 +57,9 @@ void *uk_kstack_alloc(void); /* top of a new kernel stack */
 void uk_kstack_free(void *top);
 
 /* The program's address space (lib/mm/vm.c): areas with Linux mmap semantics, filled on demand. */
-#define UK_USER_MMAP_BASE 0x0000100000000000UL
-#define UK_USER_TOP 0x0000600000000000UL /* the program's half ends where the kernel's begins */
+#define UK_USER_MMAP_BASE 0x0000100000000000UL        /* mmap's lowest base: 16 TiB */
+#define UK_USER_TOP 0x0000600000000000UL              /* the program's half ends where the kernel's begins */
+#define UK_USER_STACK_TOP (UK_USER_TOP - (1UL << 30)) /* the main stack's highest top */
 #define UK_VM_ANON 1
 #define UK_VM_STACK 2
 #define UK_VM_IMAGE 4        /* part of the loaded image: never unmapped, frames not freed */
@@ -116,6 +117,16 @@ usize uk_vm_committed_bytes(void);
 extern usize uk_vm_commit_refusals;
 /* From boot on, writable program memory is limited to this many bytes (0: no limit). */
 void uk_vm_set_commit_limit(usize bytes);
+
+/* The program's layout for this boot (lib/mm/layout.c): mmap looks for room from mmap_base up, the brk heap starts
+ * at brk_start (after the image), the main stack's top is stack_top. uk_vm_layout_init picks them once at boot,
+ * randomised by whole pages unless randomize is false (uk.aslr=off), and prints them at uk.log=debug. */
+struct uk_vm_layout {
+    uptr mmap_base, brk_start, stack_top;
+    bool randomized;
+};
+extern struct uk_vm_layout uk_vm_layout;
+void uk_vm_layout_init(bool randomize, uptr image_start, uptr image_end);
 
 /* brk heap of the program, after the image. */
 void uk_brk_init(uptr start);

@@ -123,7 +123,8 @@ UK_NORETURN void uk_boot_main(void)
     /* Whatever is free now, less a reserve for page tables, kernel stacks and files in /tmp. */
     usize free_bytes = uk_pmm_free_pages() * UK_PAGE_SIZE;
     uk_vm_set_commit_limit(free_bytes - UK_MIN(free_bytes / 8, (usize)64 << 20) - ((usize)1 << 20));
-    uk_brk_init((uptr)__uk_image_end + UK_PAGE_SIZE);
+    uk_vm_layout_init(uk_boot_aslr, (uptr)__uk_image_start, (uptr)__uk_image_end); /* mmap base, brk, stack top */
+    uk_brk_init(uk_vm_layout.brk_start);
     uptr sp = uk_initstack_build(&cl, (uptr)_start);
     if (uk_boot_selftest) {
         uk_printk("[uk] self-test %s: breaking a kernel protection on purpose (program stack %#lx, program code %#lx; "

@@ -4,8 +4,10 @@
  * uk.slice_us=N (the scheduler's time slice, default 10000), uk.walltime=SECONDS[.FRACTION] (the host's
  * clock at launch, which the launcher passes; it does not make a line count as the user's), uk.strace
  * (print every syscall and its result), uk.boottimer (tell the VMM when the program starts: Firecracker's boot
- * timer; like uk.walltime= it leaves a line the VMM's), uk.selftest=NAME (self-test images only: lib/selftest), uk.console=plain|framed and uk.tty=DIGITS (the console's mode and
- * which of fds 0-2 are the host's terminal: lib/tty/tty.c), net.* (the network interfaces' addresses: lib/net/netconf.c).
+ * timer; like uk.walltime= it leaves a line the VMM's), uk.aslr=on|off (the program's layout randomised per boot,
+ * the default, or fixed for debugging: lib/mm/layout.c), uk.selftest=NAME (self-test images only: lib/selftest),
+ * uk.console=plain|framed and uk.tty=DIGITS (the console's mode and which of fds 0-2 are the host's terminal:
+ * lib/tty/tty.c), net.* (the network interfaces' addresses: lib/net/netconf.c).
  * Options of other systems (console=, virtio_mmio.device= that QEMU and Firecracker append) are accepted
  * and left to the drivers, wherever they appear. Double quotes group words: -- "hello world" b. */
 #include <uk/arch.h>
@@ -64,6 +66,7 @@ static char *next_token(const char **p, char **out, bool *quoted)
 
 u64 uk_boot_walltime_ns;
 bool uk_boot_timer;
+bool uk_boot_aslr = true;
 const char *uk_boot_selftest;
 
 /* "SECONDS[.FRACTION]" since the Unix epoch, to nanoseconds. */
@@ -175,6 +178,10 @@ void uk_cmdline_parse(const char *cmdline, const char *argv0, struct uk_cmdline 
             if (!uk_parse_u64(tok + 12, &us) || us < 50 || us > 1000000)
                 bad("uk.slice_us takes 50 to 1000000 (microseconds)", tok);
             uk_sched_slice_ns = us * 1000;
+        } else if (uk_startswith(tok, "uk.aslr=")) {
+            if (uk_strcmp(tok + 8, "on") && uk_strcmp(tok + 8, "off"))
+                bad("uk.aslr takes on or off", tok);
+            uk_boot_aslr = !uk_strcmp(tok + 8, "on");
         } else if (uk_startswith(tok, "uk.selftest=")) {
             if (!uk_boot_selftest_entry())
                 bad("uk.selftest needs a self-test image (publish with -p:UnikraftKernelSelfTest=true)", tok);

@@ -10,7 +10,6 @@
 #include <uk/random.h>
 #include <uk/time.h>
 
-#define STACK_TOP (UK_USER_TOP - (1UL << 30))
 #define STACK_SIZE (8UL << 20) /* RLIMIT_STACK's usual 8 MiB */
 
 /* clang-format off */
@@ -24,12 +23,13 @@ enum {
 
 uptr uk_initstack_build(const struct uk_cmdline *cl, uptr entry)
 {
-    int r = uk_vm_add(STACK_TOP - STACK_SIZE, STACK_SIZE, UK_PROT_READ | UK_PROT_WRITE, UK_VM_STACK);
+    const uptr top = uk_vm_layout.stack_top; /* randomised per boot (lib/mm/layout.c) */
+    int r = uk_vm_add(top - STACK_SIZE, STACK_SIZE, UK_PROT_READ | UK_PROT_WRITE, UK_VM_STACK);
     if (r)
         uk_panic("cannot reserve the main stack (%d)", r);
 
     /* Strings first, at the very top. */
-    uptr sp = STACK_TOP;
+    uptr sp = top;
     char *argv_u[UK_MAX_ARGS + 1], *envp_u[UK_MAX_ENVS + 1];
     const char *platform = uk_arch_platform();
 #define PUSH_STR(s, dst)                                                                                               \

@@ -232,7 +232,8 @@ static bool user_range(uptr start, usize len, uptr *end)
 
 static uptr find_gap(uptr hint, usize len)
 {
-    uptr cand = hint >= UK_USER_MMAP_BASE ? hint : UK_USER_MMAP_BASE;
+    uptr base = uk_vm_layout.mmap_base; /* randomised per boot (layout.c) */
+    uptr cand = hint >= base ? hint : base;
     for (int i = lower_bound(cand); i <= nareas; i++) {
         uptr limit = i < nareas ? areas[i].start : UK_USER_TOP;
         if (limit >= cand && limit - cand >= len)
@@ -240,14 +241,14 @@ static uptr find_gap(uptr hint, usize len)
         if (i < nareas && areas[i].end > cand)
             cand = areas[i].end;
     }
-    return hint > UK_USER_MMAP_BASE ? find_gap(UK_USER_MMAP_BASE, len) : 0;
+    return hint > base ? find_gap(base, len) : 0;
 }
 
 long uk_vm_mmap(uptr hint, usize len, int prot, int flags, bool fixed)
 {
     if (len == 0)
         return -EINVAL;
-    if (len > UK_USER_TOP - UK_USER_MMAP_BASE)
+    if (len > UK_USER_TOP - uk_vm_layout.mmap_base)
         return -ENOMEM;
     len = UK_ALIGN_UP(len, UK_PAGE_SIZE);
     uptr addr;
