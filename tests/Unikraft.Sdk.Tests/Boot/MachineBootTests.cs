@@ -140,4 +140,27 @@ public sealed class MachineBootTests
             Assert.IsNull(Unikraft.Sdk.Tasks.ElfImage.Load(image).FindSection(".symtab"), "the image carries no symbol table");
         }
     }
+
+    /// <summary>
+    /// A hand-made QEMU command line without the isa-debug-exit device the launcher adds, on QEMU's own machine
+    /// defaults (microvm with ACPI and its second I/O APIC, q35 with SeaBIOS): the program runs and the VM ends with
+    /// it through ACPI's soft-off instead of idling forever.
+    /// </summary>
+    [TestMethod]
+    [DataRow("microvm")]
+    [DataRow("q35")]
+    public void GivenAPlainQemuCommandLine_TheVmEndsWithTheProgram(string machine)
+    {
+        BootTarget target = BootTarget.Of(BootTarget.QemuX64);
+        target.RequireHelloBoots();
+        string image = target.Image("Probe");
+
+        CommandResult result = Command.Run(target.Qemu, ["-M", machine, "-accel", "tcg", "-cpu", "max", "-m", "256M",
+            "-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio", "-kernel", image, "-append", "-- hello"],
+            timeout: TimeSpan.FromMinutes(2), standardInput: "");
+
+        Assert.IsFalse(result.Output.Contains("<killed: timeout>", StringComparison.Ordinal), $"the VM did not end:\n{result}");
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        StringAssert.Contains(result.Output, BootTarget.Greeting, result.ToString());
+    }
 }

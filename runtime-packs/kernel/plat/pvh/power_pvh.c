@@ -133,5 +133,6 @@ void uk_plat_pvh_power_init(void)
         uk_pr_info("acpi: the power button is a control-method device, which needs AML: not handled\n");
     else
         fixed_power_button(fadt);
+    uk_plat_pvh_acpi_poweroff_init();
     uk_plat_pvh_i8042_init();
 }

@@ -30,6 +30,10 @@ static inline u32 uk_plat_pvh_le32(const u8 *p)
 int uk_plat_pvh_acpi_virtio_probe(void);
 /* The VMM's shutdown requests (power_pvh.c: ACPI power button or GED; i8042_pvh.c: Ctrl-Alt-Del) as SIGTERM. */
 void uk_plat_pvh_power_init(void);
+/* ACPI's soft-off (poweroff_pvh.c): read from the FADT and DSDT at boot, tried at exit when the VMM has no
+ * isa-debug-exit device; does nothing without ACPI. */
+void uk_plat_pvh_acpi_poweroff_init(void);
+void uk_plat_pvh_acpi_poweroff(void);
 void uk_plat_pvh_i8042_init(void);
 /* Whether the VMM may give the guest a PCI bus behind ports 0xcf8/0xcfc (QEMU q35; not Firecracker). */
 extern const bool uk_plat_pvh_pci_ports;
