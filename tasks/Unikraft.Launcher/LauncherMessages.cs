@@ -39,6 +39,12 @@ public static class LauncherMessages
         "UKSDK2010: --net user is QEMU's user-mode network, which Firecracker does not have. On Firecracker use a tap device " +
         "(--net tap --tap <name>), or boot on QEMU (--vmm qemu or auto).";
 
+    /// <summary>{0}: --memory, {1}: image path, {2}: the smallest memory in MiB.</summary>
+    public const string MemoryTooSmall =
+        "UKSDK2011: --memory {0} (UnikraftMemory) is too little for the image '{1}': it needs at least {2} MiB (the image " +
+        "where the loader puts it, the boot data and 3 MiB free for the kernel to start the program). Pass --memory {2}M " +
+        "or more (set UnikraftMemory).";
+
     /// <summary>Exit code for usage errors, a missing image, disk or Firecracker config, an unusable tap device.</summary>
     public const int UsageExitCode = 125;
 
@@ -52,6 +58,6 @@ public static class LauncherMessages
     public static IReadOnlyList<string> All { get; } =
     [
         QemuNotFound, ImageNotFound, UsageError, QemuStartFailed, DiskNotFound, FirecrackerConfigInvalid, FirecrackerNotFound,
-        FirecrackerStartFailed, TapDeviceUnusable, UserNetworkOnFirecracker,
+        FirecrackerStartFailed, TapDeviceUnusable, UserNetworkOnFirecracker, MemoryTooSmall,
     ];
 }

@@ -28,6 +28,12 @@ static int Launch(LaunchOptions options)
         return LauncherMessages.UsageExitCode;
     }
 
+    if (Unikraft.Sdk.ImageMemory.TooSmall(options.Image, options.Memory) is { } minimum)
+    {
+        Error(LauncherMessages.MemoryTooSmall, options.Memory, options.Image, minimum);
+        return LauncherMessages.UsageExitCode;
+    }
+
     if (options.Disks.FirstOrDefault(d => !File.Exists(d.Path)) is { } missing)
     {
         Error(LauncherMessages.DiskNotFound, missing.Path);

@@ -5,7 +5,8 @@ using Microsoft.Build.Framework;
 namespace Unikraft.Sdk.Tasks;
 
 /// <summary>
-/// Validates the run properties (UKSDK1040 for a bad value) and produces $(RunArguments):
+/// Validates the run properties (UKSDK1040 for a bad value, UKSDK1041 for a UnikraftMemory below what the image needs:
+/// <see cref="ImageMemory"/>) and produces $(RunArguments):
 /// <c>exec "&lt;launcher&gt;" --image … [options] --</c>; <c>dotnet run</c> appends the program arguments.
 /// Firecracker images (backend <c>fc</c>) run with <c>--vmm auto</c>: on Firecracker when it is on PATH, else
 /// on the equivalent QEMU machine. The network (from <see cref="ResolveUnikraftNetwork"/>) becomes <c>--net</c>,
@@ -91,6 +92,11 @@ public sealed partial class ComputeUnikraftRunArguments : UnikraftTask
         string[] machines = Architecture == "arm64" ? ["", "virt"] : ["", "microvm", "q35"];
         Check("UnikraftQemuMachine", Machine, machines.Contains(Machine),
             $"expected {string.Join(" or ", machines.Skip(1))} for {Architecture}.");
+        if (!Log.HasLoggedErrors && ImageMemory.TooSmall(Image, Memory) is { } minimum)
+        {
+            LogError(nameof(Strings.MemoryTooSmall), Memory, Image, minimum);
+        }
+
         if (Network == GuestNetwork.Tap && Unikraft.Sdk.TapDevice.Problem(TapDevice.Trim()) is { } tapProblem)
         {
             LogError(nameof(Strings.TapDeviceUnusable), TapDevice.Trim(), tapProblem);

@@ -23,9 +23,10 @@ public sealed record ElfSection(string Name, uint Type, ulong Flags, ulong Addre
 /// <param name="Flags">p_flags (1 = X, 2 = W, 4 = R).</param>
 /// <param name="Offset">p_offset, where the segment's bytes start in the file.</param>
 /// <param name="VirtualAddress">p_vaddr.</param>
+/// <param name="PhysicalAddress">p_paddr, the load address (where an arm64 Image holds the segment's bytes).</param>
 /// <param name="FileSize">p_filesz, the bytes taken from the file.</param>
 /// <param name="MemorySize">p_memsz, the bytes in memory (the rest up to it is zero, e.g. .bss).</param>
-public sealed record ElfSegment(uint Type, uint Flags, ulong Offset, ulong VirtualAddress, ulong FileSize, ulong MemorySize)
+public sealed record ElfSegment(uint Type, uint Flags, ulong Offset, ulong VirtualAddress, ulong PhysicalAddress, ulong FileSize, ulong MemorySize)
 {
     /// <summary>PT_LOAD: a segment that the loader copies into memory.</summary>
     public const uint TypeLoad = 1;
@@ -189,6 +190,7 @@ public sealed class ElfImage
                 BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(header[8..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(header[24..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(header[32..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(header[40..])));
         }

@@ -71,6 +71,8 @@ internal static class Strings
 
     public static string InvalidPropertyValue => Get(nameof(InvalidPropertyValue));
 
+    public static string MemoryTooSmall => Get(nameof(MemoryTooSmall));
+
     public static string UnexpectedError => Get(nameof(UnexpectedError));
 
     private static string Get(string name) => ResourceManager.GetString(name, Culture) ?? name;

@@ -55,6 +55,11 @@ public sealed class WriteFirecrackerConfig : UnikraftTask
                 "Firecracker takes whole MiB: expected a size such as 256M or 1G.");
         }
 
+        if (ImageMemory.TooSmall(Image, Memory) is { } minimum)
+        {
+            throw new UnikraftException(nameof(Strings.MemoryTooSmall), Memory, Image, minimum);
+        }
+
         string json = FirecrackerConfig.ToJson(
             Path.GetFileName(Image),
             FirecrackerConfig.BootArgs(Architecture, $"{NetworkConfig.Trim()} {DefaultCommandLine.Trim()}"),

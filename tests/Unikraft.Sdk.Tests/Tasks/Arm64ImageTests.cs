@@ -120,6 +120,40 @@ public sealed class Arm64ImageTests
     }
 
     [TestMethod]
+    public void GivenSegmentsLoadedBelowTheirAddresses_TheFileHoldsThemPackedAtTheirLoadAddresses()
+    {
+        // As unikraft_arm64.ld packs the segments after the kernel's code: AT() right after the predecessor's last byte.
+        HostTools.Require("aarch64-linux-gnu-as", "aarch64-linux-gnu-ld");
+        string folder = NativeFixtures.NewFolder("arm64-packed");
+        string obj = NativeFixtures.AssembleAArch64(folder, "kernel", File.ReadAllText(NativeFixtures.FixtureSource("arm64-kernel.S")));
+        string script = Path.Combine(folder, "packed.ld");
+        File.WriteAllText(script, """
+            PHDRS { text PT_LOAD FILEHDR PHDRS; data PT_LOAD; bss PT_LOAD; }
+            SECTIONS
+            {
+                . = 0x400000 + SIZEOF_HEADERS;
+                .text : { *(.text) *(.rodata) } :text
+                __text_end = .;
+                . = ALIGN(4096);
+                .data : AT(ALIGN(__text_end, 16)) { *(.data) } :data
+                . = ALIGN(4096);
+                .bss : { *(.bss) } :bss
+            }
+            """);
+        byte[] elf = File.ReadAllBytes(NativeFixtures.LinkAArch64(Path.Combine(folder, "kernel.elf"), ["-T", script, "-e", "_start", obj]));
+        ElfSegment[] loads = ElfImage.Parse(elf).LoadSegments.ToArray();
+        Assert.IsLessThan(loads[1].VirtualAddress, loads[1].PhysicalAddress, "the data segment is packed");
+
+        byte[] image = Arm64Image.Convert(elf);
+
+        Assert.AreEqual(loads[1].PhysicalAddress + loads[1].FileSize - 0x400000, (ulong)image.Length, "no page padding in the file");
+        CollectionAssert.AreEqual(elf.AsSpan((int)loads[1].Offset, (int)loads[1].FileSize).ToArray(),
+            image.AsSpan((int)(loads[1].PhysicalAddress - 0x400000), (int)loads[1].FileSize).ToArray(), "the data at its load address");
+        Assert.AreEqual((loads[2].VirtualAddress + loads[2].MemorySize - 0x400000 + 4095) / 4096 * 4096,
+            BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(16)), "image_size still covers every virtual address");
+    }
+
+    [TestMethod]
     public void GivenAnX86Elf_ItIsRefusedWithUKSDK1035()
     {
         string x86 = ElfImageTests.BuildImage("arm64-wrong-machine", "");

@@ -15,8 +15,13 @@ void uk_arch_trap_sync(struct uk_trapframe *f);
 void uk_arch_trap_irq(struct uk_trapframe *f);
 void uk_arch_trap_bad(struct uk_trapframe *f);
 
+/* unpack_arm64.c: moves the Image's packed segments to their places (the program headers end at __uk_phdrs_end). */
+extern char __uk_phdrs_end[];
+void uk_arch_early_unpack(void);
+
 /* early_arm64.c: the identity and image tables the boot code enables the MMU with. */
 u64 uk_arch_early_tables(u64 image_pa, u64 fdt_pa);
+void uk_arch_early_clean(const void *p, usize len);
 
 /* protect_arm64.c: PAN, PXN */
 void uk_arm64_protect_init(void);

@@ -1,5 +1,6 @@
 /* boot_arm64.S - the Linux arm64 Image entry (QEMU virt and Firecracker): MMU off, x0 = FDT physical
- * address, at EL2 or EL1. Drops to EL1, clears the kernel's .bss, builds the early page tables
+ * address, at EL2 or EL1. Drops to EL1, moves the Image's packed segments to their places (unpack_arm64.c),
+ * clears the kernel's .bss, builds the early page tables
  * (early_arm64.c, still position-independent), turns the MMU on and continues at the linked virtual
  * addresses in uk_plat_entry(fdt_pa, image_pa). The real page tables come later, in C. */
 #define SCTLR_RES1 ((1 << 29) | (1 << 28) | (1 << 23) | (1 << 22) | (1 << 20) | (1 << 11))
@@ -47,7 +48,12 @@ uk_arch_entry:
     msr sctlr_el1, x1
     isb
 
-    adrp x20, __uk_image_start      /* MMU off: PC-relative gives the physical address */
+    adrp x1, uk_arch_boot_stack_top /* MMU off: PC-relative gives the physical address */
+    add x1, x1, :lo12:uk_arch_boot_stack_top
+    mov sp, x1
+    bl uk_arch_early_unpack         /* the packed segments to their places, before anything reads them */
+
+    adrp x20, __uk_image_start
     adrp x1, __uk_bss_start
     add x1, x1, :lo12:__uk_bss_start
     adrp x2, __uk_bss_end
@@ -56,10 +62,7 @@ uk_arch_entry:
     b.hs 3f
     stp xzr, xzr, [x1], #16
     b 2b
-3:  adrp x1, uk_arch_boot_stack_top
-    add x1, x1, :lo12:uk_arch_boot_stack_top
-    mov sp, x1
-    mov x0, x20
+3:  mov x0, x20
     mov x1, x19
     bl uk_arch_early_tables        /* returns the TTBR0 value */
 

@@ -27,8 +27,9 @@ static u64 l1_low[512] __attribute__((aligned(4096)));
 static u64 l2_image[512] __attribute__((aligned(4096)));
 static u64 l1_direct[512] __attribute__((aligned(4096)));
 
-/* The MMU is off here: no stack protector, whose canary lives at a virtual address. */
-__attribute__((no_stack_protector)) static void clean_invalidate(const void *p, usize len)
+/* The MMU is off here: no stack protector, whose canary lives at a virtual address. Writes made with the caches
+ * off go to memory: clean and invalidate the lines, so that no stale line hides them once the caches are on. */
+__attribute__((no_stack_protector)) void uk_arch_early_clean(const void *p, usize len)
 {
     u64 ctr = uk_sysreg_read(ctr_el0);
     usize line = 4UL << ((ctr >> 16) & 0xf);
@@ -59,9 +60,9 @@ __attribute__((no_stack_protector)) u64 uk_arch_early_tables(u64 image_pa, u64 f
     if (fdt_gib < 512 && fdt_gib >= gib)
         l1_direct[fdt_gib] = (fdt_gib * GIB) | D_BLOCK | normal | D_PXN | D_UXN;
 
-    clean_invalidate(l0, sizeof(l0));
-    clean_invalidate(l1_low, sizeof(l1_low));
-    clean_invalidate(l2_image, sizeof(l2_image));
-    clean_invalidate(l1_direct, sizeof(l1_direct));
+    uk_arch_early_clean(l0, sizeof(l0));
+    uk_arch_early_clean(l1_low, sizeof(l1_low));
+    uk_arch_early_clean(l2_image, sizeof(l2_image));
+    uk_arch_early_clean(l1_direct, sizeof(l1_direct));
     return (u64)l0;
 }

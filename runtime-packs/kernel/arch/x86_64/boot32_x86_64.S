@@ -25,6 +25,36 @@ uk_arch_entry:
     cld
     movl %ebx, %esi                 /* keep start_info across the bss clear */
 
+    /* Too little RAM: no RAM entry of the start info's memory map holds the whole image up to __uk_image_end,
+     * whose .bss holds the stack and page tables below. Say so on COM1 and power off with a non-zero code (the
+     * debug-exit ports of exit_pvh.c, then the i8042 reset), rather than fault on memory that is not there.
+     * A start info without a memory map is left to pvh_info.c, which says so. */
+    cmpl $1, 4(%esi)                /* version */
+    jb 4f
+    movl 40(%esi), %ebx             /* memmap_paddr, below 4 GiB */
+    movl 48(%esi), %ecx             /* memmap_entries */
+    testl %ebx, %ebx
+    jz 4f
+1:  testl %ecx, %ecx
+    jz uk_boot_too_little_memory
+    cmpl $1, 16(%ebx)               /* type: RAM */
+    jne 2f
+    cmpl $0, 4(%ebx)                /* base above 4 GiB */
+    jne 2f
+    movl (%ebx), %eax
+    cmpl $__uk_image_start, %eax
+    ja 2f
+    addl 8(%ebx), %eax              /* end = base + size, 64 bits */
+    movl 12(%ebx), %edx
+    adcl $0, %edx
+    jnz 4f
+    cmpl $__uk_image_end, %eax
+    jae 4f
+2:  addl $24, %ebx                  /* struct hvm_memmap_table_entry */
+    decl %ecx
+    jmp 1b
+4:
+
     /* Zero the kernel's .bss (the loader may leave it as it found it). */
     movl $__uk_bss_start, %edi
     movl $__uk_bss_end, %ecx
@@ -94,6 +124,56 @@ uk_boot_entry64:
     call uk_plat_entry
 2:  hlt
     jmp 2b
+
+    .code32
+/* No stack here (PVH gives none and .bss is not RAM): loops only. */
+uk_boot_too_little_memory:
+    movw $0x3f8, %dx                /* COM1 */
+    movl $uk_boot_memory_text, %esi
+5:  lodsb
+    testb %al, %al
+    jz 6f
+    outb %al, %dx
+    jmp 5b
+6:  movl $__uk_image_end, %ebx      /* the image's end in hex */
+    movl $8, %ecx
+7:  roll $4, %ebx
+    movl %ebx, %eax
+    andl $0xf, %eax
+    movb uk_boot_hex(%eax), %al
+    outb %al, %dx
+    decl %ecx
+    jnz 7b
+    movl $uk_boot_memory_fix, %esi
+8:  lodsb
+    testb %al, %al
+    jz 9f
+    outb %al, %dx
+    jmp 8b
+9:  movw $0x402, %dx                /* the launcher's control port (exit_pvh.c) */
+    movl $uk_boot_panic_line, %esi
+10: lodsb
+    testb %al, %al
+    jz 11f
+    outb %al, %dx
+    jmp 10b
+11: movw $0xf4, %dx
+    movl $127, %eax
+    outl %eax, %dx
+    movb $0xfe, %al
+    outb %al, $0x64
+12: hlt
+    jmp 12b
+
+/* The texts next to the code: where it was loaded, they were too. */
+uk_boot_memory_text:
+    .asciz "[uk] too little memory: this VM's RAM ends before the image does (at 0x"
+uk_boot_memory_fix:
+    .asciz ", with its .bss); give the VM more memory (QEMU -m, Firecracker mem_size_mib, UnikraftMemory)\r\n"
+uk_boot_panic_line:
+    .asciz "panic\n"
+uk_boot_hex:
+    .ascii "0123456789abcdef"
 
     .section .rodata.boot32, "a"
     .balign 16

@@ -30,6 +30,10 @@ enum uk_mem_use {
     UK_MEM_BLOCK_CACHE, /* the disks' page cache (lib/blk): clean pages are given back when memory runs short */
     UK_MEM_USES,
 };
+/* The RAM the kernel needs free at boot, beyond the image and the boot data, to start a .NET program (Hello's runtime
+ * starts with 3.2 MiB free, not with 2.9): with less, uk_pmm_init says how much the VM needs and powers off with a
+ * non-zero code. The SDK's launcher refuses smaller VMs with the same bound (Unikraft.Sdk's ImageMemory). */
+#define UK_PMM_MIN_FREE (3UL << 20)
 void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused);
 u64 uk_pmm_alloc(usize npages, enum uk_mem_use use); /* contiguous; 0 when none */
 u64 uk_pmm_alloc_zeroed(enum uk_mem_use use);        /* one frame filled with zeros; 0 when none */

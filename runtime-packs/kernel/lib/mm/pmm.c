@@ -3,6 +3,7 @@
  * a cache holds but can give back (the block page cache) are reclaimed when an allocation finds too few free. */
 #include <uk/klibc.h>
 #include <uk/mm.h>
+#include <uk/plat.h>
 #include <uk/print.h>
 
 static u64 *bitmap;
@@ -31,6 +32,26 @@ static void mark_range(u64 base, u64 size, bool used)
             nfree++;
         }
     }
+}
+
+/* Too little RAM left to start a program: say what the VM needs (the span of its RAM, as a VMM's memory size counts it,
+ * less what is free, plus UK_PMM_MIN_FREE) instead of failing later without a word. */
+static void check_minimum(const struct uk_memregion *ram, int nram)
+{
+    u64 free = (u64)nfree * UK_PAGE_SIZE, low = ~0UL, high = 0;
+    if (free >= UK_PMM_MIN_FREE)
+        return;
+    for (int i = 0; i < nram; i++) {
+        low = UK_MIN(low, ram[i].base);
+        high = UK_MAX(high, ram[i].base + ram[i].size);
+    }
+    u64 need = UK_ALIGN_UP(high - low - free + UK_PMM_MIN_FREE, 1UL << 20);
+    uk_printk(
+        "[uk] too little memory: the VM has %lu KiB of RAM, the image and the boot data leave %lu KiB free, and the "
+        "kernel needs %lu KiB free to start the program; give the VM at least %lu MiB (QEMU -m, Firecracker "
+        "mem_size_mib, UnikraftMemory)\n",
+        (high - low) >> 10, free >> 10, UK_PMM_MIN_FREE >> 10, need >> 20);
+    uk_plat_exit(UK_EXIT_PANIC);
 }
 
 void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memregion *used, int nused)
@@ -69,6 +90,7 @@ void uk_pmm_init(const struct uk_memregion *ram, int nram, const struct uk_memre
     for (int i = 0; i < nram; i++)
         ram_pages += ram[i].size / UK_PAGE_SIZE;
     uk_pr_debug("pmm: %lu MiB free of %lu MiB addressable\n", nfree >> 8, nframes >> 8);
+    check_minimum(ram, nram);
 }
 
 static void count(enum uk_mem_use use, usize npages)

@@ -7,15 +7,24 @@
 #include <uk/stats.h>
 #include <uk/syscall.h>
 
-#define ENTRY(name) [UK_NR_##name] = (uk_syscall_fn)sys_##name,
-static const uk_syscall_fn table[UK_SYSCALL_MAX] = {
-    UK_SYSCALLS(ENTRY) UK_ARCH_SYSCALLS(ENTRY)
+/* Two tables instead of 512 pointers (1.6 KB instead of 4 KB): the handlers in list order, and per number a byte, the
+ * handler's place in that list plus one (0: not implemented). */
+#define ORDINAL(name) UK_SYS_##name,
+enum { UK_SYSCALLS(ORDINAL) UK_ARCH_SYSCALLS(ORDINAL) UK_SYS_COUNT };
+_Static_assert(UK_SYS_COUNT < 256, "a byte per number holds every handler's place");
+
+#define HANDLER(name) (uk_syscall_fn) sys_##name,
+static const uk_syscall_fn handlers[UK_SYS_COUNT] = {UK_SYSCALLS(HANDLER) UK_ARCH_SYSCALLS(HANDLER)};
+
+#define PLACE(name) [UK_NR_##name] = UK_SYS_##name + 1,
+static const u8 places[UK_SYSCALL_MAX] = {
+    UK_SYSCALLS(PLACE) UK_ARCH_SYSCALLS(PLACE)
         /* aliases: one identity, one group */
-        [UK_NR_getgid] = (uk_syscall_fn)sys_getuid,
-    [UK_NR_geteuid] = (uk_syscall_fn)sys_getuid,
-    [UK_NR_getegid] = (uk_syscall_fn)sys_getuid,
-    [UK_NR_faccessat2] = (uk_syscall_fn)sys_faccessat,
-    [UK_NR_fdatasync] = (uk_syscall_fn)sys_fsync,
+        [UK_NR_getgid] = UK_SYS_getuid + 1,
+    [UK_NR_geteuid] = UK_SYS_getuid + 1,
+    [UK_NR_getegid] = UK_SYS_getuid + 1,
+    [UK_NR_faccessat2] = UK_SYS_faccessat + 1,
+    [UK_NR_fdatasync] = UK_SYS_fsync + 1,
 };
 
 /* uk.strace: every syscall with the calling thread, its first three arguments and its result, on the console. */
@@ -26,7 +35,7 @@ void uk_syscall(struct uk_trapframe *f)
     u64 nr = UK_SYSCALL_NR(f);
     if (uk_unlikely(!uk_stats.syscalls++))
         uk_timeline_mark(UK_TL_SYSCALL);
-    uk_syscall_fn fn = nr < UK_SYSCALL_MAX ? table[nr] : NULL;
+    uk_syscall_fn fn = nr < UK_SYSCALL_MAX && places[nr] ? handlers[places[nr] - 1] : NULL;
     if (uk_unlikely(!fn)) {
         static u64 logged[UK_SYSCALL_MAX / 64];
         if (nr < UK_SYSCALL_MAX && !(logged[nr / 64] & (1UL << (nr % 64)))) {
