@@ -2,8 +2,9 @@
 """gen_boot_seeds.py - writes the seed corpora of the boot-input targets: corpus/cmdline (kernel command lines as
 the launcher, QEMU and Firecracker pass them), corpus/fdt (device trees shaped like QEMU virt's and Firecracker's:
 memory, /chosen, virtio-mmio windows, GIC, UART, PSCI, a power key, a PCIe host bridge with ranges and an
-interrupt-map), corpus/initrd (cpio "newc" archives as the SDK's link step writes them) and corpus/pvh (guest
-memory with a PVH start info, its command line and an E820 map, as QEMU and Firecracker lay them out). Each corpus
+interrupt-map), corpus/initrd (cpio "newc" archives as the SDK's link step writes them), corpus/pvh (guest
+memory with a PVH start info, its command line and an E820 map, as QEMU and Firecracker lay them out) and
+corpus/acpi (a FADT and a DSDT as QEMU microvm and q35 give them, in acpi_fuzz.c's input format). Each corpus
 ends with regression seeds: the inputs that found bugs (README.md, "Fuzzing"). Run it again after changing a
 format; the files are committed."""
 import os
@@ -245,6 +246,52 @@ PVHS = {
 }
 
 
+def aml_name(name, value):
+    """AML: Name(name, value), value already encoded."""
+    return b"\x08" + name.encode() + value
+
+
+def aml_package(*values):
+    """AML: a Package of small integers (ZeroOp, OneOp or BytePrefix), its PkgLength in one byte."""
+    body = bytes([len(values)]) + b"".join(b"\x00" if v == 0 else b"\x01" if v == 1 else bytes([0x0A, v]) for v in values)
+    return b"\x12" + bytes([len(body) + 1]) + body
+
+
+def virtio_device(index, base, irq):
+    """A virtio-mmio transport as QEMU microvm's DSDT lists it: Device(VRnn) with _HID "LNRO0005" and a _CRS of
+    Memory32Fixed and an Extended Interrupt descriptor."""
+    crs = (b"\x86\x09\x00\x01" + struct.pack("<II", base, 0x200) + b"\x89\x06\x00\x0b\x01" + struct.pack("<I", irq)
+           + b"\x79\x00")
+    body = (aml_name("_HID", b"\x0dLNRO0005\x00") + aml_name("_UID", bytes([0x0A, index]))
+            + aml_name("_CRS", b"\x11" + bytes([len(crs) + 3, 0x0A, len(crs)]) + crs))
+    name = ("VR%02d" % index).encode()
+    return b"\x5b\x82" + bytes([len(body) + 5]) + name + body
+
+
+def acpi(fadt_len, fadt_fields, dsdt, flags=0):
+    """acpi_fuzz.c's input: flags, the FADT's length - 116, its bytes after the header, then the DSDT's AML."""
+    fadt = bytearray(fadt_len - 36)
+    for offset, data in fadt_fields:
+        fadt[offset - 36:offset - 36 + len(data)] = data
+    return bytes([flags, fadt_len - 116]) + bytes(fadt) + dsdt
+
+
+def acpi_seeds():
+    hw_reduced = struct.pack("<I", 1 << 20)
+    # SLEEP_CONTROL_REG (244): SystemMemory, 8 bits, at the generic event device's sleep control register.
+    sleep_ctl = bytes([0, 8, 0, 1]) + struct.pack("<Q", 0xFEA00001)
+    microvm_dsdt = (b"".join(virtio_device(i, 0xFEB00000 + 0x200 * i, 16 + i) for i in range(3))
+                    + aml_name("_S5_", aml_package(5)))
+    return {
+        "qemu-microvm": acpi(276, [(112, hw_reduced), (244, sleep_ctl)], microvm_dsdt),
+        # PM1a_CNT_BLK (64) at 0x604, QEMU q35's; \_S5_ = Package(4) {0, 0, 0, 0}.
+        "qemu-q35": acpi(244, [(64, struct.pack("<I", 0x604))], aml_name("_S5_", aml_package(0, 0, 0, 0))),
+        "no-s5": acpi(276, [(112, hw_reduced), (244, sleep_ctl)], virtio_device(0, 0xFEB00000, 16)),
+        "bad-checksums": acpi(276, [(112, hw_reduced)], microvm_dsdt, flags=3),
+        "dsdt-32-bit": acpi(148, [(112, hw_reduced)], microvm_dsdt, flags=4),
+    }
+
+
 def main():
     for name, line in CMDLINES.items():
         write("cmdline", name, line)
@@ -258,6 +305,8 @@ def main():
         write("initrd", name, data)
     for name, data in PVHS.items():
         write("pvh", name, data)
+    for name, data in acpi_seeds().items():
+        write("acpi", name, data)
     return 0
 
 
