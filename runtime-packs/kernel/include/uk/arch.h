@@ -58,16 +58,6 @@ void uk_arch_user_access_end(void);
 /* The protections in force between kernel and program ("SMEP SMAP", "PAN PXN", …), for the boot log. */
 const char *uk_arch_protections(void);
 
-/* The CPU's caches as the CPU describes them (x86: CPUID leaf 4 or 0x8000001d, else AMD's 0x80000005/6; arm64:
- * CLIDR_EL1 and CCSIDR_EL1), for /sys/devices/system/cpu/cpu0/cache, where runtimes size their heaps from
- * them (.NET's GC its first generation). type: 'D'ata, 'I'nstruction or 'U'nified. Returns how many it wrote. */
-struct uk_cpu_cache {
-    u8 level;
-    char type;
-    u32 size, line, ways, sets;
-};
-int uk_arch_cpu_caches(struct uk_cpu_cache *caches, int max);
-
 /* Page protections, architecture-neutral. */
 #define UK_PROT_READ 1
 #define UK_PROT_WRITE 2

@@ -1,8 +1,7 @@
 /* procfs.c - the files of /proc and /sys that runtimes read, rendered from the kernel's real state when
- * opened: memory from the frame allocator, one CPU and its caches, the uptime, the program's name. Two mounts of one
+ * opened: memory from the frame allocator, one CPU, the uptime, the program's name. Two mounts of one
  * file system type: procfs on /proc, sysfs on /sys. Read-only, like Linux's for an unprivileged program. */
 #include <uk/appinfo.h>
-#include <uk/arch.h>
 #include <uk/errno.h>
 #include <uk/file.h>
 #include <uk/klibc.h>
@@ -137,41 +136,6 @@ static void cmdline_file(struct uk_procfs_out *o, void *arg)
 
 static void empty(struct uk_procfs_out *o, void *arg) {}
 
-/* /sys/devices/system/cpu/cpu0/cache/index<n>: Linux's cacheinfo files of one cache, which .NET's GC reads to
- * size its first generation (without them it collects every 256 KiB allocated). */
-#define MAX_CACHES 8
-static struct uk_cpu_cache caches[MAX_CACHES];
-
-enum cache_field {
-    CACHE_LEVEL,
-    CACHE_TYPE,
-    CACHE_SIZE,
-    CACHE_LINE,
-    CACHE_WAYS,
-    CACHE_SETS,
-    CACHE_SHARED,
-    CACHE_FIELDS
-};
-static const char *const cache_files[CACHE_FIELDS] = {
-    "level", "type", "size", "coherency_line_size", "ways_of_associativity", "number_of_sets", "shared_cpu_list"};
-
-static void cache_file(struct uk_procfs_out *o, void *arg)
-{
-    uptr v = (uptr)arg;
-    const struct uk_cpu_cache *c = &caches[v / CACHE_FIELDS];
-    switch ((enum cache_field)(v % CACHE_FIELDS)) {
-    case CACHE_LEVEL: uk_procfs_printf(o, "%u\n", c->level); break;
-    case CACHE_TYPE:
-        uk_procfs_printf(o, "%s\n", c->type == 'D' ? "Data" : c->type == 'I' ? "Instruction" : "Unified");
-        break;
-    case CACHE_SIZE: uk_procfs_printf(o, "%uK\n", c->size >> 10); break;
-    case CACHE_LINE: uk_procfs_printf(o, "%u\n", c->line); break;
-    case CACHE_WAYS: uk_procfs_printf(o, "%u\n", c->ways); break;
-    case CACHE_SETS: uk_procfs_printf(o, "%u\n", c->sets); break;
-    default: uk_procfs_printf(o, "0\n"); break; /* shared_cpu_list: the one CPU */
-    }
-}
-
 static struct uk_mount *proc_mount, *sys_mount;
 
 /* Adds a generated file at path (relative to m's root), making its directories. */
@@ -238,12 +202,4 @@ void uk_procfs_init(void)
     add(sys, "devices/system/cpu/possible", one_cpu, NULL);
     add(sys, "devices/system/cpu/online", one_cpu, NULL);
     add(sys, "devices/system/cpu/present", one_cpu, NULL);
-    int n = uk_arch_cpu_caches(caches, MAX_CACHES);
-    for (int i = 0; i < n; i++) {
-        for (int f = 0; f < CACHE_FIELDS; f++) {
-            char path[64];
-            uk_snprintf(path, sizeof(path), "devices/system/cpu/cpu0/cache/index%d/%s", i, cache_files[f]);
-            add(sys, path, cache_file, (void *)(uptr)(i * CACHE_FIELDS + f));
-        }
-    }
 }

@@ -25,15 +25,17 @@ static usize commit_limit;
 #define STACK_COMMITTED (256UL << 10)
 static usize stack_resident;
 
-/* Thread stacks count by their pages in memory too, from the clone() that names them. .NET gives its threads
- * 1.5 MiB stacks (what NativeAOT links for musl) and touches a few pages of most: counted whole, a web server's
- * dozen threads would take 18 MiB of a small VM's limit. musl maps a thread's stack and, above it, the thread's
- * TLS in one mapping with a guard area below, and makes it writable before the clone; the clone's stack pointer
- * then names the writable part, whose full size leaves the sum for its resident pages. A fault that would take
- * the total past the limit fails like the growth of the main stack. */
+/* Thread stacks count by their pages in memory too. .NET gives its threads 1.5 MiB stacks (what NativeAOT links
+ * for musl) and touches a few pages of most: counted whole, a web server's dozen threads would take 18 MiB of a
+ * small VM's limit, and a 6 MiB VM could not start its second thread. musl maps a thread's stack and, above it,
+ * the thread's TLS in one PROT_NONE mapping and makes all but the guard area at its bottom writable before the
+ * clone: that mprotect makes the area a thread stack (uk_vm_mprotect); a stack laid out otherwise becomes one at
+ * the clone() whose stack pointer lies in it (uk_vm_thread_stack). A fault that would take the total past the
+ * limit fails like the growth of the main stack. */
 #define TSTACK_MAX ((8UL << 20) + (64UL << 10)) /* musl's largest default stack and a guard's worth */
 #define TSTACK_TLS (64UL << 10)                 /* what may sit above the stack pointer: TLS, pthread struct */
 #define TSTACK_GUARD_MAX (64UL << 10)           /* the guard area below a thread's stack */
+#define TSTACK_FIRST (64UL << 10)               /* what a new thread's stack must have room for */
 static usize tstack_resident;
 
 void uk_vm_set_commit_limit(usize bytes) { commit_limit = bytes; }
@@ -302,15 +304,25 @@ int uk_vm_mprotect(uptr start, usize len, int prot)
             return -ENOMEM;
         va = v->end;
     }
-    /* musl making a new thread's stack writable (all of a fresh PROT_NONE mapping but its guard pages) is not
-     * held to the reserve of large requests: it counts whole only until the clone that follows. */
+    /* musl making a new thread's stack writable: all of a fresh PROT_NONE mapping of at most a default stack's
+     * size but its guard pages at the bottom. It is a thread stack from here on, counted by its pages in memory,
+     * so that a thread starts where the first pages of its stack fit (as on Linux), not only where all 1.5 MiB
+     * would; room for TSTACK_FIRST of it is asked now. */
     struct vma *v = find(start);
-    bool thread_stack = v->flags == UK_VM_ANON && v->prot == 0 && end == v->end && start > v->start &&
-                        start - v->start <= TSTACK_GUARD_MAX && end - start <= TSTACK_MAX;
-    if (!commit_ok(start, end, prot, thread_stack) || !split_at(start) || !split_at(end))
+    bool thread_stack = v->flags == UK_VM_ANON && v->prot == 0 && (prot & UK_PROT_WRITE) && end == v->end &&
+                        start > v->start && start - v->start <= TSTACK_GUARD_MAX && end - start <= TSTACK_MAX;
+    bool room = thread_stack ? commit_ok(end - UK_MIN(end - start, TSTACK_FIRST), end, prot, true)
+                             : commit_ok(start, end, prot, false);
+    if (!room || !split_at(start) || !split_at(end))
         return -ENOMEM;
     int i = lower_bound(start);
     for (int j = i; j < nareas && areas[j].start < end; j++) {
+        if (thread_stack) {
+            areas[j].flags = UK_VM_THREAD_STACK | UK_VM_ANON;
+            for (uptr va = areas[j].start; va < areas[j].end; va += UK_PAGE_SIZE)
+                if (uk_page_query(va, NULL, NULL)) /* a page from before a PROT_NONE, if any */
+                    tstack_resident += UK_PAGE_SIZE;
+        }
         areas[j].prot = prot;
         for (uptr va = areas[j].start; va < areas[j].end; va += UK_PAGE_SIZE)
             uk_page_protect(va, user_pte_prot(prot));
