@@ -79,6 +79,13 @@ internal sealed class BootTarget
             standardInput: standardInput);
 
     /// <summary>Fails the test at once, with the hello boot's output, when the Probe of this architecture does not boot.</summary>
+    /// <summary>samples/Hello (the template's program) published for this target, after the hello gate.</summary>
+    public string SampleHello()
+    {
+        RequireHelloBoots();
+        return TestImages.Publish(Repository.PathOf("samples", "Hello"), Rid);
+    }
+
     public void RequireHelloBoots()
     {
         CommandResult hello = HelloBoot;

@@ -8,20 +8,13 @@ public sealed class FootprintBootTests
 {
     public static IEnumerable<object[]> Rids => BootTarget.Rows(BootTarget.QemuX64, BootTarget.QemuArm64);
 
-    /// <summary>samples/Hello (the template's program) published for <paramref name="target"/> after the hello gate.</summary>
-    private static string Hello(BootTarget target)
-    {
-        target.RequireHelloBoots();
-        return TestImages.Publish(Repository.PathOf("samples", "Hello"), target.Rid);
-    }
-
     [TestMethod]
     [DynamicData(nameof(Rids))]
     public void GivenEightMiBOfRam_HelloRuns(string rid)
     {
         BootTarget target = BootTarget.Of(rid);
 
-        CommandResult result = target.Launch(Hello(target), ["--memory", "8M"], ["a"]);
+        CommandResult result = target.Launch(target.SampleHello(), ["--memory", "8M"], ["a"]);
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "Hello from a .NET unikernel!", result.ToString());
@@ -33,7 +26,7 @@ public sealed class FootprintBootTests
     {
         BootTarget target = BootTarget.Of(rid);
 
-        CommandResult result = target.Launch(Hello(target), ["--kernel-args", "uk.log=debug"], []);
+        CommandResult result = target.Launch(target.SampleHello(), ["--kernel-args", "uk.log=debug"], []);
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         StringAssert.Contains(result.Output, "timeline (ms since entry): entry 0.000 cpu ", result.ToString());

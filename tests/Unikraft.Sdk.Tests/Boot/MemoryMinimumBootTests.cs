@@ -12,18 +12,12 @@ public sealed class MemoryMinimumBootTests
 {
     public static IEnumerable<object[]> Rids => BootTarget.Rows(BootTarget.QemuX64, BootTarget.QemuArm64);
 
-    private static string Hello(BootTarget target)
-    {
-        target.RequireHelloBoots();
-        return TestImages.Publish(Repository.PathOf("samples", "Hello"), target.Rid);
-    }
-
     [TestMethod]
     [DynamicData(nameof(Rids))]
     public void GivenLessThanTheImageNeeds_TheLauncherRefusesWithTheMinimum(string rid)
     {
         BootTarget target = BootTarget.Of(rid);
-        string image = Hello(target);
+        string image = target.SampleHello();
         long minimum = ImageMemory.MinimumMebibytes(image)!.Value;
 
         CommandResult refused = target.Launch(image, ["--memory", $"{minimum - 1}M"], ["a"]);
@@ -41,7 +35,7 @@ public sealed class MemoryMinimumBootTests
     public void GivenTooLittleRamFromAnotherVmm_TheKernelSaysWhyAndExitsNonZero(string rid)
     {
         BootTarget target = BootTarget.Of(rid);
-        string image = Hello(target);
+        string image = target.SampleHello();
         ElfImage elf = ElfImage.Load(image + LinkUnikernel.ElfSuffix);
         string[] machine;
         string memory;
