@@ -124,7 +124,9 @@ uk_arch_trap_common:
 1:  cld
     testb $1, uk_x86_smap(%rip)     /* SMAP: the program may have set AC; the kernel runs with it clear */
     jz 4f
-    clac
+    pushfq                          /* as clac does (protect_x86_64.c says why not clac) */
+    andl $0xfffbffff, (%rsp)
+    popfq
 4:  PUSH_REGS
     movq %rsp, %rdi
     call uk_arch_trap

@@ -1,6 +1,6 @@
 /* protect_x86_64.c - the CPU's guard between the kernel and the program's pages: SMEP (the kernel never
  * executes a program page) and SMAP (the kernel reads and writes program pages only inside a user-access
- * window, stac ... clac, which lib/mm's copy layer opens), when CPUID offers them, and the report that
+ * window, RFLAGS.AC set ... cleared, which lib/mm's copy layer opens), when CPUID offers them, and the report that
  * names the protection when kernel code breaks one of them or the W^X of its own image. Every entry from the program clears AC: `syscall`
  * through IA32_FMASK, exceptions and interrupts in entry_x86_64.S, so the program cannot open a window. */
 #include <uk/arch.h>
@@ -15,9 +15,20 @@
 #define PF_WRITE (1u << 1)
 #define PF_FETCH (1u << 4)
 
-/* Read by entry_x86_64.S: clac is an invalid opcode on CPUs without SMAP. */
+/* Read by entry_x86_64.S, which clears AC on every entry when SMAP is on. */
 u8 uk_x86_smap;
 static bool smep;
+
+/* The user-access window is RFLAGS.AC, set and cleared through pushf/popf rather than stac/clac: the same at CPL 0
+ * wherever SMAP exists, and a KVM that runs the guest kernel through its instruction emulator (PVM, the nested KVM
+ * of some clouds) emulates popf but not clac/stac: there the first clac stopped the VM with an emulation failure. */
+static inline void set_ac(bool on)
+{
+    if (on)
+        __asm__ volatile("pushfq; orq $0x40000, (%%rsp); popfq" ::: "memory", "cc");
+    else
+        __asm__ volatile("pushfq; andq $~0x40000, (%%rsp); popfq" ::: "memory", "cc");
+}
 
 void uk_x86_protect_init(void)
 {
@@ -39,7 +50,7 @@ void uk_x86_protect_init(void)
     __asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
     /* Whatever AC the boot left: the kernel starts outside any window. */
     if (uk_x86_smap)
-        __asm__ volatile("clac" ::: "memory");
+        set_ac(false);
 }
 
 const char *uk_arch_protections(void)
@@ -50,13 +61,13 @@ const char *uk_arch_protections(void)
 void uk_arch_user_access_begin(void)
 {
     if (uk_x86_smap)
-        __asm__ volatile("stac" ::: "memory", "cc");
+        set_ac(true);
 }
 
 void uk_arch_user_access_end(void)
 {
     if (uk_x86_smap)
-        __asm__ volatile("clac" ::: "memory", "cc");
+        set_ac(false);
 }
 
 /* A protection fault (page present) of kernel code. On a program page: an instruction fetch is SMEP's, a data
