@@ -1,9 +1,10 @@
 /* calibrate_x86_64.c - the PIT as the reference clock where no hypervisor states the TSC's rate (QEMU's TCG:
  * no kvmclock, no CPUID leaf 0x15). Channel 0 counts down from 0xffff at 1.193182 MHz in mode 0 (no
  * interrupt) while the TSC runs; a window of N ticks gives the TSC's rate to about one tick in N. time_x86_64.c
- * takes a first rate from a 1 ms window at uk_time_init and refines it from the same window, by then 10 ms or
- * more long, in uk_time_settle before the program starts: the boot does its work during the long window
- * instead of waiting for it. The counter wraps after 55 ms, so a window older than that is started again. */
+ * takes a first rate from a 1 ms window at uk_time_init and refines it from the same window once it is 10 ms
+ * or more long, from a kernel timer while the program already runs (as Linux refines its early TSC rate
+ * later): neither the boot nor the program waits for the long window. The counter wraps after 55 ms, so a
+ * window older than that is started again. */
 #include <uk/arch.h>
 #include "x86_64.h"
 
@@ -39,6 +40,15 @@ u64 uk_x86_pit_window_wait(u64 ticks, u64 *tsc)
         }
     }
     return 0;
+}
+
+/* The window's length so far in PIT ticks, with the TSC cycles of the same span in *tsc, without waiting;
+ * 0 when the PIT does not count (or has wrapped, which the caller avoids by the window's age). */
+u64 uk_x86_pit_window_now(u64 *tsc)
+{
+    u64 now = pit_read();
+    *tsc = uk_rdtsc() - start_tsc;
+    return now <= start_count ? start_count - now : 0;
 }
 
 /* The TSC's rate over the window, waiting for it to be at least ms long. */

@@ -5,6 +5,7 @@
 #include <uk/boot.h>
 #include <uk/mm.h>
 #include <uk/print.h>
+#include <uk/sched.h>
 #include <uk/time.h>
 #include "x86_64.h"
 
@@ -25,7 +26,7 @@ struct pvclock_wall {
 static struct pvclock_time pvclock;
 static struct pvclock_wall pvwall;
 static bool have_pvclock, have_deadline, x2apic;
-static u64 tsc_hz, tsc_mult; /* ns = (delta * tsc_mult) >> 32 */
+static u64 tsc_hz, tsc_mult; /* ns = ((tsc - tsc_boot) * tsc_mult) >> 32 */
 static u64 ns_to_tsc;        /* ticks = (ns * ns_to_tsc) >> 32 */
 static u64 tsc_boot, pv_boot_ns, wall_boot_ns;
 static u64 lapic_hz;
@@ -89,10 +90,10 @@ static u64 lapic_count_stop(void)
     return elapsed;
 }
 
-/* The TSC's rate, and the LAPIC timer's when lapic is set, from a first 1 ms window of the PIT (calibrate_x86_64.c).
- * Both counters go on counting until uk_time_settle measures them again over 10 ms or more: a 1 ms window is
- * off by whatever delays the emulator adds at its ends. A timer armed meanwhile ends the LAPIC's count
- * (lapic_counting), and its rate is then measured again at settle. */
+/* The TSC's rate, and the LAPIC timer's when lapic is set, from a first 1 ms window of the PIT (calibrate_x86_64.c):
+ * a 1 ms window is off by whatever delays the emulator adds at its ends (0.4% seen under TCG). Both counters go on
+ * counting: the LAPIC's until the first timer is armed or uk_time_settle (lapic_count_finish), the PIT window until
+ * a kernel timer measures it again 10 ms or more after its start (tsc_refine), while the program already runs. */
 static bool settling, lapic_counting;
 static u64 lapic_t0;
 
@@ -222,35 +223,76 @@ void uk_time_init(void)
                 have_deadline ? "tsc-deadline" : "lapic one-shot", (have_deadline ? tsc_hz : lapic_hz) / 1000);
 }
 
-/* The rate from the 10 ms window (a new one when the first has wrapped), the clock continuing from where the
- * first rate took it. */
+/* The LAPIC timer's rate over everything it counted since uk_time_init (1 ms at least, else the first window's
+ * rate stays): its count ends here, at settle or when the first timer is armed. */
+static void lapic_count_finish(void)
+{
+    if (!lapic_counting)
+        return;
+    u64 counted = lapic_counted(), cycles = uk_rdtsc() - lapic_t0;
+    lapic_counting = false;
+    lapic_count_stop();
+    if (counted < 0xffffffffu && cycles >= tsc_hz / 1000)
+        lapic_hz = counted * (tsc_hz / 1000) / (cycles / 1000);
+}
+
+#define REFINE_MS 10         /* the refined rate's window */
+#define REFINE_MAX_AGE_MS 45 /* the PIT wraps after 55 ms: an older window starts again */
+static struct uk_ktimer refine_timer;
+static int refine_restarts;
+
+/* Runs in the timer interrupt (or at settle when the window is already long enough): the TSC's rate from the
+ * window, now 10 ms or more long, the clock going on from where the first rate took it; the LAPIC timer's
+ * rate, measured against the TSC, scaled to match. */
+static void tsc_refine(struct uk_ktimer *t)
+{
+    if (uk_x86_pit_window_age() / (tsc_hz / 1000) >= REFINE_MAX_AGE_MS) {
+        if (++refine_restarts > 3) {
+            uk_pr_debug("time: the TSC's rate stays the 1 ms window's (the refining timer kept coming late)\n");
+            return;
+        }
+        uk_x86_pit_window_begin();
+        uk_ktimer_set(t, uk_time_monotonic_ns() + (REFINE_MS + 1) * 1000000UL);
+        return;
+    }
+    u64 tsc, ticks = uk_x86_pit_window_now(&tsc);
+    if (!ticks)
+        return; /* the PIT stopped counting: keep the first rate */
+    if (ticks < 1193182UL * REFINE_MS / 1000) {
+        u64 left_ns = (1193182UL * REFINE_MS / 1000 - ticks) * 1000000UL / 1193 + 200000;
+        uk_ktimer_set(t, uk_time_monotonic_ns() + left_ns);
+        return;
+    }
+    u64 hz = tsc * 1193182UL / ticks, previous = tsc_hz, lapic_previous = lapic_hz;
+    /* Kernel code runs with interrupts off: no clock read sees half of this change. */
+    u64 now_tsc = uk_rdtsc(), now_ns = uk_time_monotonic_ns();
+    tsc_hz = hz;
+    tsc_mult = (UK_NSEC_PER_SEC << 32) / tsc_hz;
+    ns_to_tsc = ((tsc_hz / 1000) << 32) / 1000000;
+    tsc_boot = now_tsc - mul_shift32(now_ns, ns_to_tsc) - 2; /* rounding never takes the clock back */
+    if (!have_deadline && lapic_hz)
+        lapic_hz = lapic_hz * (hz / 1000) / (previous / 1000);
+    uk_pr_debug("time: over %lu ms, tsc %lu kHz (%lu over 1 ms), timer %lu kHz (%lu before)\n",
+                (u64)(ticks * 1000 / 1193182UL), tsc_hz / 1000, previous / 1000, lapic_hz / 1000,
+                lapic_previous / 1000);
+}
+
+/* Before the program starts: the LAPIC's count ends, and the TSC's refined rate is left to a kernel timer that
+ * fires once the PIT window is 10 ms long (at once when it already is). Nothing waits for the window. */
 void uk_time_settle(void)
 {
     if (!settling)
         return;
     settling = false;
-    if (uk_x86_pit_window_age() / (tsc_hz / 1000) >= 45)
-        uk_x86_pit_window_begin();
-    u64 hz = uk_x86_pit_window_tsc_hz(10);
-    if (!hz)
-        return;
-    u64 now_tsc = uk_rdtsc(), now_ns = uk_time_monotonic_ns();
-    u64 previous = tsc_hz;
-    tsc_hz = hz;
-    tsc_mult = (UK_NSEC_PER_SEC << 32) / tsc_hz;
-    ns_to_tsc = ((tsc_hz / 1000) << 32) / 1000000;
-    tsc_boot = now_tsc - mul_shift32(now_ns, ns_to_tsc);
-    u64 lapic_previous = lapic_hz;
-    if (lapic_counting) {
-        u64 counted = lapic_counted(), cycles = uk_rdtsc() - lapic_t0;
-        lapic_counting = false;
-        lapic_count_stop();
-        lapic_hz = counted < 0xffffffffu ? counted * (tsc_hz / 1000) / (cycles / 1000) : 0;
-    }
-    if (!have_deadline && (!lapic_hz || lapic_hz == lapic_previous))
+    lapic_count_finish();
+    if (!have_deadline && !lapic_hz)
         lapic_calibrate(true);
-    uk_pr_debug("time: over 10 ms or more, tsc %lu kHz (%lu over 1 ms), timer %lu kHz (%lu over 1 ms)\n", tsc_hz / 1000,
-                previous / 1000, lapic_hz / 1000, lapic_previous / 1000);
+    refine_timer.fn = tsc_refine;
+    u64 age_ms = uk_x86_pit_window_age() / (tsc_hz / 1000);
+    if (age_ms >= REFINE_MS)
+        tsc_refine(&refine_timer);
+    else
+        uk_ktimer_set(&refine_timer, uk_time_monotonic_ns() + (REFINE_MS - age_ms) * 1000000UL + 500000);
 }
 
 u64 uk_time_counter(void) { return uk_rdtsc(); }
@@ -288,10 +330,7 @@ void uk_timer_arm(u64 deadline_ns)
         uk_wrmsr(UK_MSR_TSC_DEADLINE, uk_rdtsc() + mul_shift32(delta, ns_to_tsc) + 1);
         return;
     }
-    if (lapic_counting) {
-        lapic_counting = false; /* the calibration's count ends here: uk_time_settle measures again */
-        lapic_count_stop();
-    }
+    lapic_count_finish(); /* the calibration's count ends with the first timer */
     if (!deadline_ns) {
         lapic_write(LAPIC_TIMER_INIT, 0);
         return;

@@ -29,6 +29,7 @@ void uk_x86_pit_window_begin(void);
 u64 uk_x86_pit_window_wait(u64 ticks, u64 *tsc);
 u64 uk_x86_pit_window_tsc_hz(u64 ms);
 u64 uk_x86_pit_window_age(void);
+u64 uk_x86_pit_window_now(u64 *tsc);
 
 /* protect_x86_64.c: SMEP and SMAP */
 extern u8 uk_x86_smap;

@@ -6,8 +6,9 @@
 #define UK_NSEC_PER_SEC 1000000000UL
 
 void uk_time_init(void);
-/* Finishes what uk_time_init left running while the kernel booted (x86 under emulators: refining the TSC's
- * measured rate); called once, before the program starts. */
+/* Ends or hands on what uk_time_init left running while the kernel booted (x86 under emulators: the LAPIC
+ * timer's rate is taken, the TSC's measured rate is refined later by a kernel timer); called once, before the
+ * program starts, and never waits. */
 void uk_time_settle(void);
 u64 uk_time_monotonic_ns(void);
 /* Nanoseconds since the Unix epoch. */
