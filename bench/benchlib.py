@@ -102,6 +102,20 @@ def run(cmd, marker, timeout=120, echo=None, idle=None, done=None, grace=30):
         finished.cancel()
     return first, time.perf_counter() - start, usage.ru_maxrss / 1024, "".join(out)
 
+# The charts' colours by variant kind, the same in every benchmark's PNG.
+COLORS = {"uk": "tab:blue", "linux": "tab:orange", "native": "tab:green"}
+
+def pyplot():
+    """matplotlib's pyplot drawing to files (Agg), or None with a note when python3-matplotlib is missing."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        return plt
+    except ImportError:
+        print("\n(no chart: install python3-matplotlib)")
+        return None
+
 def summary(values, unit="ms", scale=1000, digits=1):
     """'median unit (min-max)' of values scaled by scale."""
     v = [x * scale for x in values]

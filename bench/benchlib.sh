@@ -1,6 +1,6 @@
 # bench/benchlib.sh - what the bench shell scripts share (sourced by compare.sh, block.sh, net.sh, web.sh): sudo when
 # not root, Debian's cloud kernel (and some of its modules) for the Linux VM variant, Debian's matplotlib for the
-# charts, and the network namespace of net.sh and web.sh.
+# charts, and the network namespace of net.sh and web.sh with what it needs.
 sudo=(); [[ $EUID -ne 0 ]] && sudo=(sudo)
 
 # fetch_kernel DEBIAN_ARCH DIR [MODULE...]: the kernel of Debian's linux-image-cloud-<arch> from Debian's archive
@@ -54,6 +54,19 @@ publish_app() {
   code="$(grep -o -m1 'error [A-Z]*[0-9]*' "$log" | head -n1 | cut -d' ' -f2 || true)"
   echo "n/a (dotnet publish -r $rid failed${code:+: $code})"
   return 1
+}
+
+# require_netns_tools SCRIPT GCC_USE: what a benchmark on a tap device in its own network namespace needs (the ip
+# command, gcc for GCC_USE, root or password-less sudo, /dev/net/tun); exits naming the first one missing.
+require_netns_tools() {
+  local script="$1" gcc_use="$2"
+  command -v ip >/dev/null || { echo "$script: needs the ip command (iproute2)" >&2; exit 1; }
+  command -v gcc >/dev/null || { echo "$script: needs gcc for $gcc_use" >&2; exit 1; }
+  if [[ $EUID -ne 0 ]] && ! sudo -n true 2>/dev/null; then
+    echo "$script: needs root (or password-less sudo) to create a network namespace and a tap device" >&2
+    exit 1
+  fi
+  [[ -c /dev/net/tun ]] || { echo "$script: no /dev/net/tun: the VMs need a tap device" >&2; exit 1; }
 }
 
 # make_netns NAME TAP: a network namespace NAME of this run's own with its loopback up and a tap device TAP

@@ -11,8 +11,8 @@ written to block.md) and draws block.png."""
 import argparse, os, re, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import (LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, linux_cmd, run,  # noqa: E402
-                      uk_cmd)
+from benchlib import (COLORS, LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, linux_cmd, pyplot,  # noqa: E402
+                      run, uk_cmd)
 
 SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 QUICK_SIZES = [1, 50, 2000]
@@ -341,15 +341,11 @@ def verdict(variants, accel, size, sizes):
     return "\n".join(lines)
 
 def chart(variants, a, accel, size, sizes):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("\n(no chart: install python3-matplotlib)")
+    plt = pyplot()
+    if plt is None:
         return
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
-    colors = {"uk": "tab:blue", "linux": "tab:orange", "native": "tab:green"}
+    colors = COLORS
     styles = {"direct": "--", "buffered": "-"}
     for ax, mode in zip(axes, MODES):
         for v in variants:

@@ -7,8 +7,8 @@ under TCG (system emulation for the VMs, qemu-aarch64 user mode for the native p
 import argparse, glob, os, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import (LINUX, RID, arch_accel, host_arch, initramfs, link_static, linux_cmd, run,  # noqa: E402
-                      smallest, summary, toolchain, uk_cmd as uk_boot)
+from benchlib import (LINUX, RID, arch_accel, host_arch, initramfs, link_static, linux_cmd, pyplot,  # noqa: E402
+                      run, smallest, summary, toolchain, uk_cmd as uk_boot)
 
 APPS = [("Hello", "samples/Hello"), ("Conformance", "tests/apps/Conformance")]
 MEM = "256M"
@@ -107,12 +107,8 @@ def row(v):
             f"{v.min_conf or 'n/a'} | {rss} |")
 
 def chart(arches, a):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("\n(no chart: install python3-matplotlib)")
+    plt = pyplot()
+    if plt is None:
         return
     fig, axes = plt.subplots(1, len(arches), figsize=(6 * len(arches), 4), squeeze=False, sharey=True)
     for ax, (arch, title, variants) in zip(axes[0], arches):

@@ -10,8 +10,8 @@ verdict against the Linux microVM of the same run (also net.md) and draws net.pn
 import argparse, os, re, statistics, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import (LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, linux_cmd,  # noqa: E402
-                      uk_cmd)
+from benchlib import (COLORS, LINUX_MACHINE, linux_initramfs, host_tsc_khz, kvm_accel, linux_cmd,  # noqa: E402
+                      pyplot, uk_cmd)
 
 # MirageOS's set-up used -m 1G; both VMs get the same.
 MEM = "1G"
@@ -346,14 +346,10 @@ def verdict(variants, accel, clients, sources):
     return "\n".join(lines)
 
 def chart(variants, a, accel, size, clients):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("\n(no chart: install python3-matplotlib)")
+    plt = pyplot()
+    if plt is None:
         return
-    colors = {"uk": "tab:blue", "linux": "tab:orange", "native": "tab:green"}
+    colors = COLORS
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 1]})
     width = 0.8 / len(variants)
     top = max([mean_rate(v, n) or 0 for v in variants for n in clients] + [MIRAGE[1]])

@@ -58,13 +58,7 @@ LINUX_NA=""
 NATIVE_NA=""
 
 # The network namespace and tap device must exist before anything else is worth doing.
-command -v ip >/dev/null || { echo "bench/net.sh: needs the ip command (iproute2)" >&2; exit 1; }
-command -v gcc >/dev/null || { echo "bench/net.sh: needs gcc for the load generator (bench/apps/NetLoad)" >&2; exit 1; }
-if [[ $EUID -ne 0 ]] && ! sudo -n true 2>/dev/null; then
-  echo "bench/net.sh: needs root (or password-less sudo) to create a network namespace and a tap device" >&2
-  exit 1
-fi
-[[ -c /dev/net/tun ]] || { echo "bench/net.sh: no /dev/net/tun: the VMs need a tap device" >&2; exit 1; }
+require_netns_tools bench/net.sh "the load generator (bench/apps/NetLoad)"
 
 
 # The unikernel; the Linux microVM's /init is linked from the same NativeAOT object (obj/…/unikraft-qemu-x64).

@@ -8,8 +8,8 @@ the same run (also web.md) and draws web.png."""
 import argparse, os, re, socket, statistics, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import (LINUX_MACHINE, host_tsc_khz, initramfs, kvm_accel, link_static, linux_cmd, nativeaot_dir,  # noqa: E402
-                      smallest, toolchain, uk_cmd)
+from benchlib import (COLORS, LINUX_MACHINE, host_tsc_khz, initramfs, kvm_accel, link_static, linux_cmd,  # noqa: E402
+                      nativeaot_dir, pyplot, smallest, toolchain, uk_cmd)
 
 MEM = "512M"
 GUEST, HOST, PREFIX, PORT = "10.77.0.2", "10.77.0.1", 24, 8080
@@ -243,14 +243,10 @@ def verdict(variants, accel):
     return "\n".join(lines)
 
 def chart(variants, a, accel):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("\n(no chart: install python3-matplotlib)")
+    plt = pyplot()
+    if plt is None:
         return
-    colors = {"uk": "tab:blue", "linux": "tab:orange", "native": "tab:green"}
+    colors = COLORS
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 2]})
     width = 0.8 / len(variants)
     for i, v in enumerate(variants):

@@ -43,13 +43,7 @@ PACK="$ROOT/artifacts/runtime-packs/unikraft-qemu-x64"
 UK_NA=""
 LINUX_NA=""
 
-command -v ip >/dev/null || { echo "bench/web.sh: needs the ip command (iproute2)" >&2; exit 1; }
-command -v gcc >/dev/null || { echo "bench/web.sh: needs gcc for the Linux VM's /init (bench/apps/LinuxInit)" >&2; exit 1; }
-if [[ $EUID -ne 0 ]] && ! sudo -n true 2>/dev/null; then
-  echo "bench/web.sh: needs root (or password-less sudo) to create a network namespace and a tap device" >&2
-  exit 1
-fi
-[[ -c /dev/net/tun ]] || { echo "bench/web.sh: no /dev/net/tun: the VMs need a tap device" >&2; exit 1; }
+require_netns_tools bench/web.sh "the Linux VM's /init (bench/apps/LinuxInit)"
 if ! command -v wrk >/dev/null; then
   echo "==> installing wrk (Debian's package) for the load" >&2
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends wrk >&2 ||
