@@ -84,12 +84,19 @@ public static class VmmProcess
 
         void OnSignal(int signal)
         {
-            if (Interlocked.Increment(ref signals) == 1 && requestShutdown is not null && requestShutdown())
+            if (Interlocked.Increment(ref signals) == 1 && requestShutdown is not null)
             {
+                // Said before asking: the guest's kernel answers on the same standard error, so a note written
+                // after the request could land inside its line.
                 Console.Error.WriteLine(
-                    $"unikraft: asked the VM to shut down (the program gets SIGTERM); Ctrl-C again stops it at once, as will {GracefulStopTimeout.TotalSeconds:0} s");
-                deadline = new Timer(_ => Stop(ProcessSignals.SigTerm), null, GracefulStopTimeout, Timeout.InfiniteTimeSpan);
-                return;
+                    $"unikraft: asking the VM to shut down (the program gets SIGTERM); Ctrl-C again stops it at once, as will {GracefulStopTimeout.TotalSeconds:0} s");
+                if (requestShutdown())
+                {
+                    deadline = new Timer(_ => Stop(ProcessSignals.SigTerm), null, GracefulStopTimeout, Timeout.InfiniteTimeSpan);
+                    return;
+                }
+
+                Console.Error.WriteLine("unikraft: the VM did not take the shutdown request: stopping it");
             }
 
             Stop(signal);

@@ -37,7 +37,7 @@ public sealed class ShutdownBootTests
             launcher => Assert.IsTrue(ProcessSignals.Send(launcher.Id, ProcessSignals.SigTerm), "kill(SIGTERM) failed"));
 
         Assert.AreEqual(TermProbeExitCode, exitCode, output);
-        StringAssert.Contains(output, "asked the VM to shut down");
+        StringAssert.Contains(output, "asking the VM to shut down");
         StringAssert.Contains(output, "[uk] shutdown requested (");
         StringAssert.Contains(output, "SIGTERM: received");
         StringAssert.Contains(output, "SIGTERM: cleanup done, exiting with 42");
