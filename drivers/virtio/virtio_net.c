@@ -124,6 +124,14 @@ static u64 select_features(u64 f)
 
 static void flush(struct netif *n) { uk_virtio_net_tso_flush(n->state); }
 
+/* Frames on the transmit queue that the device has not used yet (the finished ones are reclaimed here). */
+static bool tx_busy(struct netif *n)
+{
+    struct vnet *v = n->state;
+    uk_virtio_net_tx_reclaim(v);
+    return v->tx.num_free < v->tx.size;
+}
+
 long uk_virtio_net_attach(struct uk_virtio_dev *d)
 {
     char raw_name[8];
@@ -200,6 +208,7 @@ long uk_virtio_net_attach(struct uk_virtio_dev *d)
     v->nd.transmit = uk_virtio_net_transmit;
     if (v->tso4 || v->tso6)
         v->nd.flush = flush;
+    v->nd.tx_busy = tx_busy;
     v->nd.priv = v;
     if (raw) {
         if (uk_virtio_net_raw_attach(v, raw_name))

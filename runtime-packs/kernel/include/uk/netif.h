@@ -31,6 +31,9 @@ struct uk_netif_dev {
     /* Sends what transmit accepted but held back (to merge TCP segments into one large frame); called after every
      * call into lwIP. NULL: transmit holds nothing back. */
     void (*flush)(struct netif *n);
+    /* Whether frames transmit accepted still wait for the device to take them (the exit drain waits for them, as
+     * Linux sends a datagram queued by a process that has exited). NULL: transmit hands every frame over at once. */
+    bool (*tx_busy)(struct netif *n);
     void *priv; /* the driver's, as netif->state */
     struct uk_netif_stats stats;
 };

@@ -106,8 +106,9 @@ long uk_socket_getopt(struct uk_file *f, int level, int name, void *val, u32 *le
  * the next timeout and packets to 127.0.0.1/::1 are delivered. */
 void uk_net_kick(void);
 /* At exit_group: what the program has written to TCP connections (and closed) but the peers have not acknowledged
- * yet, which Linux would go on sending after the process is gone, is sent before the VM powers off: the network
- * runs until every connection's data is acknowledged, for at most 3 s. */
+ * yet, and datagrams still on a device's transmit queue, which Linux would go on sending after the process is gone,
+ * are sent before the VM powers off: the network runs until every connection's data is acknowledged and every
+ * device has taken its frames, for at most 3 s. */
 void uk_net_exit_drain(void);
 
 #endif

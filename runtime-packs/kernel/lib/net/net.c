@@ -49,28 +49,51 @@ static int unacknowledged(void)
     return n;
 }
 
+/* Interfaces whose device has not yet taken every frame handed to it (a UDP reply sent just before exit). */
+static int tx_waiting(void)
+{
+    int n = 0;
+    struct netif *nif;
+    NETIF_FOREACH(nif)
+    {
+        struct uk_netif_dev *dev = uk_netif_dev_of(nif);
+        n += dev && dev->tx_busy && dev->tx_busy(nif);
+    }
+    return n;
+}
+
+#define TX_POLL_NS 200000ULL /* the devices' transmit queues are polled: they interrupt only when full */
+
 static void drain_timer_fn(struct uk_ktimer *t) { (void)t; }
 
 void uk_net_exit_drain(void)
 {
     uk_net_kick();
-    int n = unacknowledged();
-    if (!n)
+    int n = unacknowledged(), frames = tx_waiting();
+    if (!n && !frames)
         return;
     u64 start = uk_time_monotonic_ns(), deadline = start + EXIT_DRAIN_NS;
     struct uk_ktimer timer = {.fn = drain_timer_fn};
     /* Interrupts (the NICs' and the timer's, which runs lwIP's timeouts and retransmissions) are taken only while
      * idle, as at boot (uk_net_boot_wait). */
-    while (unacknowledged() && uk_time_monotonic_ns() < deadline) {
-        uk_ktimer_set(&timer, deadline);
+    for (;;) {
+        bool tcp = unacknowledged(), tx = tx_waiting();
+        u64 now = uk_time_monotonic_ns();
+        if ((!tcp && !tx) || now >= deadline)
+            break;
+        uk_ktimer_set(&timer, tx && now + TX_POLL_NS < deadline ? now + TX_POLL_NS : deadline);
         uk_arch_wait_for_interrupt();
     }
     uk_ktimer_set(&timer, 0);
-    int left = unacknowledged();
+    int left = unacknowledged(), unsent = tx_waiting();
     if (left)
         uk_pr_warn("net: exit: %d connection(s) still had unacknowledged data after %lu ms; it is lost\n", left,
                    (u64)(EXIT_DRAIN_NS / 1000000));
-    else
-        uk_pr_debug("net: exit: waited %lu us until %d connection(s) had their data acknowledged\n",
-                    (uk_time_monotonic_ns() - start) / 1000, n);
+    if (unsent)
+        uk_pr_warn("net: exit: %d interface(s) still had frames their device had not sent after %lu ms\n", unsent,
+                   (u64)(EXIT_DRAIN_NS / 1000000));
+    if (!left && !unsent)
+        uk_pr_debug("net: exit: waited %lu us until %d connection(s) had their data acknowledged and %d interface(s) "
+                    "their frames sent\n",
+                    (uk_time_monotonic_ns() - start) / 1000, n, frames);
 }
