@@ -42,10 +42,17 @@ static void walk(void)
         fz_host_crash("uk_fdt_memory returned more regions than asked for");
 
     for (usize c = 0; c < UK_ARRAY_SIZE(compatibles); c++) {
-        struct uk_fdt_dev d;
-        for (int i = 0; i < 64 && uk_fdt_find_compatible(compatibles[c], i, &d); i++)
+        struct uk_fdt_dev d, all[64];
+        int i = 0;
+        int n_all = uk_fdt_find_all_compatible(compatibles[c], all, 64);
+        for (; i < 64 && uk_fdt_find_compatible(compatibles[c], i, &d); i++) {
+            if (i >= n_all || all[i].node != d.node || all[i].base != d.base || all[i].irq != d.irq)
+                fz_host_crash("uk_fdt_find_all_compatible disagrees with uk_fdt_find_compatible");
             for (int k = 0; k < 3; k++)
                 (void)uk_fdt_irq(d.node, k);
+        }
+        if (n_all != i)
+            fz_host_crash("uk_fdt_find_all_compatible found another number of nodes");
     }
 
     int prev = -1, nodes = 0;

@@ -15,10 +15,10 @@
 void uk_plat_probe_devices(void)
 {
     struct uk_fdt_dev found[MAX_WINDOWS];
-    int n = 0;
-    for (int i = 0; n < MAX_WINDOWS && uk_fdt_find_compatible("virtio,mmio", i, &found[n]); i++)
-        if (found[n].size)
-            n++;
+    int all = uk_fdt_find_all_compatible("virtio,mmio", found, MAX_WINDOWS), n = 0;
+    for (int i = 0; i < all; i++)
+        if (found[i].size)
+            found[n++] = found[i];
     /* insertion sort by address, in the VMM's order */
     for (int i = 1; i < n; i++) {
         struct uk_fdt_dev w = found[i];

@@ -186,31 +186,50 @@ int uk_fdt_irq(int node, int index)
     return (int)(type == 1 ? 16 + num : 32 + num);
 }
 
+/* The device at node off: its first two register windows and first interrupt. */
+static void fill_dev(u32 off, struct uk_fdt_dev *out)
+{
+    u32 len;
+    uk_memset(out, 0, sizeof(*out));
+    out->node = (int)off;
+    const u8 *reg = uk_fdt_prop((int)off, "reg", &len);
+    u32 entry = 4 * (addr_cells + size_cells);
+    if (reg && len >= entry) {
+        out->base = uk_fdt_cells(reg, addr_cells);
+        out->size = uk_fdt_cells(reg + 4 * addr_cells, size_cells);
+    }
+    if (reg && len >= 2 * entry) {
+        out->base2 = uk_fdt_cells(reg + entry, addr_cells);
+        out->size2 = uk_fdt_cells(reg + entry + 4 * addr_cells, size_cells);
+    }
+    out->irq = uk_fdt_irq((int)off, 0);
+}
+
+static bool is_compatible(u32 off, const char *compat)
+{
+    u32 len;
+    const char *list = uk_fdt_prop((int)off, "compatible", &len);
+    return list && list_has(list, len, compat);
+}
+
 bool uk_fdt_find_compatible(const char *compat, int index, struct uk_fdt_dev *out)
 {
     for (u32 off = 0; off < size_struct; off = next(off)) {
-        if (token(off) != FDT_BEGIN_NODE)
+        if (token(off) != FDT_BEGIN_NODE || !is_compatible(off, compat) || index-- > 0)
             continue;
-        u32 len;
-        const char *list = uk_fdt_prop((int)off, "compatible", &len);
-        if (!list || !list_has(list, len, compat) || index-- > 0)
-            continue;
-        uk_memset(out, 0, sizeof(*out));
-        out->node = (int)off;
-        const u8 *reg = uk_fdt_prop((int)off, "reg", &len);
-        u32 entry = 4 * (addr_cells + size_cells);
-        if (reg && len >= entry) {
-            out->base = uk_fdt_cells(reg, addr_cells);
-            out->size = uk_fdt_cells(reg + 4 * addr_cells, size_cells);
-        }
-        if (reg && len >= 2 * entry) {
-            out->base2 = uk_fdt_cells(reg + entry, addr_cells);
-            out->size2 = uk_fdt_cells(reg + entry + 4 * addr_cells, size_cells);
-        }
-        out->irq = uk_fdt_irq((int)off, 0);
+        fill_dev(off, out);
         return true;
     }
     return false;
+}
+
+int uk_fdt_find_all_compatible(const char *compat, struct uk_fdt_dev *out, int max)
+{
+    int n = 0;
+    for (u32 off = 0; off < size_struct && n < max; off = next(off))
+        if (token(off) == FDT_BEGIN_NODE && is_compatible(off, compat))
+            fill_dev(off, &out[n++]);
+    return n;
 }
 
 int uk_fdt_path(const char *path)

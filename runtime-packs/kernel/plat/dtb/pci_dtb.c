@@ -44,9 +44,13 @@ static void read_interrupt_map(int node, struct uk_pci_host *h)
         return;
     h->intx_mask_addr = mask && mlen >= 16 ? (u32)uk_fdt_cells(mask, 1) : 0xffffffffu;
     h->intx_mask_pin = mask && mlen >= 16 ? (u32)uk_fdt_cells(mask + 12, 1) : 0xffffffffu;
+    u32 last_phandle = 0;
+    int parent = -1;
     for (u32 i = 0; i + 20 <= len && h->nintx < UK_PCI_MAX_INTX_MAP;) {
         u32 addr = (u32)uk_fdt_cells(map + i, 1), pin = (u32)uk_fdt_cells(map + i + 12, 1);
-        int parent = uk_fdt_node_by_phandle((u32)uk_fdt_cells(map + i + 16, 1));
+        u32 phandle = (u32)uk_fdt_cells(map + i + 16, 1);
+        if (parent < 0 || phandle != last_phandle) /* a walk of the whole tree: QEMU's entries all name the GIC */
+            parent = uk_fdt_node_by_phandle(last_phandle = phandle);
         if (parent < 0)
             return;
         u32 pac = uk_fdt_u32(parent, "#address-cells", 0), pic = uk_fdt_u32(parent, "#interrupt-cells", 3);
