@@ -19,11 +19,30 @@ static bool test(usize f) { return bitmap[f / 64] & (1UL << (f % 64)); }
 static void set(usize f) { bitmap[f / 64] |= 1UL << (f % 64); }
 static void clear(usize f) { bitmap[f / 64] &= ~(1UL << (f % 64)); }
 
+static usize bits_set(u64 w)
+{
+    w = w - ((w >> 1) & 0x5555555555555555UL);
+    w = (w & 0x3333333333333333UL) + ((w >> 2) & 0x3333333333333333UL);
+    w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fUL;
+    return (usize)((w * 0x0101010101010101UL) >> 56);
+}
+
+/* Marks the frames of [base, base + size) used or free, whole words of the bitmap at a time where the range covers
+ * them: frame by frame, the boot's marking of all RAM free took time in proportion to the RAM (4 GiB: 18 ms under
+ * TCG). */
 static void mark_range(u64 base, u64 size, bool used)
 {
-    usize first = UK_ALIGN_DOWN(base, UK_PAGE_SIZE) / UK_PAGE_SIZE;
-    usize last = UK_ALIGN_UP(base + size, UK_PAGE_SIZE) / UK_PAGE_SIZE;
-    for (usize f = first; f < last && f < nframes; f++) {
+    usize f = UK_ALIGN_DOWN(base, UK_PAGE_SIZE) / UK_PAGE_SIZE;
+    usize last = UK_MIN(UK_ALIGN_UP(base + size, UK_PAGE_SIZE) / UK_PAGE_SIZE, nframes);
+    while (f < last) {
+        if (f % 64 == 0 && last - f >= 64) {
+            u64 *w = &bitmap[f / 64];
+            usize in_use = bits_set(*w);
+            nfree = used ? nfree - (64 - in_use) : nfree + in_use;
+            *w = used ? ~0UL : 0;
+            f += 64;
+            continue;
+        }
         if (used && !test(f)) {
             set(f);
             nfree--;
@@ -31,6 +50,7 @@ static void mark_range(u64 base, u64 size, bool used)
             clear(f);
             nfree++;
         }
+        f++;
     }
 }
 
