@@ -8,8 +8,6 @@
 #include <uk/arch.h>
 #include "x86_64.h"
 
-#define PIT_HZ 1193182UL
-
 static u64 start_count, start_tsc;
 
 static u64 pit_read(void)
@@ -49,13 +47,6 @@ u64 uk_x86_pit_window_now(u64 *tsc)
     u64 now = pit_read();
     *tsc = uk_rdtsc() - start_tsc;
     return now <= start_count ? start_count - now : 0;
-}
-
-/* The TSC's rate over the window, waiting for it to be at least ms long. */
-u64 uk_x86_pit_window_tsc_hz(u64 ms)
-{
-    u64 tsc, ticks = uk_x86_pit_window_wait(PIT_HZ * ms / 1000, &tsc);
-    return ticks ? tsc * PIT_HZ / ticks : 0;
 }
 
 /* How long the window has run, in TSC cycles. */

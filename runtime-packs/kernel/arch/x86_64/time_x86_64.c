@@ -106,15 +106,15 @@ static u64 tsc_calibrate_pit(bool lapic)
         lapic_count_start();
         lapic_t0 = uk_rdtsc();
     }
-    u64 tsc, ticks = uk_x86_pit_window_wait(1193, &tsc);
+    u64 tsc, ticks = uk_x86_pit_window_wait(UK_X86_PIT_HZ / 1000, &tsc);
     if (!ticks)
         return 0;
     if (lapic) {
-        lapic_hz = lapic_counted() * 1193182 / ticks;
+        lapic_hz = lapic_counted() * UK_X86_PIT_HZ / ticks;
         lapic_counting = true;
     }
     settling = true;
-    return tsc * 1193182 / ticks;
+    return tsc * UK_X86_PIT_HZ / ticks;
 }
 
 static void tsc_frequency(void)
@@ -258,12 +258,13 @@ static void tsc_refine(struct uk_ktimer *t)
     u64 tsc, ticks = uk_x86_pit_window_now(&tsc);
     if (!ticks)
         return; /* the PIT stopped counting: keep the first rate */
-    if (ticks < 1193182UL * REFINE_MS / 1000) {
-        u64 left_ns = (1193182UL * REFINE_MS / 1000 - ticks) * 1000000UL / 1193 + 200000;
+    u64 want = UK_X86_PIT_HZ * REFINE_MS / 1000;
+    if (ticks < want) {
+        u64 left_ns = (want - ticks) * UK_NSEC_PER_SEC / UK_X86_PIT_HZ + 200000;
         uk_ktimer_set(t, uk_time_monotonic_ns() + left_ns);
         return;
     }
-    u64 hz = tsc * 1193182UL / ticks, previous = tsc_hz, lapic_previous = lapic_hz;
+    u64 hz = tsc * UK_X86_PIT_HZ / ticks, previous = tsc_hz, lapic_previous = lapic_hz;
     /* Kernel code runs with interrupts off: no clock read sees half of this change. */
     u64 now_tsc = uk_rdtsc(), now_ns = uk_time_monotonic_ns();
     tsc_hz = hz;
@@ -273,8 +274,7 @@ static void tsc_refine(struct uk_ktimer *t)
     if (!have_deadline && lapic_hz)
         lapic_hz = lapic_hz * (hz / 1000) / (previous / 1000);
     uk_pr_debug("time: over %lu ms, tsc %lu kHz (%lu over 1 ms), timer %lu kHz (%lu before)\n",
-                (u64)(ticks * 1000 / 1193182UL), tsc_hz / 1000, previous / 1000, lapic_hz / 1000,
-                lapic_previous / 1000);
+                ticks * 1000 / UK_X86_PIT_HZ, tsc_hz / 1000, previous / 1000, lapic_hz / 1000, lapic_previous / 1000);
 }
 
 /* Before the program starts: the LAPIC's count ends, and the TSC's refined rate is left to a kernel timer that

@@ -25,9 +25,9 @@ u64 uk_arch_fpu_xfeatures(void);
 bool uk_arch_fpu_sanitize(void *area, usize size);
 
 /* calibrate_x86_64.c: a window of the PIT against the TSC */
+#define UK_X86_PIT_HZ 1193182UL
 void uk_x86_pit_window_begin(void);
 u64 uk_x86_pit_window_wait(u64 ticks, u64 *tsc);
-u64 uk_x86_pit_window_tsc_hz(u64 ms);
 u64 uk_x86_pit_window_age(void);
 u64 uk_x86_pit_window_now(u64 *tsc);
 
