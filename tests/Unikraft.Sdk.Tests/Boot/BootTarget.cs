@@ -78,7 +78,6 @@ internal sealed class BootTarget
         Command.Run("dotnet", LaunchArguments(image, options, programArgs), timeout: timeout ?? TimeSpan.FromMinutes(2),
             standardInput: standardInput);
 
-    /// <summary>Fails the test at once, with the hello boot's output, when the Probe of this architecture does not boot.</summary>
     /// <summary>samples/Hello (the template's program) published for this target, after the hello gate.</summary>
     public string SampleHello()
     {
@@ -86,6 +85,7 @@ internal sealed class BootTarget
         return TestImages.Publish(Repository.PathOf("samples", "Hello"), Rid);
     }
 
+    /// <summary>Fails the test at once, with the hello boot's output, when the Probe of this architecture does not boot.</summary>
     public void RequireHelloBoots()
     {
         CommandResult hello = HelloBoot;
